@@ -1,0 +1,54 @@
+namespace Mig.Schema;
+
+/// <summary>
+/// A schema error. It names where the cause is in C# terms (type, member,
+/// attribute); the schema compiler turns that into a file and line.
+/// </summary>
+/// <param name="Code">Stable code, see <see cref="SchemaErrorCodes"/>.</param>
+/// <param name="Message">What is wrong and what to do.</param>
+/// <param name="Type">Full C# name of the type at fault ('+' for nesting), if any.</param>
+/// <param name="Member">The property or static member at fault, if any.</param>
+/// <param name="Attribute">The attribute at fault without the <c>Attribute</c> suffix, if any.</param>
+/// <param name="Argument">The attribute argument at fault, to find the right attribute among several.</param>
+public sealed record SchemaError(string Code, string Message, string? Type = null, string? Member = null, string? Attribute = null, string? Argument = null);
+
+/// <summary>The stable error codes of schema problems. The README lists them.</summary>
+public static class SchemaErrorCodes
+{
+    /// <summary>An attribute names a property the record does not have.</summary>
+    public const string MissingProperty = "MIG0001";
+    /// <summary>A property's C# type has no column mapping.</summary>
+    public const string UnsupportedType = "MIG0002";
+    /// <summary>A reference to a type that has no primary key.</summary>
+    public const string ReferenceWithoutKey = "MIG0003";
+    /// <summary>A foreign key that cannot be expressed (composite key behind a single column, type mismatch, not a table).</summary>
+    public const string InexpressibleForeignKey = "MIG0004";
+    /// <summary>Record-typed references form a cycle.</summary>
+    public const string ReferenceCycle = "MIG0005";
+    /// <summary>Two tables, views or indexes share a name.</summary>
+    public const string DuplicateName = "MIG0006";
+    /// <summary>A view property matches no column of the joined tables.</summary>
+    public const string UnresolvedViewColumn = "MIG0007";
+    /// <summary>A view property matches columns of several joined tables.</summary>
+    public const string AmbiguousViewColumn = "MIG0008";
+    /// <summary>A join between two tables that no single foreign key connects.</summary>
+    public const string JoinWithoutForeignKey = "MIG0009";
+    /// <summary>A [ViewSql] whose columns do not match the record.</summary>
+    public const string ViewSqlMismatch = "MIG0010";
+    /// <summary>An invalid key declaration (AutoIncPK on a non-integer, two key attributes, a key on a view).</summary>
+    public const string InvalidKey = "MIG0011";
+    /// <summary>OnDeleteSetNull on a non-nullable reference, or a delete action on a non-reference.</summary>
+    public const string InvalidDeleteAction = "MIG0012";
+    /// <summary>Seed rows for a table without a primary key, or seed code that failed.</summary>
+    public const string InvalidSeed = "MIG0013";
+    /// <summary>The schema files do not compile.</summary>
+    public const string CompileError = "MIG0014";
+    /// <summary>SQLite rejects the SQL the schema becomes (a bad default or view).</summary>
+    public const string SqlRejected = "MIG0015";
+    /// <summary>A query attribute that cannot apply (a write on a view).</summary>
+    public const string InvalidQuery = "MIG0016";
+    /// <summary>A view declaration problem: [Join] without [View], no joins, a join that does not connect.</summary>
+    public const string InvalidView = "MIG0017";
+    /// <summary>An attribute argument that is empty or malformed (OrderBy, no properties).</summary>
+    public const string InvalidAttribute = "MIG0018";
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Mig.Schema;
+
+/// <summary>
+/// Reads and writes the model as JSON. The build caches the reflected model in
+/// obj/ so later targets (script, init, generate, migrations) share it without
+/// loading the schema assembly again.
+/// </summary>
+public static class SchemaModelJson
+{
+    /// <summary>The model as indented JSON.</summary>
+    public static string Serialize(SchemaModel model) => JsonSerializer.Serialize(model, SchemaModelJsonContext.Default.SchemaModel);
+
+    /// <summary>The model from JSON written by <see cref="Serialize"/>.</summary>
+    public static SchemaModel Deserialize(string json) =>
+        JsonSerializer.Deserialize(json, SchemaModelJsonContext.Default.SchemaModel)
+        ?? throw new JsonException("The model file is empty.");
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, UseStringEnumConverter = true,
+    Converters = [typeof(StorageValueConverter)])]
+[JsonSerializable(typeof(SchemaModel))]
+internal sealed partial class SchemaModelJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// Seed values keep their storage class through JSON: an integer stays an
+/// integer even when a REAL would print the same, and BLOBs are tagged.
+/// </summary>
+internal sealed class StorageValueConverter : JsonConverter<object>
+{
+    public override bool HandleNull => true;
+
+    public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("A seed value must be null or a tagged object.");
+        reader.Read();
+        var tag = reader.GetString();
+        reader.Read();
+        object value = tag switch
+        {
+            "i" => reader.GetInt64(),
+            "r" => reader.GetDouble(),
+            "t" => reader.GetString()!,
+            "b" => reader.GetBytesFromBase64(),
+            _ => throw new JsonException($"Unknown seed value tag '{tag}'."),
+        };
+        reader.Read();
+        return value;
+    }
+
+    public override void Write(Utf8JsonWriter writer, object? value, JsonSerializerOptions options)
+    {
+        if (value is null) { writer.WriteNullValue(); return; }
+        writer.WriteStartObject();
+        switch (value)
+        {
+            case long l: writer.WriteNumber("i", l); break;
+            case double d: writer.WriteNumber("r", d); break;
+            case string s: writer.WriteString("t", s); break;
+            case byte[] b: writer.WriteBase64String("b", b); break;
+            default: throw new JsonException($"Not a storage value: {value.GetType()}");
+        }
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text;
+using Mig.Schema;
+
+namespace Mig.Sql;
+
+/// <summary>The CREATE SQL a model becomes (dsl.md). Model order is creation order.</summary>
+public static class Ddl
+{
+    /// <summary>Every statement of the schema, in order: each table with its indexes, then the views.</summary>
+    public static IReadOnlyList<string> Statements(SchemaModel model)
+    {
+        var result = new List<string>();
+        foreach (var table in model.Tables)
+        {
+            result.Add(CreateTable(table));
+            result.AddRange(table.Indexes.Select(ix => CreateIndex(table, ix)));
+        }
+        result.AddRange(model.Views.Select(CreateView));
+        return result;
+    }
+
+    /// <summary>The whole schema as one script, statements separated by blank lines.</summary>
+    public static string Script(SchemaModel model) =>
+        string.Join("\n\n", Statements(model).Select(s => s + ";")) + "\n";
+
+    /// <summary><c>CREATE TABLE</c> with column constraints inline and table constraints after.</summary>
+    public static string CreateTable(TableModel table)
+    {
+        var singleKey = table.PrimaryKey.Count == 1 ? table.PrimaryKey[0] : null;
+        var singleUniques = table.Uniques.Where(u => u.Count == 1).Select(u => u[0]).ToHashSet(StringComparer.Ordinal);
+        var fkColumns = table.ForeignKeys.SelectMany(f => f.Columns).ToHashSet(StringComparer.Ordinal);
+        var lines = new List<string>();
+        foreach (var c in table.Columns)
+        {
+            var sb = new StringBuilder();
+            sb.Append(SqlIdentifier.Quote(c.Name)).Append(' ').Append(SqlValues.Keyword(c.Type));
+            var isKey = c.Name == singleKey;
+            // An INTEGER PRIMARY KEY is the rowid and can never be NULL, so NOT NULL
+            // would only be noise there; every other key column states it, because
+            // SQLite lets a TEXT primary key hold NULL otherwise.
+            var rowid = isKey && c.Type == SqlType.Integer && !fkColumns.Contains(c.Name);
+            if (c.NotNull && !rowid) sb.Append(" NOT NULL");
+            if (isKey) sb.Append(" PRIMARY KEY");
+            if (isKey && table.AutoIncrement) sb.Append(" AUTOINCREMENT");
+            if (singleUniques.Contains(c.Name)) sb.Append(" UNIQUE");
+            if (c.Default is not null) sb.Append(" DEFAULT ").Append(c.Default);
+            if (c.DefaultExpression is not null) sb.Append(" DEFAULT (").Append(c.DefaultExpression).Append(')');
+            lines.Add(sb.ToString());
+        }
+        if (table.PrimaryKey.Count > 1) lines.Add($"PRIMARY KEY ({SqlIdentifier.List(table.PrimaryKey)})");
+        foreach (var u in table.Uniques.Where(u => u.Count > 1)) lines.Add($"UNIQUE ({SqlIdentifier.List(u)})");
+        foreach (var fk in table.ForeignKeys)
+        {
+            var action = fk.OnDelete switch
+            {
+                OnDelete.Cascade => " ON DELETE CASCADE",
+                OnDelete.SetNull => " ON DELETE SET NULL",
+                _ => "",
+            };
+            lines.Add($"FOREIGN KEY ({SqlIdentifier.List(fk.Columns)}) REFERENCES {SqlIdentifier.Quote(fk.ReferencedTable)}({SqlIdentifier.List(fk.ReferencedColumns)}){action}");
+        }
+        return $"CREATE TABLE {SqlIdentifier.Quote(table.Name)}(\n  {string.Join(",\n  ", lines)}\n)";
+    }
+
+    /// <summary><c>CREATE INDEX</c>.</summary>
+    public static string CreateIndex(TableModel table, IndexModel index) =>
+        $"CREATE INDEX {SqlIdentifier.Quote(index.Name)} ON {SqlIdentifier.Quote(table.Name)}({SqlIdentifier.List(index.Columns)})";
+
+    /// <summary><c>CREATE VIEW</c>.</summary>
+    public static string CreateView(ViewModel view) =>
+        $"CREATE VIEW {SqlIdentifier.Quote(view.Name)} AS\n{view.Sql}";
+
+    /// <summary>
+    /// The seed upsert of a table: <c>INSERT ... ON CONFLICT(key) DO UPDATE</c>, never
+    /// <c>INSERT OR REPLACE</c>, whose delete would cascade to the seeded row's children.
+    /// Parameters are <c>@p0</c>, <c>@p1</c>... in column order.
+    /// </summary>
+    public static string SeedUpsert(TableModel table)
+    {
+        var cols = table.Columns.Select(c => c.Name).ToList();
+        var rest = cols.Where(c => !table.PrimaryKey.Contains(c, StringComparer.Ordinal)).ToList();
+        var update = rest.Count == 0
+            ? "DO NOTHING"
+            : "DO UPDATE SET " + string.Join(", ", rest.Select(c => $"{SqlIdentifier.Quote(c)} = excluded.{SqlIdentifier.Quote(c)}"));
+        return $"INSERT INTO {SqlIdentifier.Quote(table.Name)}({SqlIdentifier.List(cols)}) VALUES ({string.Join(", ", cols.Select((_, i) => "@p" + i))}) " +
+               $"ON CONFLICT({SqlIdentifier.List(table.PrimaryKey)}) {update}";
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.Data.Sqlite;
+using Mig.Schema;
+
+namespace Mig.Sql;
+
+/// <summary>
+/// Runs the schema's SQL in an in-memory database, so what only SQLite can judge
+/// (a default expression, a [ViewSql] statement and its columns, seed rows that
+/// break a constraint) is a schema error at build time, before any file exists.
+/// </summary>
+public static class SchemaSqlCheck
+{
+    /// <summary>The errors SQLite finds in the model; empty when it accepts all of it.</summary>
+    public static IReadOnlyList<SchemaError> Check(SchemaModel model)
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        try { SchemaWriter.CreateObjects(connection, model); }
+        catch (SchemaSqlException e)
+        {
+            var view = model.Views.FirstOrDefault(v => v.Name == e.ObjectName);
+            var code = view is { Synthesised: false } ? SchemaErrorCodes.ViewSqlMismatch : SchemaErrorCodes.SqlRejected;
+            return [new SchemaError(code,
+                $"SQLite rejects the SQL of {e.ObjectName}: {((SqliteException)e.InnerException!).Message}. Fix the default, expression or view SQL in the attribute.\n    {e.Statement.Replace("\n", "\n    ", StringComparison.Ordinal)}",
+                Type: e.ClrType, Attribute: view is null ? null : view.Synthesised ? "View" : "ViewSql")];
+        }
+
+        var errors = new List<SchemaError>();
+        foreach (var view in model.Views.Where(v => !v.Synthesised))
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"SELECT * FROM {SqlIdentifier.Quote(view.Name)} LIMIT 0";
+            using var reader = cmd.ExecuteReader();
+            var actual = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+            var expected = view.Columns.Select(c => c.Name).ToList();
+            var missing = expected.Except(actual, StringComparer.OrdinalIgnoreCase).ToList();
+            var extra = actual.Except(expected, StringComparer.OrdinalIgnoreCase).ToList();
+            if (missing.Count > 0 || extra.Count > 0)
+                errors.Add(new SchemaError(SchemaErrorCodes.ViewSqlMismatch,
+                    $"[ViewSql] of {view.ClrType[(view.ClrType.LastIndexOfAny(['.', '+']) + 1)..]} returns columns ({string.Join(", ", actual)}) but the record needs ({string.Join(", ", expected)})"
+                    + (missing.Count > 0 ? $"; missing: {string.Join(", ", missing)}" : "")
+                    + (extra.Count > 0 ? $"; not in the record: {string.Join(", ", extra)}" : "")
+                    + ". Alias the SELECT's columns (AS snake_case_name) to match the properties.",
+                    Type: view.ClrType, Attribute: "ViewSql"));
+        }
+        if (errors.Count > 0 || model.Seeds.Count == 0) return errors;
+
+        using var txn = connection.BeginTransaction();
+        foreach (var seed in model.Seeds)
+        {
+            try { SchemaWriter.WriteSeeds(connection, model with { Seeds = [seed] }); }
+            catch (SqliteException e)
+            {
+                errors.Add(SeedError(seed, e.Message));
+                return errors;
+            }
+        }
+        using var check = connection.CreateCommand();
+        check.CommandText = "PRAGMA foreign_key_check";
+        using (var reader = check.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var table = reader.GetString(0);
+                var parent = reader.GetString(2);
+                var seed = model.Seeds.First(s => s.Table == table);
+                errors.Add(SeedError(seed, $"a row of {table} references a {parent} row that no seed provides"));
+                break;
+            }
+        }
+        txn.Rollback();
+        return errors;
+    }
+
+    private static SchemaError SeedError(SeedModel seed, string why)
+    {
+        var dot = seed.Source.LastIndexOf('.');
+        return new SchemaError(SchemaErrorCodes.InvalidSeed,
+            $"Seed {seed.Source} cannot be written: {why}. Fix the seed values.",
+            Type: seed.Source[..dot], Member: seed.Source[(dot + 1)..]);
+    }
+}

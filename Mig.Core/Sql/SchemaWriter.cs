@@ -1,0 +1,66 @@
+using Microsoft.Data.Sqlite;
+using Mig.Schema;
+
+namespace Mig.Sql;
+
+/// <summary>A statement of the schema that SQLite rejected, with the table or view it belongs to.</summary>
+public sealed class SchemaSqlException(string objectName, string clrType, string statement, SqliteException inner)
+    : Exception($"SQLite rejects the SQL of {objectName}: {inner.Message}\n{statement}", inner)
+{
+    /// <summary>The table or view.</summary>
+    public string ObjectName { get; } = objectName;
+    /// <summary>The C# type it comes from.</summary>
+    public string ClrType { get; } = clrType;
+    /// <summary>The rejected statement.</summary>
+    public string Statement { get; } = statement;
+}
+
+/// <summary>Writes a model into an open connection: tables, indexes, views, then seeds.</summary>
+public static class SchemaWriter
+{
+    /// <summary>Creates every table, index and view, in model order.</summary>
+    public static void CreateObjects(SqliteConnection connection, SchemaModel model)
+    {
+        foreach (var table in model.Tables)
+        {
+            Run(connection, table.Name, table.ClrType, Ddl.CreateTable(table));
+            foreach (var ix in table.Indexes) Run(connection, ix.Name, table.ClrType, Ddl.CreateIndex(table, ix));
+        }
+        foreach (var view in model.Views) Run(connection, view.Name, view.ClrType, Ddl.CreateView(view));
+    }
+
+    /// <summary>
+    /// Upserts the seed rows in model order (parents first), every value bound.
+    /// The caller owns the transaction; foreign keys are deferred to its commit
+    /// so seeds that reference each other through [References] cycles still load.
+    /// </summary>
+    public static void WriteSeeds(SqliteConnection connection, SchemaModel model)
+    {
+        using (var defer = connection.CreateCommand())
+        {
+            defer.CommandText = "PRAGMA defer_foreign_keys = ON";
+            defer.ExecuteNonQuery();
+        }
+        foreach (var seed in model.Seeds)
+        {
+            var table = model.FindTable(seed.Table) ?? throw new InvalidOperationException($"Seed for unknown table {seed.Table}.");
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = Ddl.SeedUpsert(table);
+            var parameters = seed.Columns.Select((_, i) => cmd.Parameters.Add(new SqliteParameter("@p" + i, null))).ToArray();
+            cmd.Prepare();
+            foreach (var row in seed.Rows)
+            {
+                for (var i = 0; i < parameters.Length; i++) parameters[i].Value = row[i] ?? DBNull.Value;
+                cmd.ExecuteNonQuery();
+            }
+        }
+    }
+
+    private static void Run(SqliteConnection connection, string name, string clrType, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        try { cmd.ExecuteNonQuery(); }
+        catch (SqliteException e) { throw new SchemaSqlException(name, clrType, sql, e); }
+    }
+}

@@ -1,0 +1,113 @@
+using Mig.Schema;
+using Mig.Sql;
+using Mig.Tasks.Schema;
+
+namespace Mig.Tasks.Tool;
+
+/// <summary>
+/// The short-lived process behind the MSBuild tasks. Each verb prints canonical
+/// diagnostics (<c>file(line,col): error MIGnnnn: ...</c>) that the calling
+/// ToolTask turns into MSBuild errors, and exits non-zero on failure.
+/// </summary>
+internal static class Program
+{
+    /// <summary>The tool was called with wrong arguments (a targets bug).</summary>
+    public const string UsageCode = "MIG0090";
+    /// <summary>An unexpected failure inside Mig; the message says what.</summary>
+    public const string InternalCode = "MIG0091";
+    /// <summary>The cached model is missing or unreadable.</summary>
+    public const string ModelCode = "MIG0092";
+
+    public static int Main(string[] args)
+    {
+        var origin = "Mig";
+        try
+        {
+            var a = ToolArguments.Parse(args);
+            origin = a.Optional("project") ?? origin;
+            return a.Verb switch
+            {
+                "compile" => Compile(a, origin),
+                "script" => Script(a),
+                "init" => Init(a),
+                _ => throw new ToolUsageException($"unknown verb '{a.Verb}'"),
+            };
+        }
+        catch (ToolUsageException e)
+        {
+            Console.WriteLine(new MigDiagnostic(UsageCode, $"Mig tool usage: {e.Message}. This is a bug in Mig's targets; please report it.").Format(origin));
+            return 2;
+        }
+        catch (MigOperationException e)
+        {
+            Console.WriteLine(new MigDiagnostic(e.Code, e.Message).Format(origin));
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            Console.WriteLine(new MigDiagnostic(InternalCode, $"{e.GetType().Name}: {e.Message}").Format(origin));
+            return 1;
+        }
+    }
+
+    /// <summary>compile: schema sources to the schema assembly, the model JSON and the hash file.</summary>
+    private static int Compile(ToolArguments a, string origin)
+    {
+        var outModel = a.Required("out-model");
+        var outHash = a.Required("out-hash");
+        var outAssembly = a.Optional("out-assembly");
+        // Stale outputs must not survive a failed compile, or the next
+        // incremental build would skip the compile and use them.
+        foreach (var f in new[] { outModel, outHash, outAssembly }) if (f is not null && File.Exists(f)) File.Delete(f);
+
+        var sources = a.All("source").Select(p => (Path: Path.GetFullPath(p), Text: File.ReadAllText(p))).ToList();
+        if (sources.Count == 0)
+        {
+            Console.WriteLine(new MigDiagnostic("MIG0019",
+                "No schema files: @(MigSchema) is empty. Put the schema records under Schema/ or add <MigSchema Include=\"...\" /> items.").Format(origin));
+            return 1;
+        }
+        var result = SchemaCompiler.Compile(new SchemaCompileRequest(sources, a.All("reference"), a.All("using"),
+            a.Optional("assembly-name") ?? "MigSchema", a.Optional("nullable") is not ("disable" or "false")));
+        foreach (var d in result.Diagnostics) Console.WriteLine(d.Format(origin));
+        if (!result.Succeeded) return 1;
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outModel))!);
+        if (outAssembly is not null) File.WriteAllBytes(outAssembly, result.Assembly!);
+        File.WriteAllText(outModel, SchemaModelJson.Serialize(result.Model!));
+        File.WriteAllText(outHash, result.Hash + "\n");
+        var m = result.Model!;
+        Console.WriteLine($"Mig: schema {result.Hash}: {m.Tables.Count} tables, {m.Views.Count} views, {m.Seeds.Sum(s => s.Rows.Count)} seed rows.");
+        return 0;
+    }
+
+    private static SchemaModel LoadModel(ToolArguments a)
+    {
+        var path = a.Required("model");
+        if (!File.Exists(path))
+            throw new MigOperationException(ModelCode, $"The schema model {path} is missing. Build the project (or run the MigCompileSchema target) first.");
+        return SchemaModelJson.Deserialize(File.ReadAllText(path));
+    }
+
+    /// <summary>script: the full CREATE SQL of the schema to a file.</summary>
+    private static int Script(ToolArguments a)
+    {
+        var model = LoadModel(a);
+        var output = Path.GetFullPath(a.Required("out"));
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        File.WriteAllText(output, $"-- Mig schema {SchemaHash.Compute(model)}: generated from the schema types; do not edit.\n\n" + Ddl.Script(model));
+        Console.WriteLine($"Mig: wrote the schema SQL to {output}");
+        return 0;
+    }
+
+    /// <summary>init: a new database file for the schema, with seeds, ready to serve.</summary>
+    private static int Init(ToolArguments a)
+    {
+        var model = LoadModel(a);
+        var database = Path.GetFullPath(a.Required("database"));
+        var hash = SchemaHash.Compute(model);
+        DatabaseCreator.Create(model, database, hash);
+        Console.WriteLine($"Mig: created {database} ({model.Tables.Count} tables, {model.Views.Count} views, {model.Seeds.Sum(s => s.Rows.Count)} seed rows), status ready.");
+        return 0;
+    }
+}
