@@ -16,6 +16,23 @@ public static class Protocol
     /// <summary>Status value of a database that may be served.</summary>
     public const string Ready = "ready";
 
+    /// <summary>
+    /// Old database: the capture state ('recording' or 'draining') and
+    /// <c>txn_seq</c>, the number the capture triggers stamp on log rows as their
+    /// <c>txn_id</c>. A write transaction through <see cref="MigDatabase"/> bumps it
+    /// first (it holds SQLite's single write lock, so the number is its own), which
+    /// groups that transaction's log rows for an atomic replay.
+    /// </summary>
+    public const string MarkerTable = "_migration_marker";
+    /// <summary>Marker value while writes are captured.</summary>
+    public const string Recording = "recording";
+    /// <summary>Marker value while writes are refused and the log is replayed.</summary>
+    public const string Draining = "draining";
+    /// <summary>Old database: the captured writes.</summary>
+    public const string LogTable = "_migration_log";
+    /// <summary>The text of the guard triggers' RAISE(ABORT, ...) while draining.</summary>
+    public const string WritesPausedMessage = "mig: writes are paused for a migration";
+
     /// <summary>The bookkeeping DDL of a database Mig creates, with its status.</summary>
     public static IReadOnlyList<string> NewDatabaseStatements(string status) =>
     [
@@ -23,4 +40,8 @@ public static class Protocol
         $"INSERT INTO {StatusTable}(id, status) VALUES (0, '{status}')",
         $"CREATE TABLE {InfoTable}(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ];
+
+    /// <summary>The marker table of an old database under migration.</summary>
+    public static string CreateMarkerTable =>
+        $"CREATE TABLE {MarkerTable}(id INTEGER PRIMARY KEY CHECK (id = 0), status TEXT NOT NULL, txn_seq INTEGER NOT NULL DEFAULT 0)";
 }
