@@ -107,6 +107,9 @@ public sealed record TableModel(
     /// <summary>The column with this SQL name, or null.</summary>
     public ColumnModel? FindColumn(string name) =>
         Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The properties the record's primary constructor takes, in order; the rest are settable.</summary>
+    public IReadOnlyList<string> ConstructorProperties { get; init; } = [];
 }
 
 /// <summary>A column.</summary>
@@ -163,7 +166,11 @@ public sealed record ViewModel(
     IReadOnlyList<ViewColumnModel> Columns,
     string Sql,
     bool Synthesised,
-    IReadOnlyList<QueryModel> Queries);
+    IReadOnlyList<QueryModel> Queries)
+{
+    /// <summary>The properties the record's primary constructor takes, in order; the rest are settable.</summary>
+    public IReadOnlyList<string> ConstructorProperties { get; init; } = [];
+}
 
 /// <summary>A view column and, for synthesised views, the table column it resolved to.</summary>
 public sealed record ViewColumnModel(string Name, string Property, SqlType Type, ValueKind Kind, string ClrType, bool NotNull, string? SourceTable, string? SourceColumn);

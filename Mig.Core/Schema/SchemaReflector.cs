@@ -134,6 +134,9 @@ public static class SchemaReflector
                 .FirstOrDefault();
         }
 
+        private static List<string> ConstructorProperties(Type type) =>
+            PrimaryConstructor(type)?.GetParameters().Select(p => p.Name!).ToList() ?? [];
+
         /// <summary>
         /// Columns are the positional parameters, then other public settable properties.
         /// Get-only computed properties are not columns: reads could not set them.
@@ -364,7 +367,8 @@ public static class SchemaReflector
             if (errors.Count > before) return null;
             return new TableModel(table.Name, type.FullName!, columns, [.. key?.Select(k => k.Name) ?? []],
                 type.GetCustomAttribute<AutoIncPKAttribute>() is not null, uniques, indexes, fks,
-                type.GetCustomAttribute<RenamedFromAttribute>()?.OldName, table.Union?.FullName, queries);
+                type.GetCustomAttribute<RenamedFromAttribute>()?.OldName, table.Union?.FullName, queries)
+            { ConstructorProperties = ConstructorProperties(type) };
         }
 
         private ForeignKeyModel? ExplicitReference(TableInfo table, PropertyInfo prop, Type target, PropertyColumn column, OnDelete action)
@@ -509,7 +513,8 @@ public static class SchemaReflector
             {
                 if (errors.Count > before) return null;
                 return new ViewModel(name, type.FullName!, [.. columns.Select(c => new ViewColumnModel(c.Name, c.Prop.Name, SqlValues.StorageType(c.Kind), c.Kind, ClrName(c.Prop), c.NotNull, null, null))],
-                    viewSql.Sql.Trim().TrimEnd(';'), Synthesised: false, queries);
+                    viewSql.Sql.Trim().TrimEnd(';'), Synthesised: false, queries)
+                { ConstructorProperties = ConstructorProperties(type) };
             }
 
             var joins = type.GetCustomAttributes<JoinAttribute>().ToList();
@@ -603,7 +608,8 @@ public static class SchemaReflector
                 viewColumns.Add(new ViewColumnModel(colName, prop.Name, c.Type, kind, ClrName(prop), notNull, t.Name, c.Name));
             }
             if (errors.Count > before) return null;
-            return new ViewModel(name, type.FullName!, viewColumns, "SELECT " + string.Join(", ", select) + "\n" + from, Synthesised: true, queries);
+            return new ViewModel(name, type.FullName!, viewColumns, "SELECT " + string.Join(", ", select) + "\n" + from, Synthesised: true, queries)
+            { ConstructorProperties = ConstructorProperties(type) };
         }
 
         private static string ClrName(PropertyInfo p) => Unwrap(p.PropertyType).FullName ?? p.PropertyType.Name;
