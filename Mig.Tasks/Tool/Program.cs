@@ -1,3 +1,4 @@
+using Mig.CodeGen;
 using Mig.Schema;
 using Mig.Sql;
 using Mig.Tasks.Schema;
@@ -17,6 +18,8 @@ internal static class Program
     public const string InternalCode = "MIG0091";
     /// <summary>The cached model is missing or unreadable.</summary>
     public const string ModelCode = "MIG0092";
+    /// <summary>The generated code does not parse (a Mig bug).</summary>
+    public const string GeneratedCodeCode = "MIG0093";
 
     public static int Main(string[] args)
     {
@@ -30,6 +33,7 @@ internal static class Program
                 "compile" => Compile(a, origin),
                 "script" => Script(a),
                 "init" => Init(a),
+                "generate" => Generate(a, origin),
                 _ => throw new ToolUsageException($"unknown verb '{a.Verb}'"),
             };
         }
@@ -46,6 +50,12 @@ internal static class Program
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
             Console.WriteLine(new MigDiagnostic(InternalCode, $"{e.GetType().Name}: {e.Message}").Format(origin));
+            return 1;
+        }
+        catch (Exception e)
+        {
+            // Anything else is a bug in Mig: report it as an error with where it happened, never a bare crash.
+            Console.WriteLine(new MigDiagnostic(InternalCode, $"Mig failed unexpectedly: {e.GetType().Name}: {e.Message} at {e.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}. Please report this.").Format(origin));
             return 1;
         }
     }
@@ -97,6 +107,29 @@ internal static class Program
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         File.WriteAllText(output, $"-- Mig schema {SchemaHash.Compute(model)}: generated from the schema types; do not edit.\n\n" + Ddl.Script(model));
         Console.WriteLine($"Mig: wrote the schema SQL to {output}");
+        return 0;
+    }
+
+    /// <summary>generate: the query code of the schema, checked by Roslyn before it is written.</summary>
+    private static int Generate(ToolArguments a, string origin)
+    {
+        var model = LoadModel(a);
+        var output = Path.GetFullPath(a.Required("out"));
+        var code = QueryEmitter.Emit(model, SchemaHash.Compute(model), a.Required("database-name"));
+        var errors = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(code, new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview), output)
+            .GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            // Invalid generated code is Mig's bug, never the user's: say so, and keep the file for the report.
+            File.WriteAllText(output + ".invalid", code);
+            foreach (var e in errors.Take(5))
+                Console.WriteLine(new MigDiagnostic(GeneratedCodeCode, $"Mig generated invalid C# ({e.Id}: {e.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}) at line {e.Location.GetLineSpan().StartLinePosition.Line + 1} of {output}.invalid. This is a bug in Mig; please report it with that file.").Format(origin));
+            return 1;
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        // Write only on change, so an unchanged model does not make CoreCompile run again.
+        if (!File.Exists(output) || File.ReadAllText(output) != code) File.WriteAllText(output, code);
+        Console.WriteLine($"Mig: generated queries for {model.Tables.Count} tables and {model.Views.Count} views in {output}");
         return 0;
     }
 

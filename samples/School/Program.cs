@@ -1,21 +1,48 @@
-using Microsoft.Data.Sqlite;
+using Mig;
+using School.Schema;
 
-// Lists the tables of a Mig database with their row counts:
-//   dotnet run --project samples/School -- <path to school-<hash>.db>
-if (args.Length != 1 || !File.Exists(args[0]))
+// The School service, in miniature: it opens the database of its own schema
+// (MigSchemaInfo.DatabaseFileName, created by `dotnet build -t:MigInit`) and
+// does its work through the generated query methods.
+//   dotnet run --project samples/School -- [database file]
+var path = args.Length > 0 ? args[0] : MigSchemaInfo.DatabaseFileName;
+if (!File.Exists(path))
 {
-    Console.Error.WriteLine("usage: School <database file>   (create one with: dotnet build -t:MigInit)");
+    Console.Error.WriteLine($"{path} does not exist; create it with: dotnet build -t:MigInit");
     return 2;
 }
-using var connection = new SqliteConnection($"Data Source={args[0]};Mode=ReadOnly");
-connection.Open();
-using var tables = connection.CreateCommand();
-tables.CommandText = "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY type, name";
-using var reader = tables.ExecuteReader();
-while (reader.Read())
+await using var db = new MigDatabase(path);
+
+// Writes run in BEGIN IMMEDIATE ... COMMIT; an exception rolls everything back.
+var (phil, course) = await db.WriteAsync(async txn =>
 {
-    using var count = connection.CreateCommand();
-    count.CommandText = $"SELECT count(*) FROM \"{reader.GetString(0)}\"";
-    Console.WriteLine($"{reader.GetString(1),-5} {reader.GetString(0),-24} {count.ExecuteScalar()} rows");
-}
+    var founder = await Teacher.SelectOneByNameAsync(txn, "Ada") ?? throw new InvalidOperationException("the seed teacher is missing");
+    var email = $"phil{Random.Shared.Next()}@example.org";
+    var id = await Student.InsertAsync(txn, new Student(0, "Phil", 20, email, Level.Freshman, DateTimeOffset.UtcNow, null));
+    var student = await Student.SelectOneByEmailAsync(txn, email) ?? throw new InvalidOperationException("just inserted");
+    await StudentOpt.WithPhone.InsertAsync(txn, new StudentOpt.WithPhone(student, "+1 555 0100"));
+    var courseId = await Course.InsertAsync(txn, new Course(0, "Databases", founder, 120.50m));
+    var course = (await Course.SelectByTeacherAsync(txn, founder)).First(c => c.Id == courseId);
+    await CourseGrade.InsertAsync(txn, new CourseGrade(course, student, 4.5));
+    await Student.UpdateByIdAsync(txn, student with { Nickname = "Ph" });
+    return (student with { Id = id }, course);
+});
+
+// Reads see one consistent snapshot; a record-typed property comes back whole.
+await db.ReadAsync(async txn =>
+{
+    var grades = await StudentCourseGrade.SelectByStudentIdAsync(txn, phil.Id);
+    foreach (var g in grades) Console.WriteLine($"{g.StudentName} got {g.Grade} in {g.Title}");
+    var phone = await StudentOpt.WithPhone.SelectOneByStudentAsync(txn, phil);
+    Console.WriteLine($"{phil.Name}'s phone: {phone?.Phone}; course teacher: {course.Teacher.Name} ({course.Teacher.Department.Title})");
+    var students = await Student.SelectAllAsync(txn);
+    Console.WriteLine($"{students.Count} students; nicknames: {string.Join(", ", students.Select(s => s.Nickname ?? "-"))}");
+});
+
+// Deletes cascade along ON DELETE CASCADE; ON DELETE SET NULL keeps the document.
+await db.WriteAsync(async txn =>
+{
+    var removed = await Student.DeleteByIdAsync(txn, phil.Id);
+    Console.WriteLine($"deleted {removed} student; grades left for them: {(await StudentCourseGrade.SelectByStudentIdAsync(txn, phil.Id)).Count}");
+});
 return 0;

@@ -23,10 +23,12 @@ public sealed record Department(string Code, string Title);
 
 [AutoIncPK(nameof(Id))]
 [OnDeleteCascade(nameof(Teacher))]
+[SelectBy(nameof(Teacher))]
 public sealed record Course(long Id, string Title, Teacher Teacher, decimal Fee);
 
 [AutoIncPK(nameof(Id))]
 [Index(nameof(Department))]
+[SelectOneBy(nameof(Name))]
 public sealed record Teacher(long Id, string Name, Department Department, [References(typeof(Teacher))] long? MentorId);
 
 // An association table: no key of its own, one row per grade given.
@@ -43,7 +45,9 @@ public sealed record Document(long Id, byte[] Content, Guid Uid, Student? Studen
 // Optional facts about a student live in extension tables (one row at most each).
 public abstract record StudentOpt
 {
+    [SelectOneBy(nameof(Student)), OnDeleteCascade(nameof(Student))]
     public sealed record WithPhone(Student Student, string Phone) : StudentOpt;
+    [OnDeleteCascade(nameof(Student))]
     public sealed record WithAddress(Student Student, string Street, string City) : StudentOpt;
 }
 

@@ -1,0 +1,31 @@
+using System.Text;
+
+namespace Mig.CodeGen;
+
+/// <summary>Indented C# text, so the generated file reads like hand-written code.</summary>
+internal sealed class CodeWriter
+{
+    private readonly StringBuilder sb = new();
+    private int indent;
+
+    public void Line(string text = "")
+    {
+        if (text.Length > 0) sb.Append(' ', indent * 4).Append(text);
+        sb.Append('\n');
+    }
+
+    public void Open(string header)
+    {
+        Line(header);
+        Line("{");
+        indent++;
+    }
+
+    public void Close(string suffix = "")
+    {
+        indent--;
+        Line("}" + suffix);
+    }
+
+    public override string ToString() => sb.ToString();
+}

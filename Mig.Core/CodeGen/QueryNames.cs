@@ -1,0 +1,52 @@
+using Mig.Schema;
+
+namespace Mig.CodeGen;
+
+/// <summary>
+/// The names of generated query methods (dsl.md, Generated queries), in one place
+/// so the schema checks that report collisions and the emitter agree.
+/// </summary>
+public static class QueryNames
+{
+    /// <summary>The insert every table gets.</summary>
+    public const string Insert = "InsertAsync";
+
+    /// <summary>The method name of a query attribute: <c>SelectByNameAgeOrderByNameDescAsync</c>.</summary>
+    public static string MethodName(QueryModel query)
+    {
+        var props = string.Concat(query.Properties);
+        return query.Kind switch
+        {
+            QueryKind.InsertOrIgnore => "InsertOrIgnoreAsync",
+            QueryKind.SelectAll => "SelectAllAsync",
+            QueryKind.SelectBy => $"SelectBy{props}{OrderBySuffix(query.OrderBy)}Async",
+            QueryKind.SelectOneBy => $"SelectOneBy{props}{OrderBySuffix(query.OrderBy)}Async",
+            QueryKind.SelectLike => $"Select{props}Like{OrderBySuffix(query.OrderBy)}Async",
+            QueryKind.SelectByOrInsert => $"SelectBy{props}OrInsertAsync",
+            QueryKind.UpdateBy => $"UpdateBy{props}Async",
+            QueryKind.DeleteBy => $"DeleteBy{props}Async",
+            QueryKind.Upsert => "UpsertAsync",
+            _ => throw new ArgumentOutOfRangeException(nameof(query)),
+        };
+    }
+
+    /// <summary>Every method name a table or view gets, with the query it comes from (null for the insert).</summary>
+    public static IEnumerable<(string Name, QueryModel? Query)> All(IReadOnlyList<QueryModel> queries, bool isTable) =>
+        (isTable ? [(Insert, (QueryModel?)null)] : Array.Empty<(string, QueryModel?)>())
+            .Concat(queries.Select(q => (MethodName(q), (QueryModel?)q)));
+
+    /// <summary>The ordering terms in property names: <c>"Name DESC, Age"</c> gives (Name, true), (Age, false).</summary>
+    public static IReadOnlyList<(string Property, bool Descending)> OrderTerms(string? orderBy) =>
+        orderBy is null ? [] :
+        [.. orderBy.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(term =>
+        {
+            var parts = term.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return (parts[0], parts.Length > 1 && parts[1].Equals("DESC", StringComparison.OrdinalIgnoreCase));
+        })];
+
+    private static string OrderBySuffix(string? orderBy)
+    {
+        var terms = OrderTerms(orderBy);
+        return terms.Count == 0 ? "" : "OrderBy" + string.Concat(terms.Select(t => t.Property + (t.Descending ? "Desc" : "Asc")));
+    }
+}

@@ -1,0 +1,217 @@
+using Mig.Schema;
+using Mig.Sql;
+using static Mig.CodeGen.QueryEmitter;
+
+namespace Mig.CodeGen;
+
+/// <summary>
+/// The methods of a table: the insert every table gets, the selects (reading
+/// whole records along embedded foreign keys in one joined query) and the
+/// writes, which take a referenced row's key from the record
+/// (<c>course.Student.Id</c>).
+/// </summary>
+internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel table) : SelectEmitter(w, table.ClrType)
+{
+    private readonly ReadPlan plan = new(model, table);
+
+    protected override string SelectFrom => $"SELECT {plan.SelectList} FROM {plan.FromClause}";
+
+    private IEnumerable<ColumnModel> ColumnsOf(string property) => table.Columns.Where(c => c.Property == property);
+
+    protected override IReadOnlyList<string> SelectColumns(string property) =>
+        [.. ColumnsOf(property).Select(c => plan.RootColumn(c.Name))];
+
+    protected override IReadOnlyList<FilterColumn> Filter(string property, string root, bool rootIsRow, bool qualified) =>
+        [.. ColumnsOf(property).Select(c =>
+        {
+            // From the row: row.Course.Student.Id; from an argument holding the property's value: student.Id.
+            var (expr, notNull) = rootIsRow ? Access(root, false, table, c) : AccessFromProperty(root, c);
+            return new FilterColumn(qualified ? plan.RootColumn(c.Name) : SqlIdentifier.Quote(c.Name), "@" + c.Name, c.Type, c.Kind, notNull, expr);
+        })];
+
+    protected override string ArgumentType(string property)
+    {
+        var columns = ColumnsOf(property).ToList();
+        var fk = table.ForeignKeys.FirstOrDefault(f => f.Property == property && f.Embedded);
+        if (fk is null) return ValueType(columns[0].Kind, columns[0].ClrType, columns[0].NotNull);
+        var target = model.FindTable(fk.ReferencedTable)!;
+        return TypeName(target.ClrType) + (columns[0].NotNull ? "" : "?");
+    }
+
+    /// <summary>The value of a column reached from <paramref name="root"/>, following embedded references to the key.</summary>
+    private (string Expr, bool NotNull) Access(string root, bool rootNullable, TableModel owner, ColumnModel column)
+    {
+        var expr = root + (rootNullable ? "?." : ".") + column.Property;
+        if (column.ReferencedColumn is null) return (expr, !rootNullable && column.NotNull);
+        var fk = owner.ForeignKeys.First(f => f.Embedded && f.Columns.Contains(column.Name));
+        var target = model.FindTable(fk.ReferencedTable)!;
+        return Access(expr, rootNullable || !column.NotNull, target, target.FindColumn(column.ReferencedColumn)!);
+    }
+
+    private (string Expr, bool NotNull) AccessFromProperty(string argument, ColumnModel column)
+    {
+        if (column.ReferencedColumn is null) return (argument, column.NotNull);
+        var fk = table.ForeignKeys.First(f => f.Embedded && f.Columns.Contains(column.Name));
+        var target = model.FindTable(fk.ReferencedTable)!;
+        return Access(argument, !column.NotNull, target, target.FindColumn(column.ReferencedColumn)!);
+    }
+
+    private IReadOnlyList<FilterColumn> RowValues(IEnumerable<ColumnModel> columns) =>
+        [.. columns.Select(c =>
+        {
+            var (expr, notNull) = Access("row", false, table, c);
+            return new FilterColumn(SqlIdentifier.Quote(c.Name), "@" + c.Name, c.Type, c.Kind, notNull, expr);
+        })];
+
+    private bool IsAutoKey(ColumnModel c) => table.AutoIncrement && c.Name == table.PrimaryKey[0];
+
+    protected override void EmitRead()
+    {
+        W.Open($"private static {RowType} Read(global::Microsoft.Data.Sqlite.SqliteDataReader r)");
+        W.Line($"return {Materialize(plan.Root)};");
+        W.Close();
+    }
+
+    private string Materialize(ReadPlan.Node node)
+    {
+        var values = new List<(string Property, string Expr)>();
+        foreach (var property in node.Table.Columns.Select(c => c.Property).Distinct())
+        {
+            if (node.Values.TryGetValue(property, out var v))
+            {
+                values.Add((property, ReadExpression(v.Column.Kind, v.Column.ClrType, v.Column.NotNull, v.Index)));
+                continue;
+            }
+            var (child, nullable) = node.Children[property];
+            var make = Materialize(child);
+            values.Add((property, nullable ? $"r.IsDBNull({child.KeyIndex()}) ? null : {make}" : make));
+        }
+        return Construct(TypeName(node.Table.ClrType), node.Table.ConstructorProperties, values);
+    }
+
+    /// <summary><c>new T(a, b) { C = c }</c>: constructor parameters in order, other properties by initializer.</summary>
+    internal static string Construct(string type, IReadOnlyList<string> ctor, IReadOnlyList<(string Property, string Expr)> values)
+    {
+        var byName = values.ToDictionary(v => v.Property, v => v.Expr, StringComparer.Ordinal);
+        var args = string.Join(", ", ctor.Select(p => byName[p]));
+        var rest = values.Where(v => !ctor.Contains(v.Property)).Select(v => $"{v.Property} = {v.Expr}").ToList();
+        return $"new {type}({args})" + (rest.Count > 0 ? " { " + string.Join(", ", rest) + " }" : "");
+    }
+
+    protected override void EmitMethods()
+    {
+        var insertColumns = table.Columns.Where(c => !IsAutoKey(c)).ToList();
+        var insertSql = Sql("InsertSql", InsertStatement("INSERT", insertColumns));
+        EmitInsert(insertSql, insertColumns);
+        EmitSelects(table.Queries);
+        foreach (var q in table.Queries)
+        {
+            switch (q.Kind)
+            {
+                case QueryKind.InsertOrIgnore: EmitInsertOrIgnore(insertColumns); break;
+                case QueryKind.SelectByOrInsert: EmitSelectByOrInsert(q, insertSql, insertColumns); break;
+                case QueryKind.UpdateBy: EmitUpdateBy(q); break;
+                case QueryKind.DeleteBy: EmitDeleteBy(q); break;
+                case QueryKind.Upsert: EmitUpsert(); break;
+            }
+        }
+    }
+
+    private string InsertStatement(string verb, IReadOnlyList<ColumnModel> columns) =>
+        $"{verb} INTO {SqlIdentifier.Quote(table.Name)}({SqlIdentifier.List(columns.Select(c => c.Name))}) VALUES ({string.Join(", ", columns.Select(c => "@" + c.Name))})";
+
+    private void Header(string summary, string sqlConstant, string? result, string name, string args)
+    {
+        var t = Target;
+        t.Line($"/// <summary>{summary}; SQL: <see cref=\"{sqlConstant}\"/>.</summary>");
+        t.Open($"public static {TaskOf(result)} {name}({TxnParam}{args}, {CtParam})");
+        t.Open("try");
+        t.Line("cancellationToken.ThrowIfCancellationRequested();");
+    }
+
+    private void Footer(string? result)
+    {
+        EmitCatch(result);
+        Target.Close();
+        Target.Line();
+    }
+
+    private void EmitInsert(string sql, IReadOnlyList<ColumnModel> columns)
+    {
+        Header($"Inserts a row and returns its rowid{(table.AutoIncrement ? " (the new key; the record's key is ignored)" : "")}", sql, "long", QueryNames.Insert, $", {RowType} row");
+        EmitCommand(sql, RowValues(columns));
+        Target.Line("cmd.ExecuteNonQuery();");
+        Target.Line("return global::System.Threading.Tasks.Task.FromResult(global::Mig.MigValue.LastInsertRowId(txn));");
+        Footer("long");
+    }
+
+    private void EmitInsertOrIgnore(IReadOnlyList<ColumnModel> columns)
+    {
+        var sql = Sql("InsertOrIgnoreSql", InsertStatement("INSERT OR IGNORE", columns));
+        Header("Inserts a row unless it breaks a unique constraint; returns its rowid, or null when ignored", sql, "long?", "InsertOrIgnoreAsync", $", {RowType} row");
+        EmitCommand(sql, RowValues(columns));
+        Target.Line("var affected = cmd.ExecuteNonQuery();");
+        Target.Line("return global::System.Threading.Tasks.Task.FromResult<long?>(affected == 0 ? null : global::Mig.MigValue.LastInsertRowId(txn));");
+        Footer("long?");
+    }
+
+    private void EmitSelectByOrInsert(QueryModel q, string insertSql, IReadOnlyList<ColumnModel> insertColumns)
+    {
+        var name = QueryNames.MethodName(q);
+        var filters = q.Properties.SelectMany(p => Filter(p, "row", rootIsRow: true, qualified: true)).ToList();
+        var select = Sql(name[..^"Async".Length] + "SelectSql", SelectSql(filters, null, like: false, limitOne: true));
+        Header($"The stored row with the same {string.Join(", ", q.Properties)} as <paramref name=\"row\"/>, inserted first when there is none", select, RowType, name, $", {RowType} row");
+        var t = Target;
+        EmitCommand(select, filters);
+        t.Open("using (var r = cmd.ExecuteReader())");
+        t.Line($"if (r.Read()) return global::System.Threading.Tasks.Task.FromResult({Class}.Read(r));");
+        t.Close();
+        EmitCommand(insertSql, RowValues(insertColumns), "insert");
+        t.Line("insert.ExecuteNonQuery();");
+        t.Line("using var stored = cmd.ExecuteReader();");
+        t.Line("stored.Read();");
+        t.Line($"return global::System.Threading.Tasks.Task.FromResult({Class}.Read(stored));");
+        Footer(RowType);
+    }
+
+    private void EmitUpdateBy(QueryModel q)
+    {
+        var name = QueryNames.MethodName(q);
+        var by = q.Properties.SelectMany(ColumnsOf).ToList();
+        var set = table.Columns.Where(c => !by.Contains(c) && !IsAutoKey(c)).ToList();
+        var sql = Sql(name[..^"Async".Length] + "Sql",
+            $"UPDATE {SqlIdentifier.Quote(table.Name)} SET {string.Join(", ", set.Select(c => $"{SqlIdentifier.Quote(c.Name)} = @{c.Name}"))} WHERE {Where(RowValues(by))}");
+        Header($"Updates the rows with the same {string.Join(", ", q.Properties)} as <paramref name=\"row\"/>; returns how many", sql, "int", name, $", {RowType} row");
+        EmitCommand(sql, RowValues(set).Concat(RowValues(by)).ToList());
+        Target.Line("return global::System.Threading.Tasks.Task.FromResult(cmd.ExecuteNonQuery());");
+        Footer("int");
+    }
+
+    private void EmitDeleteBy(QueryModel q)
+    {
+        var name = QueryNames.MethodName(q);
+        var filters = q.Properties.SelectMany(p => Filter(p, ArgumentName(p), rootIsRow: false, qualified: false)).ToList();
+        var sql = Sql(name[..^"Async".Length] + "Sql", $"DELETE FROM {SqlIdentifier.Quote(table.Name)} WHERE {Where(filters)}");
+        var args = string.Concat(q.Properties.Select(p => $", {ArgumentType(p)} {ArgumentName(p)}"));
+        Header($"Deletes the rows by {string.Join(", ", q.Properties)}; returns how many", sql, "int", name, args);
+        EmitCommand(sql, filters);
+        Target.Line("return global::System.Threading.Tasks.Task.FromResult(cmd.ExecuteNonQuery());");
+        Footer("int");
+    }
+
+    private void EmitUpsert()
+    {
+        var rest = table.Columns.Where(c => !table.PrimaryKey.Contains(c.Name)).ToList();
+        var update = rest.Count == 0 ? "DO NOTHING"
+            : "DO UPDATE SET " + string.Join(", ", rest.Select(c => $"{SqlIdentifier.Quote(c.Name)} = excluded.{SqlIdentifier.Quote(c.Name)}"));
+        var sql = Sql("UpsertSql", $"{InsertStatement("INSERT", table.Columns)} ON CONFLICT({SqlIdentifier.List(table.PrimaryKey)}) {update}");
+        Header("Inserts the row, or updates the row with its key", sql, null, "UpsertAsync", $", {RowType} row");
+        EmitCommand(sql, RowValues(table.Columns));
+        Target.Line("cmd.ExecuteNonQuery();");
+        Target.Line("return global::System.Threading.Tasks.Task.CompletedTask;");
+        Footer(null);
+    }
+
+    private static string Where(IEnumerable<FilterColumn> filters) =>
+        string.Join(" AND ", filters.Select(f => f.NotNull ? $"{f.Sql} = {f.Parameter}" : $"{f.Sql} IS {f.Parameter}"));
+}

@@ -1,0 +1,40 @@
+using Mig.Schema;
+using Mig.Sql;
+using static Mig.CodeGen.QueryEmitter;
+
+namespace Mig.CodeGen;
+
+/// <summary>The select methods of a view: its columns read straight into the record.</summary>
+internal sealed class ViewEmitter(CodeWriter w, ViewModel view) : SelectEmitter(w, view.ClrType)
+{
+    protected override string SelectFrom =>
+        $"SELECT {SqlIdentifier.List(view.Columns.Select(c => c.Name))} FROM {SqlIdentifier.Quote(view.Name)}";
+
+    private ViewColumnModel Column(string property) => view.Columns.First(c => c.Property == property);
+
+    protected override IReadOnlyList<string> SelectColumns(string property) => [SqlIdentifier.Quote(Column(property).Name)];
+
+    protected override IReadOnlyList<FilterColumn> Filter(string property, string root, bool rootIsRow, bool qualified)
+    {
+        var c = Column(property);
+        return [new FilterColumn(SqlIdentifier.Quote(c.Name), "@" + c.Name, c.Type, c.Kind, c.NotNull, rootIsRow ? root + "." + property : root)];
+    }
+
+    protected override string ArgumentType(string property)
+    {
+        var c = Column(property);
+        return ValueType(c.Kind, c.ClrType, c.NotNull);
+    }
+
+    protected override void EmitRead()
+    {
+        var reads = view.Columns.Select((c, i) => (c.Property, Expr: ReadExpression(c.Kind, c.ClrType, c.NotNull, i))).ToList();
+        W.Open($"private static {RowType} Read({Reader()} r)");
+        W.Line($"return {TableEmitter.Construct(RowType, view.ConstructorProperties, reads)};");
+        W.Close();
+    }
+
+    private static string Reader() => "global::Microsoft.Data.Sqlite.SqliteDataReader";
+
+    protected override void EmitMethods() => EmitSelects(view.Queries);
+}

@@ -1,0 +1,21 @@
+using Microsoft.Build.Framework;
+
+namespace Mig.Tasks;
+
+/// <summary>Writes the generated query code (Mig.g.cs) from the cached model.</summary>
+public sealed class MigGenerateQueries : MigToolTask
+{
+    /// <summary>The model JSON written by <see cref="MigCompileSchema"/>.</summary>
+    [Required] public string ModelFile { get; set; } = "";
+    /// <summary>The C# file to write.</summary>
+    [Required] public string OutputFile { get; set; } = "";
+    /// <summary>Stem of the database file name, for <c>MigSchemaInfo.DatabaseFileName</c>.</summary>
+    [Required] public string DatabaseName { get; set; } = "";
+
+    /// <inheritdoc />
+    protected override string Verb => "generate";
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string, string?)> VerbArguments() =>
+        [("model", ModelFile), ("out", OutputFile), ("database-name", DatabaseName)];
+}
