@@ -45,10 +45,12 @@ public static class SchemaErrorCodes
     public const string CompileError = "MIG0014";
     /// <summary>SQLite rejects the SQL the schema becomes (a bad default or view).</summary>
     public const string SqlRejected = "MIG0015";
-    /// <summary>A query attribute that cannot apply (a write on a view).</summary>
+    /// <summary>A query attribute that cannot apply (a write on a view, an upsert without a key, LIKE on a non-string).</summary>
     public const string InvalidQuery = "MIG0016";
     /// <summary>A view declaration problem: [Join] without [View], no joins, a join that does not connect.</summary>
     public const string InvalidView = "MIG0017";
     /// <summary>An attribute argument that is empty or malformed (OrderBy, no properties).</summary>
     public const string InvalidAttribute = "MIG0018";
+    /// <summary>A generated method name that a member of the record already has, or that two attributes both produce.</summary>
+    public const string QueryNameCollision = "MIG0020";
 }

@@ -364,6 +364,8 @@ public static class SchemaReflector
                     indexes.Add(new IndexModel(Naming.Index(table.Name, cols), cols));
 
             var queries = BuildQueries(type, table.Properties, isView: false);
+            CheckTableQueries(type, queries, key is not null, columnsByProp, columns);
+            CheckQueryNames(type, queries, isTable: true);
             if (errors.Count > before) return null;
             return new TableModel(table.Name, type.FullName!, columns, [.. key?.Select(k => k.Name) ?? []],
                 type.GetCustomAttribute<AutoIncPKAttribute>() is not null, uniques, indexes, fks,
@@ -486,6 +488,45 @@ public static class SchemaReflector
             return result;
         }
 
+        private void CheckTableQueries(Type type, List<QueryModel> queries, bool hasKey, Dictionary<string, List<PropertyColumn>> columnsByProp, List<ColumnModel> columns)
+        {
+            foreach (var q in queries)
+            {
+                var attr = q.Kind.ToString();
+                if (q.Kind == QueryKind.Upsert && !hasKey)
+                    errors.Add(new(SchemaErrorCodes.InvalidQuery, $"[Upsert] on {type.Name} needs a primary key to detect the conflict; add [PK(...)] or remove [Upsert].", Type: type.FullName, Attribute: attr));
+                if (q.Kind == QueryKind.UpdateBy && q.Properties.SelectMany(p => columnsByProp.TryGetValue(p, out var c) ? c : []).Count() >= columns.Count)
+                    errors.Add(new(SchemaErrorCodes.InvalidQuery, $"[UpdateBy] on {type.Name} names every column, so there is nothing left to update.", Type: type.FullName, Attribute: attr));
+                if (q.Kind == QueryKind.SelectLike && q.Properties.Count == 1 && columnsByProp.TryGetValue(q.Properties[0], out var like) && like[0].Kind != ValueKind.String)
+                    errors.Add(new(SchemaErrorCodes.InvalidQuery, $"[SelectLike] on {type.Name}.{q.Properties[0]}: LIKE needs a string property.", Type: type.FullName, Attribute: attr, Argument: q.Properties[0]));
+            }
+        }
+
+        /// <summary>
+        /// Generated methods are static extension members; a member the record declares
+        /// with the same name would silently win at call sites, and two attributes with
+        /// one name would not compile. Both are schema errors.
+        /// </summary>
+        private void CheckQueryNames(Type type, List<QueryModel> queries, bool isTable)
+        {
+            var declared = type.GetMembers(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (name, query) in CodeGen.QueryNames.All(queries, isTable))
+            {
+                var attr = query?.Kind.ToString();
+                var arg = query?.Properties.FirstOrDefault();
+                if (declared.Contains(name))
+                    errors.Add(new(SchemaErrorCodes.QueryNameCollision,
+                        $"{type.Name} declares a member named {name}, which would hide the generated {(query is null ? "insert" : "[" + attr + "]")} method at call sites. Rename the member{(query is null ? "" : " or remove the attribute")}.",
+                        Type: type.FullName, Member: name, Attribute: attr, Argument: arg));
+                if (!seen.Add(name))
+                    errors.Add(new(SchemaErrorCodes.QueryNameCollision,
+                        $"Two query attributes on {type.Name} both generate {name}; remove one or give it a different OrderBy.",
+                        Type: type.FullName, Attribute: attr, Argument: arg));
+            }
+        }
+
         // ---- views -----------------------------------------------------------
 
         private ViewModel? BuildView(Type type, List<TableModel> tableModels)
@@ -509,6 +550,7 @@ public static class SchemaReflector
                 columns.Add((p, MemberAttribute<ColumnAttribute>(p)?.Name ?? Naming.ToSnakeCase(p.Name), kind.Value, !IsNullable(p)));
             }
             var queries = BuildQueries(type, props, isView: true);
+            CheckQueryNames(type, queries, isTable: false);
             if (type.GetCustomAttribute<ViewSqlAttribute>() is { } viewSql)
             {
                 if (errors.Count > before) return null;
