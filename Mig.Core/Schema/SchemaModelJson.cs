@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -42,7 +43,7 @@ internal sealed class StorageValueConverter : JsonConverter<object>
         object value = tag switch
         {
             "i" => reader.GetInt64(),
-            "r" => reader.GetDouble(),
+            "r" => reader.TokenType == JsonTokenType.String ? double.Parse(reader.GetString()!, CultureInfo.InvariantCulture) : reader.GetDouble(),
             "t" => reader.GetString()!,
             "b" => reader.GetBytesFromBase64(),
             _ => throw new JsonException($"Unknown seed value tag '{tag}'."),
@@ -58,6 +59,8 @@ internal sealed class StorageValueConverter : JsonConverter<object>
         switch (value)
         {
             case long l: writer.WriteNumber("i", l); break;
+            // SQLite stores infinities as REAL, but a JSON number cannot hold one.
+            case double d when !double.IsFinite(d): writer.WriteString("r", d.ToString(CultureInfo.InvariantCulture)); break;
             case double d: writer.WriteNumber("r", d); break;
             case string s: writer.WriteString("t", s); break;
             case byte[] b: writer.WriteBase64String("b", b); break;
