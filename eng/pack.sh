@@ -14,14 +14,24 @@ cd "$root"
 
 out="$root/artifacts/packages"
 mkdir -p "$out"
+# Two packs at once (a test fixture and a terminal) would clean each other's
+# tool folder mid-pack and ship an SDK without its tasks; take turns.
+exec 9>"$root/artifacts/.pack.lock"
+flock 9
 dotnet pack Mig.Core/Mig.Core.csproj -c Release -o "$out" -nologo -v:q -p:ContinuousIntegrationBuild=true
 dotnet pack Mig.Sdk/Mig.Sdk.csproj -c Release -o "$out" -nologo -v:q -p:ContinuousIntegrationBuild=true
 
 version="$(dotnet msbuild Mig.Core/Mig.Core.csproj -getProperty:PackageVersion -p:Configuration=Release)"
-cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-for id in mig.core mig.sdk; do
-  rm -rf "${cache:?}/$id/$version"
+for cache in "$HOME/.nuget/packages" ${NUGET_PACKAGES:+"$NUGET_PACKAGES"}; do
+  for id in mig.core mig.sdk; do
+    rm -rf "${cache:?}/$id/$version"
+  done
 done
+# A pack racing a clean of the tool folder once shipped an SDK without its tasks; never hand that out.
+if ! unzip -l "$out/Mig.Sdk.$version.nupkg" | grep -q "tools/net10.0/Mig.Tasks.dll"; then
+  echo "pack.sh: artifacts/packages/Mig.Sdk.$version.nupkg lacks tools/net10.0/Mig.Tasks.dll" >&2
+  exit 1
+fi
 echo "$version" > "$out/version.txt"
 echo "Packed Mig $version into $out:"
 ls -1 "$out"/*.nupkg | sed 's/^/  /'
