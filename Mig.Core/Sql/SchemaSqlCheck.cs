@@ -30,8 +30,20 @@ public static class SchemaSqlCheck
         {
             using var cmd = connection.CreateCommand();
             cmd.CommandText = $"SELECT * FROM {SqlIdentifier.Quote(view.Name)} LIMIT 0";
-            using var reader = cmd.ExecuteReader();
-            var actual = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+            List<string> actual;
+            // CREATE VIEW does not resolve the tables and columns the SELECT names; the first read does.
+            try
+            {
+                using var reader = cmd.ExecuteReader();
+                actual = [.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetName)];
+            }
+            catch (SqliteException e)
+            {
+                errors.Add(new SchemaError(SchemaErrorCodes.ViewSqlMismatch,
+                    $"[ViewSql] of {view.ClrType[(view.ClrType.LastIndexOfAny(['.', '+']) + 1)..]} does not run against the schema: {e.Message}. Fix the SELECT.",
+                    Type: view.ClrType, Attribute: "ViewSql"));
+                continue;
+            }
             var expected = view.Columns.Select(c => c.Name).ToList();
             var missing = expected.Except(actual, StringComparer.OrdinalIgnoreCase).ToList();
             var extra = actual.Except(expected, StringComparer.OrdinalIgnoreCase).ToList();
