@@ -20,12 +20,33 @@ public static class SchemaSqlCheck
         {
             var view = model.Views.FirstOrDefault(v => v.Name == e.ObjectName);
             var code = view is { Synthesised: false } ? SchemaErrorCodes.ViewSqlMismatch : SchemaErrorCodes.SqlRejected;
+            // The defaults are the only user SQL in a CREATE TABLE, so one of them is the
+            // cause: naming it puts the error on its attribute instead of on the record.
+            var culprit = view is null
+                ? model.FindTable(e.ObjectName)?.Columns.FirstOrDefault(c => DefaultError(connection, c) is not null)
+                : null;
             return [new SchemaError(code,
                 $"SQLite rejects the SQL of {e.ObjectName}: {((SqliteException)e.InnerException!).Message}. Fix the default, expression or view SQL in the attribute.\n    {e.Statement.Replace("\n", "\n    ", StringComparison.Ordinal)}",
-                Type: e.ClrType, Attribute: view is null ? null : view.Synthesised ? "View" : "ViewSql")];
+                Type: e.ClrType, Member: culprit?.Property,
+                Attribute: view is not null ? (view.Synthesised ? "View" : "ViewSql") : culprit is null ? null : DefaultAttribute(culprit),
+                Argument: culprit?.Property)];
         }
 
         var errors = new List<SchemaError>();
+        // SQLite accepts DEFAULT (unknown_function()) in CREATE TABLE and fails only at the
+        // first insert that needs the default, in production; evaluating each one finds it now.
+        foreach (var table in model.Tables)
+        {
+            foreach (var column in table.Columns.Where(c => c.Default is not null || c.DefaultExpression is not null).DistinctBy(c => c.Property))
+            {
+                if (DefaultError(connection, column) is not { } why) continue;
+                errors.Add(new SchemaError(SchemaErrorCodes.SqlRejected,
+                    $"SQLite rejects the default of {table.Name}.{column.Name}: {why}. Fix the value in [{DefaultAttribute(column)}].",
+                    Type: table.ClrType, Member: column.Property, Attribute: DefaultAttribute(column), Argument: column.Property));
+            }
+        }
+        if (errors.Count > 0) return errors;
+
         foreach (var view in model.Views.Where(v => !v.Synthesised))
         {
             using var cmd = connection.CreateCommand();
@@ -82,6 +103,30 @@ public static class SchemaSqlCheck
         }
         txn.Rollback();
         return errors;
+    }
+
+    private static string DefaultAttribute(ColumnModel column) => column.DefaultExpression is not null ? "DefaultExpr" : "Default";
+
+    /// <summary>What SQLite says about a column's default on its own, declared and then used; null when it works.</summary>
+    private static string? DefaultError(SqliteConnection connection, ColumnModel column)
+    {
+        var clause = column.DefaultExpression is { } expression ? $"({expression})" : column.Default;
+        if (clause is null) return null;
+        try
+        {
+            Execute(connection, $"CREATE TEMP TABLE _mig_default_check(x DEFAULT {clause})");
+            Execute(connection, "INSERT INTO temp._mig_default_check DEFAULT VALUES");
+            return null;
+        }
+        catch (SqliteException e) { return e.Message; }
+        finally { Execute(connection, "DROP TABLE IF EXISTS temp._mig_default_check"); }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
     }
 
     private static SchemaError SeedError(SeedModel seed, string why)
