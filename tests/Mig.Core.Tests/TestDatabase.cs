@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Mig.Schema;
 using Mig.Sql;
@@ -32,11 +33,15 @@ internal sealed class TestDatabase : IDisposable
         Connection.Open();
     }
 
+    /// <summary>Every temp directory the tests made, so the run can check none is left.</summary>
+    public static ConcurrentBag<string> Made { get; } = [];
+
     /// <summary>A new empty temp directory for a test.</summary>
     public static string NewDirectory()
     {
         var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mig-tests-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(dir);
+        Made.Add(dir);
         return dir;
     }
 
