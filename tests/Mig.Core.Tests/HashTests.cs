@@ -55,6 +55,22 @@ public sealed class HashTests
     }
 
     [TestMethod]
+    public void DeclarationOrderOfTypesDoesNotChangeTheHash()
+    {
+        const string course = """
+            [PK(nameof(Id))]
+            public sealed record Course(long Id, Student Student);
+
+            """;
+        const string view = """
+            [View, Join(typeof(Course), typeof(Student))]
+            public sealed record CourseStudent(long CourseId, string StudentName);
+
+            """;
+        Assert.AreEqual(Hash(Baseline + course + view), Hash(view + course + Baseline));
+    }
+
+    [TestMethod]
     public void QueryAttributesDoNotChangeTheHash()
     {
         var withQueries = Baseline.Replace("[Index(nameof(Name))]",

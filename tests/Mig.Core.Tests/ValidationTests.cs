@@ -49,6 +49,18 @@ public sealed class ValidationTests
         """, SchemaErrorCodes.UnsupportedType, "List<string> Tags", "Tags", "List<String>");
 
     [TestMethod]
+    public void ErrorInANestedTypeOfANamespaceIsLocated() => AssertError("""
+        namespace School.Schema;
+        [PK(nameof(Id))]
+        public sealed record Student(long Id);
+        public abstract record StudentOpt
+        {
+            public sealed record WithTags(Student Student,
+                Dictionary<string, int> Tags) : StudentOpt;
+        }
+        """, SchemaErrorCodes.UnsupportedType, "Dictionary<string, int> Tags", "WithTags.Tags", "Dictionary<String, Int32>");
+
+    [TestMethod]
     public void ReferenceToATypeWithoutKey() => AssertError("""
         public sealed record Tag(string Name);
         [PK(nameof(Id))]
