@@ -38,6 +38,23 @@ public sealed class ForeignKeyTests
     }
 
     [TestMethod]
+    public void ForeignKeyColumnIsNamedAfterThePropertyNotTheType()
+    {
+        using var db = TestDatabase.Create(StudentSchema + """
+            [PK(nameof(Code))]
+            public sealed record Room(string Code);
+            [PK(nameof(Id))]
+            public sealed record Course(long Id, Student Teacher, Student? Assistant, Room HomeRoom);
+            """, out var model);
+        var lines = SchemaFixture.DefinitionLines(Ddl.CreateTable(model.Table("course"))).ToList();
+        CollectionAssert.AreEqual(new[] { "id INTEGER PRIMARY KEY", "teacher_id INTEGER NOT NULL", "assistant_id INTEGER", "home_room_code TEXT NOT NULL",
+                "FOREIGN KEY (teacher_id) REFERENCES student(id)", "FOREIGN KEY (assistant_id) REFERENCES student(id)", "FOREIGN KEY (home_room_code) REFERENCES room(code)" },
+            lines.ToArray());
+        CollectionAssert.AreEquivalent(new[] { ("student", "teacher_id", "id"), ("student", "assistant_id", "id"), ("room", "home_room_code", "code") },
+            db.ForeignKeys("course").Select(f => (f.Table, f.From, f.To)).ToArray());
+    }
+
+    [TestMethod]
     public void OnDeleteCascadeDeletesChildren()
     {
         using var db = TestDatabase.Create(StudentSchema + """

@@ -193,6 +193,25 @@ public sealed class ValidationTests
         """, SchemaErrorCodes.InvalidSeed, "Tag[] Tags", "Seeds.Tags", "no primary key");
 
     [TestMethod]
+    public void SeedFieldWhoseInitialiserThrows() => AssertError(Student + """
+        public static class Seeds
+        {
+            public static readonly Student[] Students =
+                Make();
+            private static Student[] Make() => throw new InvalidOperationException("no students today");
+        }
+        """, SchemaErrorCodes.InvalidSeed, "Student[] Students", "Seeds.Students", "InvalidOperationException", "no students today");
+
+    [TestMethod]
+    public void SeedPropertyThatThrows() => AssertError(Student + """
+        public static class Seeds
+        {
+            public static Student Admin =>
+                throw new InvalidOperationException("no admin");
+        }
+        """, SchemaErrorCodes.InvalidSeed, "Student Admin", "Seeds.Admin", "InvalidOperationException", "no admin");
+
+    [TestMethod]
     public void SeedThatBreaksAConstraint() => AssertError(Student + """
         [PK(nameof(Id))]
         public sealed record Course(long Id, Student Student);
