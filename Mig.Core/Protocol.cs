@@ -15,6 +15,8 @@ public static class Protocol
     public const string Migrating = "migrating";
     /// <summary>Status value of a database that may be served.</summary>
     public const string Ready = "ready";
+    /// <summary>Status value of an old database after cutover and MigArchiveOld: never served again.</summary>
+    public const string Retired = "retired";
 
     /// <summary>
     /// Old database: the capture state ('recording' or 'draining') and

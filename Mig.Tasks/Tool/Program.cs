@@ -34,6 +34,7 @@ internal static class Program
                 "script" => Script(a),
                 "init" => Init(a),
                 "generate" => Generate(a, origin),
+                _ when MigrationVerbs.Handles(a.Verb) => MigrationVerbs.Run(a, LoadModel(a)),
                 _ => throw new ToolUsageException($"unknown verb '{a.Verb}'"),
             };
         }

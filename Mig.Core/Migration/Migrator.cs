@@ -1,0 +1,288 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Mig.Schema;
+using Mig.Sql;
+
+namespace Mig.Migration;
+
+/// <summary>
+/// Runs the phases of a hot migration between one old file and the new file of
+/// the current schema (hot-migration.md): plan, migrate (online or offline),
+/// drain, verify, cut over, reset, archive. Each phase checks that it is its
+/// turn, takes the pair's lock, leaves a state <see cref="Status"/> explains,
+/// and records itself in the new file's audit trail.
+/// </summary>
+public sealed class Migrator(SchemaModel model, string hash, string oldPath, string newPath, Action<string> log)
+{
+#pragma warning disable CS1591 // the codes are listed with their meaning in the README
+    public const string WrongPhaseCode = "MIG0040";
+    public const string LockedCode = "MIG0041";
+    public const string DataLossCode = "MIG0042";
+    public const string VerifyFailedCode = "MIG0045";
+    public const string NoOldDatabaseCode = "MIG0047";
+    public const string ForeignKeyCode = "MIG0048";
+    public const string BusyCode = "MIG0049";
+#pragma warning restore CS1591
+
+    private readonly string oldPath = Path.GetFullPath(oldPath);
+    private readonly string newPath = Path.GetFullPath(newPath);
+
+    /// <summary>The plan, printed; changes nothing (the old file is opened read-only).</summary>
+    public MigrationPlan Plan(bool online = true)
+    {
+        RequireOld();
+        using var c = OpenReadOnly(oldPath);
+        var plan = Planner.Create(c, model, "main", online);
+        foreach (var line in PlanReport.Lines(plan)) log(line);
+        return plan;
+    }
+
+    /// <summary>Phase 1: build the new file and copy; online it installs capture first and leaves the old file recording.</summary>
+    public void Migrate(bool offline, bool allowDataLoss)
+    {
+        RequireOld();
+        using var _ = OperationLock.Acquire(oldPath, offline ? "MigMigrate offline" : "MigMigrate");
+        MigrationPlan plan;
+        using (var old = NewDatabase.Open(oldPath))
+        {
+            if (NewDatabase.Status(old) == Protocol.Migrating)
+                throw Phase($"{oldPath} is itself a migration's unfinished new file (status 'migrating'); it cannot be the source of another. Finish or reset that migration first.");
+            if (Capture.Marker(old) is { } marker)
+                throw Phase($"A migration is already in progress on {oldPath} (marker '{marker}', new file {Capture.Info(old, "new_database")}). Run MigStatus; continue with MigDrain and MigCutover, or abandon it with MigReset.");
+            if (File.Exists(newPath))
+                throw Phase($"{newPath} already exists. If it is a finished database of this schema, there is nothing to migrate; if it is left over, run MigReset or delete it.");
+            plan = Planner.Create(old, model, "main", online: !offline);
+            foreach (var line in PlanReport.Lines(plan)) log(line);
+            if (plan.Errors.Count > 0)
+                throw new MigOperationException(plan.Errors[0].Code, "The migration plan cannot run: " + string.Join(" ", plan.Errors.Select(e => e.Message)));
+            if (plan.Losses.Count > 0 && !allowDataLoss)
+                throw new MigOperationException(DataLossCode,
+                    $"The plan loses data: {string.Join("; ", plan.Losses.Select(l => l.What))}. Nothing was changed. If that is intended, run again with -p:MigAllowDataLoss=true; if a column or table was renamed, declare it with [RenamedFrom].");
+            if (!offline)
+            {
+                NewDatabase.UseWal(old);
+                Capture.Install(old, [.. plan.Tables.Where(t => t.Source is not null).Select(t => t.Source!)], newPath, hash);
+                log($"Mig: capturing writes on {oldPath} (marker '{Protocol.Recording}').");
+            }
+        }
+
+        var building = offline ? Path.Combine(Path.GetDirectoryName(newPath)!, $".{Path.GetFileName(newPath)}.{Environment.ProcessId}.tmp") : newPath;
+        var done = false;
+        try
+        {
+            using (var target = NewDatabase.Open(building, create: true))
+            {
+                Copier.CreateSchema(target, model, hash, oldPath);
+                NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
+                var started = DateTime.UtcNow;
+                var cutoff = Copier.Copy(target, plan, online: !offline, ReportCopy);
+                var violations = Copier.Finish(target, model);
+                if (violations.Count > 0)
+                    throw new MigOperationException(ForeignKeyCode,
+                        $"The copied data breaks foreign keys of the new schema: {string.Join("; ", violations)}. Fix the data in the old file or the schema; then MigReset and MigMigrate again.");
+                NewDatabase.Execute(target, "DETACH DATABASE old");
+                var rows = plan.Tables.Where(t => t.Source is not null).Sum(t => t.Source!.RowCount);
+                if (offline)
+                {
+                    NewDatabase.Execute(target, $"DROP TABLE {NewDatabase.IdMappingTable}");
+                    NewDatabase.Execute(target, $"UPDATE {Protocol.StatusTable} SET status = '{Protocol.Ready}' WHERE id = 0");
+                }
+                NewDatabase.UseWal(target);
+                NewDatabase.Audit(target, offline ? "MigMigrate offline" : "MigMigrate", hash, "ok",
+                    $"copied about {rows} rows from {oldPath} in {(DateTime.UtcNow - started).TotalSeconds:F1} s; cutoff {cutoff}");
+            }
+            if (offline)
+            {
+                SqliteConnection.ClearAllPools();
+                File.Move(building, newPath, overwrite: false);
+                log($"Mig: {newPath} is ready. The old file is untouched; point the service at the new file.");
+            }
+            else
+            {
+                log($"Mig: copied into {newPath} (status '{Protocol.Migrating}'). The old service keeps serving and its writes are captured; run MigDrain when you are ready to switch.");
+            }
+            done = true;
+        }
+        finally
+        {
+            if (!done && offline) NewDatabase.Delete(building);
+        }
+    }
+
+    private void ReportCopy(CopyProgress p)
+    {
+        if (p.Copied == 0 && p.Total > 0) return;
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"Mig: copy {p.Table}: {p.Copied}/{p.Total} rows, {p.RowsPerSecond:F0} rows/s, ETA {p.Eta.TotalSeconds:F0} s"));
+    }
+
+    /// <summary>Phase 2: refuse writes on the old file and replay the captured writes into the new one. Resumable.</summary>
+    public void Drain()
+    {
+        RequireOld();
+        using var _ = OperationLock.Acquire(oldPath, "MigDrain");
+        RequireCopied("MigDrain");
+        using (var old = NewDatabase.Open(oldPath))
+        {
+            var marker = Capture.Marker(old);
+            if (marker == Protocol.Recording)
+            {
+                Capture.StartDraining(old, Introspector.Tables(old));
+                log($"Mig: {oldPath} is draining: writes are refused from now on (MigWritesPausedException in the old service).");
+            }
+        }
+        using var target = NewDatabase.Open(newPath);
+        NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
+        var plan = Planner.Create(target, model, "old");
+        var started = DateTime.UtcNow;
+        long applied;
+        using (var replayer = new Replayer(target, plan))
+            applied = replayer.Run(p => log(string.Create(CultureInfo.InvariantCulture, $"Mig: replayed {p.Applied}/{p.Pending} captured writes ({(p.Elapsed.TotalSeconds > 0 ? p.Applied / p.Elapsed.TotalSeconds : 0):F0}/s)")));
+        NewDatabase.Execute(target, "DETACH DATABASE old");
+        NewDatabase.Audit(target, "MigDrain", hash, "ok", $"replayed {applied} captured writes in {(DateTime.UtcNow - started).TotalSeconds:F2} s");
+        log("Mig: Drain complete. Run MigCutover when ready.");
+    }
+
+    /// <summary>Compares old and new: row counts, keys, content; throws MIG0045 on any difference.</summary>
+    public VerifyResult Verify()
+    {
+        RequireOld();
+        using var _ = OperationLock.Acquire(oldPath, "MigVerify");
+        return VerifyLocked("MigVerify");
+    }
+
+    private VerifyResult VerifyLocked(string operation)
+    {
+        RequireCopied(operation);
+        using var target = NewDatabase.Open(newPath);
+        NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
+        var plan = Planner.Create(target, model, "old");
+        var online = Capture.Marker(target, "old") is not null;
+        var result = Verifier.Run(target, plan, model, online);
+        NewDatabase.Execute(target, "DETACH DATABASE old");
+        foreach (var t in result.Tables)
+            log($"Mig: verify {t.Table}: old {t.OldRows} rows, new {t.NewRows} rows{(t.Missing + t.Different == 0 ? ", content equal" : $", {t.Missing} missing/changed, {t.Different} extra")}");
+        NewDatabase.Audit(target, operation, hash, result.Ok ? "ok" : "mismatch", string.Join("; ", result.Problems()));
+        if (!result.Ok)
+            throw new MigOperationException(VerifyFailedCode, "Verification failed: " + string.Join("; ", result.Problems()) + ". Nothing was cut over.");
+        log("Mig: verified: every copied table matches, foreign keys hold, nothing pending.");
+        return result;
+    }
+
+    /// <summary>Phase 3: after a complete drain and a clean verification, mark the new file ready.</summary>
+    public void Cutover()
+    {
+        RequireOld();
+        using var _ = OperationLock.Acquire(oldPath, "MigCutover");
+        using (var old = NewDatabase.Open(oldPath))
+        {
+            var marker = Capture.Marker(old);
+            if (marker == Protocol.Recording)
+                throw Phase("The old file is still recording; run MigDrain first (it pauses writes and replays them), then MigCutover.");
+            if (marker is null)
+                throw Phase($"{oldPath} has no migration in progress; run MigMigrate first.");
+        }
+        VerifyLocked("MigCutover verify");
+        using var target = NewDatabase.Open(newPath);
+        using (var txn = target.BeginTransaction(deferred: false))
+        {
+            NewDatabase.Execute(target, $"DROP TABLE IF EXISTS {NewDatabase.IdMappingTable}", txn);
+            NewDatabase.Execute(target, $"UPDATE {Protocol.StatusTable} SET status = '{Protocol.Ready}' WHERE id = 0", txn);
+            NewDatabase.SetInfo(target, "cut_over_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), txn);
+            txn.Commit();
+        }
+        NewDatabase.Audit(target, "MigCutover", hash, "ok", "status ready");
+        log($"Mig: cut over. {newPath} is ready and serves on its next call; move traffic to the new service. The old file keeps refusing writes; run MigArchiveOld to clean it up.");
+    }
+
+    /// <summary>Abandons a migration that has not cut over: the old file as it was, the new file gone.</summary>
+    public void Reset()
+    {
+        RequireOld();
+        using var _ = OperationLock.Acquire(oldPath, "MigReset");
+        if (File.Exists(newPath))
+        {
+            using var target = NewDatabase.Open(newPath);
+            if (NewDatabase.Status(target) == Protocol.Ready)
+                throw Phase($"{newPath} is cut over and ready; MigReset would discard the live database. To go back, restore from a backup; to clean up the old file, run MigArchiveOld.");
+        }
+        using (var old = NewDatabase.Open(oldPath))
+        {
+            if (Capture.Marker(old) is not null) Capture.Remove(old);
+        }
+        NewDatabase.Delete(newPath);
+        log($"Mig: reset. {oldPath} is as the old service expects (no capture, writes allowed); {newPath} is deleted.");
+    }
+
+    /// <summary>After cutover: take Mig's bookkeeping out of the old file, or move the old file to <paramref name="archiveTo"/>.</summary>
+    public void ArchiveOld(string? archiveTo)
+    {
+        RequireOld();
+        using (var _ = OperationLock.Acquire(oldPath, "MigArchiveOld"))
+        {
+            if (!File.Exists(newPath))
+                throw Phase($"{newPath} does not exist; there is nothing to archive for.");
+            using (var target = NewDatabase.Open(newPath))
+            {
+                if (NewDatabase.Status(target) != Protocol.Ready)
+                    throw Phase("The migration has not cut over; MigArchiveOld runs after MigCutover (to abandon a migration, run MigReset).");
+            }
+            using (var old = NewDatabase.Open(oldPath))
+            {
+                if (Capture.Marker(old) is not null) Capture.Remove(old);
+                // Retired: a service still pointed at it refuses every call instead of
+                // writing where nobody reads, and it is never taken for the live file again.
+                NewDatabase.Execute(old, $"CREATE TABLE IF NOT EXISTS {Protocol.StatusTable}(id INTEGER PRIMARY KEY CHECK (id = 0), status TEXT NOT NULL)");
+                NewDatabase.Execute(old, $"INSERT INTO {Protocol.StatusTable}(id, status) VALUES (0, '{Protocol.Retired}') ON CONFLICT(id) DO UPDATE SET status = excluded.status");
+                NewDatabase.Execute(old, "PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+            SqliteConnection.ClearAllPools();
+            string detail;
+            if (!string.IsNullOrEmpty(archiveTo))
+            {
+                var dest = Directory.Exists(archiveTo) ? Path.Combine(archiveTo, Path.GetFileName(oldPath)) : Path.GetFullPath(archiveTo);
+                File.Move(oldPath, dest, overwrite: false);
+                foreach (var f in new[] { oldPath + "-wal", oldPath + "-shm" }) if (File.Exists(f)) File.Delete(f);
+                detail = $"moved {oldPath} to {dest}";
+            }
+            else detail = $"removed the capture from {oldPath} and marked it retired";
+            using (var target = NewDatabase.Open(newPath)) NewDatabase.Audit(target, "MigArchiveOld", hash, "ok", detail);
+            log($"Mig: {detail}.");
+        }
+        if (!string.IsNullOrEmpty(archiveTo))
+            foreach (var f in new[] { oldPath + ".miglock", oldPath + ".miglock.info" }) if (File.Exists(f)) File.Delete(f);
+    }
+
+    /// <summary>The state of both files and what to run next.</summary>
+    public StatusReport Status() => StatusReport.Read(model, hash, oldPath, newPath);
+
+    private void RequireOld()
+    {
+        if (!File.Exists(oldPath))
+            throw new MigOperationException(NoOldDatabaseCode, $"The old database {oldPath} does not exist. Set -p:MigDatabase=<path> to the live database (for a first database, run MigInit).");
+    }
+
+    private void RequireCopied(string operation)
+    {
+        if (!File.Exists(newPath))
+            throw Phase($"{operation}: there is no new file {newPath}; run MigMigrate first.");
+        using var target = NewDatabase.Open(newPath);
+        var status = NewDatabase.Status(target);
+        if (status == Protocol.Ready)
+            throw Phase($"{operation}: {newPath} is already cut over (status 'ready'); nothing to do. MigArchiveOld cleans up the old file.");
+        if (NewDatabase.Info(target, "cutoff") is null)
+            throw Phase($"{operation}: the copy into {newPath} did not finish (no cutoff recorded). Run MigReset, then MigMigrate again.");
+        using var old = NewDatabase.Open(oldPath);
+        if (Capture.Marker(old) is null && operation != "MigVerify")
+            throw Phase($"{operation}: {oldPath} is not being recorded; the new file was not made by an online MigMigrate from it. Run MigReset, then MigMigrate.");
+    }
+
+    private static MigOperationException Phase(string message) => new(WrongPhaseCode, message);
+
+    private static SqliteConnection OpenReadOnly(string path)
+    {
+        var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        c.Open();
+        return c;
+    }
+}

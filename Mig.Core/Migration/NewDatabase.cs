@@ -1,0 +1,133 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Mig.Sql;
+
+namespace Mig.Migration;
+
+/// <summary>
+/// The new file's bookkeeping (hot-migration.md): its status, the facts a
+/// migration records (schema hash, old file, copy cutoff, replay checkpoint),
+/// <c>_id_mapping</c>, and the audit trail of every operation run on the pair.
+/// </summary>
+public static class NewDatabase
+{
+    /// <summary>Rows whose key could not be kept (normally none; Mig keeps keys).</summary>
+    public const string IdMappingTable = "_id_mapping";
+    /// <summary>One row per operation run against this pair of files.</summary>
+    public const string AuditTable = "_mig_audit";
+
+    /// <summary>The bookkeeping of a file a migration builds.</summary>
+    public static IReadOnlyList<string> MigrationStatements =>
+    [
+        $"CREATE TABLE {IdMappingTable}(table_name TEXT NOT NULL, old_id INTEGER NOT NULL, new_id INTEGER NOT NULL, PRIMARY KEY (table_name, old_id))",
+        AuditDdl,
+    ];
+
+    /// <summary>The audit table.</summary>
+    public const string AuditDdl = $"CREATE TABLE IF NOT EXISTS {AuditTable}(id INTEGER PRIMARY KEY, at TEXT NOT NULL, operation TEXT NOT NULL, schema_hash TEXT NOT NULL, result TEXT NOT NULL, detail TEXT NOT NULL)";
+
+    /// <summary>Reads a fact, or null.</summary>
+    public static string? Info(SqliteConnection c, string key, string schema = "main", SqliteTransaction? txn = null)
+    {
+        if (!Capture.TableExists(c, txn, Protocol.InfoTable, schema)) return null;
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = txn;
+        cmd.CommandText = $"SELECT value FROM {schema}.{Protocol.InfoTable} WHERE key = @k";
+        cmd.Parameters.AddWithValue("@k", key);
+        return cmd.ExecuteScalar() as string;
+    }
+
+    /// <summary>Writes a fact.</summary>
+    public static void SetInfo(SqliteConnection c, string key, string value, SqliteTransaction? txn = null, string schema = "main")
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = txn;
+        cmd.CommandText = $"INSERT INTO {schema}.{Protocol.InfoTable}(key, value) VALUES (@k, @v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+        cmd.Parameters.AddWithValue("@k", key);
+        cmd.Parameters.AddWithValue("@v", value);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>The status ('migrating', 'ready'), or null when the file has none.</summary>
+    public static string? Status(SqliteConnection c, string schema = "main")
+    {
+        if (!Capture.TableExists(c, null, Protocol.StatusTable, schema)) return null;
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT status FROM {schema}.{Protocol.StatusTable} WHERE id = 0";
+        return cmd.ExecuteScalar() as string;
+    }
+
+    /// <summary>Appends to the audit trail (creating it in a file that predates it).</summary>
+    public static void Audit(SqliteConnection c, string operation, string hash, string result, string detail)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = AuditDdl + ";" + $"INSERT INTO {AuditTable}(at, operation, schema_hash, result, detail) VALUES (@at, @op, @hash, @result, @detail)";
+        cmd.Parameters.AddWithValue("@at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("@op", operation);
+        cmd.Parameters.AddWithValue("@hash", hash);
+        cmd.Parameters.AddWithValue("@result", result);
+        cmd.Parameters.AddWithValue("@detail", detail);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Opens a file Mig manages, unpooled so no lock outlives the operation.</summary>
+    public static SqliteConnection Open(string path, bool create = false)
+    {
+        var c = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            ForeignKeys = false, // copies and replays check keys once, afterwards
+        }.ToString());
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA busy_timeout = 10000";
+        cmd.ExecuteNonQuery();
+        return c;
+    }
+
+    /// <summary>Deletes a database file with its WAL and shared-memory files.</summary>
+    public static void Delete(string path)
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var f in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+            if (File.Exists(f)) File.Delete(f);
+    }
+
+    /// <summary>Switches a file to WAL; retried, since the switch fails at once while another process writes.</summary>
+    public static void UseWal(SqliteConnection c)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = "PRAGMA journal_mode = WAL";
+                var mode = cmd.ExecuteScalar() as string;
+                if (mode == "wal") return;
+                throw new MigOperationException(Migrator.BusyCode, $"{c.DataSource} stayed in journal mode '{mode}'; Mig needs WAL so the copy blocks no writer.");
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == 5 && attempt < 100)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    internal static long Scalar(SqliteConnection c, string sql, SqliteTransaction? txn = null)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = txn;
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture);
+    }
+
+    internal static void Execute(SqliteConnection c, string sql, SqliteTransaction? txn = null)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = txn;
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+}

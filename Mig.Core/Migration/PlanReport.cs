@@ -1,0 +1,26 @@
+namespace Mig.Migration;
+
+/// <summary>A plan in words, as MigPlan and MigMigrate print it.</summary>
+public static class PlanReport
+{
+    /// <summary>One line per fact: table matches, column fills, conversions, losses, errors, suggestions.</summary>
+    public static IEnumerable<string> Lines(MigrationPlan plan)
+    {
+        yield return "Mig plan:";
+        foreach (var t in plan.Tables)
+        {
+            yield return t.Source is null
+                ? $"  table {t.Table.Name}: new, starts empty"
+                : $"  table {t.Table.Name} <- {t.Source.Name} ({t.Reason}, {t.Source.RowCount} rows)";
+            if (t.Source is null) continue;
+            foreach (var c in t.Columns.Where(c => c.Fill != FillKind.Copy || c.Reason != "same name"))
+                yield return $"    {c.Column.Name}: {(c.Source is null ? "" : "<- " + c.Source + ", ")}{c.Reason}";
+        }
+        foreach (var d in plan.DroppedTables) yield return $"  table {d.Name}: dropped ({d.RowCount} rows)";
+        foreach (var l in plan.Losses) yield return $"  DATA LOSS: {l.What}";
+        foreach (var e in plan.Errors) yield return $"  ERROR {e.Code}: {e.Message}";
+        foreach (var s in plan.Suggestions) yield return $"  suggestion: {s}";
+        if (plan.Errors.Count == 0)
+            yield return plan.Losses.Count == 0 ? "  The plan keeps every row and value." : "  The plan loses data; MigMigrate refuses it without -p:MigAllowDataLoss=true.";
+    }
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Mig.Schema;
+using Mig.Sql;
+
+namespace Mig.Migration;
+
+/// <summary>
+/// Derives the copy plan (hot-migration.md, Deriving the copy plan) from the old
+/// file, read on <c>old</c> of a connection, and the new model. Reads only.
+/// </summary>
+public static class Planner
+{
+    /// <summary>A new NOT NULL column without a default on a table with rows.</summary>
+    public const string NotNullWithoutDefaultCode = "MIG0043";
+    /// <summary>Two new tables claim one old table, or a table cannot keep its row identities online.</summary>
+    public const string AmbiguousMatchCode = "MIG0051";
+    /// <summary>An old WITHOUT ROWID table, which capture cannot follow.</summary>
+    public const string WithoutRowIdCode = "MIG0050";
+
+    /// <summary>The plan for migrating the database attached as <paramref name="oldSchema"/> to <paramref name="model"/>.</summary>
+    public static MigrationPlan Create(SqliteConnection connection, SchemaModel model, string oldSchema = "old", bool online = true)
+    {
+        var old = Introspector.Tables(connection, oldSchema);
+        var byName = old.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
+        var errors = new List<PlanError>();
+        var losses = new List<DataLoss>();
+        var suggestions = new List<string>();
+        var claimed = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var tables = new List<TablePlan>();
+
+        foreach (var table in model.Tables)
+        {
+            OldTable? source = null;
+            var reason = "new table";
+            if (byName.TryGetValue(table.Name, out var same)) { source = same; reason = "same name"; }
+            else if (table.RenamedFrom is { } from && byName.TryGetValue(from, out var renamed)) { source = renamed; reason = $"[RenamedFrom(\"{from}\")]"; }
+            if (source is not null && !claimed.TryAdd(source.Name, table.Name))
+            {
+                errors.Add(new PlanError(AmbiguousMatchCode, $"Both {claimed[source.Name]} and {table.Name} would take the rows of the old table {source.Name}; keep one [RenamedFrom]."));
+                continue;
+            }
+            if (source is { WithoutRowId: true })
+                errors.Add(new PlanError(WithoutRowIdCode, $"The old table {source.Name} is WITHOUT ROWID; Mig captures and replays writes by rowid and cannot migrate it. Migrate it offline after converting it to a rowid table."));
+            tables.Add(PlanTable(connection, oldSchema, table, source, reason, errors, losses, suggestions, online));
+        }
+
+        var dropped = old.Where(t => !claimed.ContainsKey(t.Name)).ToList();
+        foreach (var d in dropped.Where(d => d.RowCount > 0))
+            losses.Add(new DataLoss(d.Name, null, d.RowCount, $"table {d.Name} is dropped with its {d.RowCount} rows"));
+        foreach (var d in dropped)
+        {
+            var candidate = model.Tables.FirstOrDefault(t => t.RenamedFrom is null && !byName.ContainsKey(t.Name)
+                && t.Columns.Count == d.Columns.Count && t.Columns.Select(c => c.Name).SequenceEqual(d.Columns.Select(c => c.Name), StringComparer.OrdinalIgnoreCase));
+            if (candidate is not null)
+                suggestions.Add($"The old table {d.Name} and the new table {candidate.Name} have the same columns. If it was renamed, add [RenamedFrom(\"{d.Name}\")] to {ShortName(candidate.ClrType)}; without it the plan drops {d.Name} and creates {candidate.Name} empty.");
+        }
+        return new MigrationPlan(tables, dropped, losses, errors, suggestions);
+    }
+
+    private static TablePlan PlanTable(SqliteConnection connection, string oldSchema, TableModel table, OldTable? source, string reason,
+        List<PlanError> errors, List<DataLoss> losses, List<string> suggestions, bool online)
+    {
+        var columns = new List<ColumnPlan>();
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var c in table.Columns)
+        {
+            OldColumn? from = null;
+            var why = "new column";
+            if (source is not null)
+            {
+                from = source.Columns.FirstOrDefault(o => string.Equals(o.Name, c.Name, StringComparison.OrdinalIgnoreCase));
+                if (from is not null) why = "same name";
+                else if (c.RenamedFrom is { } r && source.Columns.FirstOrDefault(o => string.Equals(o.Name, r, StringComparison.OrdinalIgnoreCase)) is { } renamed)
+                { from = renamed; why = $"[RenamedFrom(\"{r}\")]"; }
+            }
+            if (from is not null && used.Add(from.Name))
+            {
+                var affinity = Affinity(from.DeclaredType);
+                if (affinity == c.Type || (affinity == SqlType.Blob && from.DeclaredType.Length == 0))
+                {
+                    columns.Add(new ColumnPlan(c, from.Name, FillKind.Copy, why));
+                }
+                else
+                {
+                    columns.Add(new ColumnPlan(c, from.Name, FillKind.Convert, $"{why}, {from.DeclaredType} -> {SqlValues.Keyword(c.Type)}"));
+                    var lossy = LossyConversions(connection, oldSchema, source!, from.Name, c.Type);
+                    if (lossy.Count > 0)
+                        losses.Add(new DataLoss(source!.Name, from.Name, lossy.Count,
+                            $"{lossy.Count} value(s) of {source.Name}.{from.Name} do not survive {from.DeclaredType} -> {SqlValues.Keyword(c.Type)} (rowids {string.Join(", ", lossy.Sample)})"));
+                }
+                if (c.NotNull && !from.NotNull)
+                {
+                    var nulls = Count(connection, $"SELECT count(*) FROM {oldSchema}.{SqlIdentifier.Quote(source!.Name)} WHERE {SqlIdentifier.Quote(from.Name)} IS NULL");
+                    if (nulls > 0 && c.Default is null && c.DefaultExpression is null)
+                        errors.Add(new PlanError(NotNullWithoutDefaultCode,
+                            $"{table.Name}.{c.Name} becomes NOT NULL but {nulls} row(s) of {source.Name}.{from.Name} are NULL. Add [Default(nameof({c.Property}), ...)] to fill them, or keep the property nullable."));
+                }
+                continue;
+            }
+            var (fill, fillWhy) = c.DefaultExpression is not null ? (FillKind.DefaultExpression, $"new column, [DefaultExpr] {c.DefaultExpression}")
+                : c.Default is not null ? (FillKind.Default, $"new column, [Default] {c.Default}")
+                : (FillKind.Null, "new column, NULL");
+            if (fill == FillKind.Null && c.NotNull && source is { RowCount: > 0 })
+                errors.Add(new PlanError(NotNullWithoutDefaultCode,
+                    $"{table.Name}.{c.Name} is a new NOT NULL column and {source.Name} has {source.RowCount} row(s) to fill. Add [Default(nameof({c.Property}), ...)] or [DefaultExpr(...)], or make the property nullable."));
+            columns.Add(new ColumnPlan(c, null, fill, fillWhy));
+        }
+
+        if (source is not null)
+        {
+            foreach (var gone in source.Columns.Where(o => !used.Contains(o.Name)))
+            {
+                var values = source.RowCount == 0 ? 0 : Count(connection, $"SELECT count(*) FROM {oldSchema}.{SqlIdentifier.Quote(source.Name)} WHERE {SqlIdentifier.Quote(gone.Name)} IS NOT NULL");
+                if (values > 0)
+                    losses.Add(new DataLoss(source.Name, gone.Name, values, $"column {source.Name}.{gone.Name} is dropped with {values} non-null value(s)"));
+                var twin = columns.FirstOrDefault(p => p.Source is null && p.Column.RenamedFrom is null && p.Column.Type == Affinity(gone.DeclaredType));
+                if (twin is not null)
+                    suggestions.Add($"{source.Name}.{gone.Name} disappears and {table.Name}.{twin.Column.Name} is new with the same type. If it was renamed, add [RenamedFrom(\"{gone.Name}\")] to {ShortName(table.ClrType)}.{twin.Column.Property}; without it the plan drops {gone.Name} and fills {twin.Column.Name} ({twin.Reason}).");
+            }
+        }
+
+        // Replay finds rows by rowid. A new INTEGER PRIMARY KEY is the new rowid, so it must
+        // carry the old rowid: copied from the old table's own INTEGER PRIMARY KEY.
+        var aliasColumn = table.PrimaryKey.Count == 1 && table.FindColumn(table.PrimaryKey[0]) is { Type: SqlType.Integer } k
+            && !table.ForeignKeys.Any(f => f.Columns.Contains(k.Name)) ? k : null;
+        var aliasFromSource = true;
+        if (aliasColumn is not null && source is not null)
+        {
+            var plan = columns.First(p => p.Column == aliasColumn);
+            var oldAlias = source.PrimaryKey.Count == 1 && Affinity(source.Columns.First(c => c.Name == source.PrimaryKey[0]).DeclaredType) == SqlType.Integer
+                && string.Equals(source.Columns.First(c => c.Name == source.PrimaryKey[0]).DeclaredType, "INTEGER", StringComparison.OrdinalIgnoreCase)
+                ? source.PrimaryKey[0] : null;
+            aliasFromSource = plan.Source is not null && string.Equals(plan.Source, oldAlias, StringComparison.OrdinalIgnoreCase);
+            if (!aliasFromSource && online && source.RowCount > 0)
+                errors.Add(new PlanError(AmbiguousMatchCode,
+                    $"{table.Name}.{aliasColumn.Name} becomes the table's INTEGER PRIMARY KEY (its rowid) but is not the old table's rowid, so writes captured during an online migration could not be matched to their rows. Migrate this change offline (-p:MigOffline=true)."));
+        }
+        return new TablePlan(table, source, reason, columns, aliasColumn is not null);
+    }
+
+    private static (long Count, IReadOnlyList<long> Sample) LossyConversions(SqliteConnection connection, string schema, OldTable table, string column, SqlType target)
+    {
+        var where = $"{SqlIdentifier.Quote(column)} IS NOT NULL AND NOT ({Survives(SqlIdentifier.Quote(column), target)})";
+        var from = $"{schema}.{SqlIdentifier.Quote(table.Name)}";
+        var count = Count(connection, $"SELECT count(*) FROM {from} WHERE {where}");
+        var sample = new List<long>();
+        if (count > 0)
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"SELECT rowid FROM {from} WHERE {where} ORDER BY rowid LIMIT 5";
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) sample.Add(r.GetInt64(0));
+        }
+        return (count, sample);
+    }
+
+    /// <summary>
+    /// SQL that is true when the non-null value <paramref name="v"/> converts to
+    /// <paramref name="target"/> and back to itself: '12' and 2.0 survive INTEGER,
+    /// 'abc' and 1.5 do not; a REAL survives TEXT only if its text reads back equal.
+    /// </summary>
+    internal static string Survives(string v, SqlType target) => target switch
+    {
+        SqlType.Integer => $"CASE typeof({v}) WHEN 'integer' THEN 1 WHEN 'real' THEN CAST({v} AS INTEGER) = {v} WHEN 'text' THEN CAST(CAST({v} AS INTEGER) AS TEXT) = {v} ELSE 0 END",
+        SqlType.Real => $"CASE typeof({v}) WHEN 'real' THEN 1 WHEN 'integer' THEN CAST(CAST({v} AS REAL) AS INTEGER) = {v} WHEN 'text' THEN CAST(CAST({v} AS NUMERIC) AS TEXT) = {v} ELSE 0 END",
+        SqlType.Text => $"CASE typeof({v}) WHEN 'text' THEN 1 WHEN 'integer' THEN 1 WHEN 'real' THEN CAST(CAST({v} AS TEXT) AS REAL) = {v} ELSE CAST(CAST({v} AS TEXT) AS BLOB) = {v} END",
+        _ => $"CASE typeof({v}) WHEN 'blob' THEN 1 WHEN 'text' THEN 1 ELSE 0 END",
+    };
+
+    private static long Count(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>SQLite's column affinity of a declared type (sqlite.org/datatype3.html, 3.1).</summary>
+    public static SqlType Affinity(string declared)
+    {
+        var t = declared.ToUpperInvariant();
+        if (t.Contains("INT", StringComparison.Ordinal)) return SqlType.Integer;
+        if (t.Contains("CHAR", StringComparison.Ordinal) || t.Contains("CLOB", StringComparison.Ordinal) || t.Contains("TEXT", StringComparison.Ordinal)) return SqlType.Text;
+        if (t.Length == 0 || t.Contains("BLOB", StringComparison.Ordinal)) return SqlType.Blob;
+        if (t.Contains("REAL", StringComparison.Ordinal) || t.Contains("FLOA", StringComparison.Ordinal) || t.Contains("DOUB", StringComparison.Ordinal)) return SqlType.Real;
+        return SqlType.Integer; // NUMERIC affinity stores integers as integers; the closest Mig storage class
+    }
+
+    private static string ShortName(string clrType) => clrType[(clrType.LastIndexOfAny(['.', '+']) + 1)..];
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Mig.Sql;
+
+namespace Mig.Migration;
+
+/// <summary>Progress of a drain's replay.</summary>
+public sealed record ReplayProgress(long Applied, long Pending, TimeSpan Elapsed);
+
+/// <summary>
+/// Applies the captured writes after the checkpoint to the new file (hot-migration.md,
+/// MigDrain). Entries are full row images applied by rowid, so applying one twice
+/// converges: a crash resumes from the checkpoint and ends identical. A
+/// transaction's entries (one <c>txn_id</c>) are never split across commits, and
+/// the checkpoint advances in the same commit as the entries it covers.
+/// </summary>
+public sealed class Replayer : IDisposable
+{
+    private const int BatchEntries = 2000;
+    private readonly SqliteConnection target;
+    private readonly MigrationPlan plan;
+    private readonly Dictionary<string, TableStatements> statements = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A replayer on <paramref name="target"/> (the new file, with the old attached as <c>old</c>).</summary>
+    public Replayer(SqliteConnection target, MigrationPlan plan)
+    {
+        this.target = target;
+        this.plan = plan;
+    }
+
+    /// <summary>Replays every pending entry; returns how many were applied.</summary>
+    public long Run(Action<ReplayProgress> progress)
+    {
+        var checkpoint = long.Parse(NewDatabase.Info(target, "checkpoint") ?? "0", CultureInfo.InvariantCulture);
+        var last = NewDatabase.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}");
+        var pending = Math.Max(0, last - checkpoint);
+        long applied = 0;
+        var clock = Stopwatch.StartNew();
+        progress(new ReplayProgress(0, pending, TimeSpan.Zero));
+        var limit = BatchEntries;
+        while (true)
+        {
+            var entries = Read(checkpoint, limit);
+            if (entries.Count == 0) break;
+            // Hold back a transaction that may continue past this batch, unless it is all there is.
+            var complete = entries.Count < limit ? entries : entries.Where(e => e.TxnId != entries[^1].TxnId).ToList();
+            if (complete.Count == 0)
+            {
+                limit *= 2;
+                continue;
+            }
+            using (var txn = target.BeginTransaction())
+            {
+                foreach (var e in complete) Apply(e, txn);
+                NewDatabase.SetInfo(target, "checkpoint", complete[^1].Id.ToString(CultureInfo.InvariantCulture), txn);
+                txn.Commit();
+            }
+            checkpoint = complete[^1].Id;
+            applied += complete.Count;
+            limit = BatchEntries;
+            progress(new ReplayProgress(applied, pending, clock.Elapsed));
+        }
+        return applied;
+    }
+
+    private sealed record Entry(long Id, long TxnId, string Operation, string Table, string RowData);
+
+    private List<Entry> Read(long after, int limit)
+    {
+        using var cmd = target.CreateCommand();
+        cmd.CommandText = $"SELECT id, txn_id, operation, table_name, row_data FROM old.{Protocol.LogTable} WHERE id > @after ORDER BY id LIMIT @limit";
+        cmd.Parameters.AddWithValue("@after", after);
+        cmd.Parameters.AddWithValue("@limit", limit);
+        using var r = cmd.ExecuteReader();
+        var list = new List<Entry>();
+        while (r.Read()) list.Add(new Entry(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4)));
+        return list;
+    }
+
+    private void Apply(Entry e, SqliteTransaction txn)
+    {
+        var table = plan.ForOldTable(e.Table);
+        if (table is null) return; // a dropped table: its writes go nowhere, as its rows did
+        var s = Statements(table);
+        using var json = JsonDocument.Parse(e.RowData);
+        var row = json.RootElement;
+        var rowid = row.GetProperty("_rowid_").GetInt64();
+        if (e.Operation == "delete" || (row.TryGetProperty("_old_rowid_", out var oldRowid) && oldRowid.GetInt64() != rowid))
+        {
+            s.Delete.Transaction = txn;
+            s.Delete.Parameters[0].Value = e.Operation == "delete" ? rowid : row.GetProperty("_old_rowid_").GetInt64();
+            s.Delete.ExecuteNonQuery();
+            if (e.Operation == "delete") return;
+        }
+        // Upsert by rowid: update the row if it is there (new-only columns keep their
+        // values), insert it otherwise (new-only columns get their fill).
+        s.Update.Transaction = txn;
+        s.Insert.Transaction = txn;
+        for (var i = 0; i < s.Sources.Count; i++)
+        {
+            var value = row.TryGetProperty(s.Sources[i], out var v) ? Decode(v) : DBNull.Value;
+            s.Update.Parameters[i].Value = value;
+            s.Insert.Parameters[i].Value = value;
+        }
+        s.Update.Parameters[^1].Value = rowid;
+        s.Insert.Parameters[^1].Value = rowid;
+        if (s.Update.ExecuteNonQuery() == 0) s.Insert.ExecuteNonQuery();
+    }
+
+    /// <summary>A JSON value of the row image back to what SQLite stored: BLOBs from hex, integers as integers.</summary>
+    internal static object Decode(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.Null => DBNull.Value,
+        JsonValueKind.String => v.GetString()!,
+        JsonValueKind.Number => v.GetRawText().AsSpan().IndexOfAny(".eE") < 0 && v.TryGetInt64(out var l) ? l
+            : v.TryGetDouble(out var d) && !double.IsInfinity(d) ? d
+            : v.GetRawText().StartsWith('-') ? double.NegativeInfinity : double.PositiveInfinity,
+        JsonValueKind.Object when v.TryGetProperty("$blob", out var hex) => Convert.FromHexString(hex.GetString()!),
+        JsonValueKind.True => 1L,
+        JsonValueKind.False => 0L,
+        _ => throw new FormatException($"Unexpected value in a captured row: {v.GetRawText()}"),
+    };
+
+    private sealed record TableStatements(SqliteCommand Update, SqliteCommand Insert, SqliteCommand Delete, IReadOnlyList<string> Sources);
+
+    private TableStatements Statements(TablePlan table)
+    {
+        if (statements.TryGetValue(table.Table.Name, out var s)) return s;
+        var name = $"main.{SqlIdentifier.Quote(table.Table.Name)}";
+        var copied = table.Columns.Where(c => c.Source is not null).ToList();
+        var sources = copied.Select(c => c.Source!).ToList();
+        string Param(ColumnPlan c) => "@p" + copied.IndexOf(c).ToString(CultureInfo.InvariantCulture);
+
+        var update = target.CreateCommand();
+        update.CommandText = copied.Count == 0
+            ? $"UPDATE {name} SET rowid = rowid WHERE rowid = @rowid" // no copied column: only "is it there"
+            : $"UPDATE {name} SET {string.Join(", ", copied.Select(c => $"{SqlIdentifier.Quote(c.Column.Name)} = {Copier.ValueExpression(c, Param(c))}"))} WHERE rowid = @rowid";
+        var insertColumns = new List<string>();
+        var insertValues = new List<string>();
+        if (!table.RowIdAliasFromSource) { insertColumns.Add("rowid"); insertValues.Add("@rowid"); }
+        foreach (var c in table.Columns)
+        {
+            insertColumns.Add(SqlIdentifier.Quote(c.Column.Name));
+            insertValues.Add(c.Source is null ? Copier.ValueExpression(c, "NULL") : Copier.ValueExpression(c, Param(c)));
+        }
+        var insert = target.CreateCommand();
+        insert.CommandText = $"INSERT INTO {name}({string.Join(", ", insertColumns)}) VALUES ({string.Join(", ", insertValues)})";
+        foreach (var cmd in new[] { update, insert })
+        {
+            // No declared type: each value binds with its own storage class.
+            for (var i = 0; i < copied.Count; i++) cmd.Parameters.AddWithValue("@p" + i.ToString(CultureInfo.InvariantCulture), DBNull.Value);
+            cmd.Parameters.AddWithValue("@rowid", DBNull.Value);
+        }
+        var delete = target.CreateCommand();
+        delete.CommandText = $"DELETE FROM {name} WHERE rowid = @rowid";
+        delete.Parameters.Add("@rowid", SqliteType.Integer);
+        s = new TableStatements(update, insert, delete, sources);
+        statements[table.Table.Name] = s;
+        return s;
+    }
+
+    /// <summary>Disposes the prepared statements.</summary>
+    public void Dispose()
+    {
+        foreach (var s in statements.Values)
+        {
+            s.Update.Dispose();
+            s.Insert.Dispose();
+            s.Delete.Dispose();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.Data.Sqlite;
+using Mig.Migration;
+using Mig.Schema;
+using Mig.Sql;
+
+namespace Mig.Tasks.Tool;
+
+/// <summary>
+/// The tool verbs of hot migrations (plan, migrate, drain, verify, cutover,
+/// status, reset, archive-old): resolve the pair of files, then call the
+/// <see cref="Migrator"/>. Messages go to stdout, which the MSBuild task shows.
+/// </summary>
+internal static class MigrationVerbs
+{
+    public static bool Handles(string verb) => verb is "plan" or "migrate" or "drain" or "verify" or "cutover" or "status" or "reset" or "archive-old";
+
+    public static int Run(ToolArguments a, SchemaModel model)
+    {
+        var hash = SchemaHash.Compute(model);
+        var (oldPath, newPath) = Resolve(a, hash, required: a.Verb != "status");
+        var migrator = new Migrator(model, hash, oldPath, newPath, Console.WriteLine);
+        switch (a.Verb)
+        {
+            case "plan": migrator.Plan(online: !Flag(a, "offline")); break;
+            case "migrate": migrator.Migrate(offline: Flag(a, "offline"), allowDataLoss: Flag(a, "allow-data-loss")); break;
+            case "drain": migrator.Drain(); break;
+            case "verify": migrator.Verify(); break;
+            case "cutover": migrator.Cutover(); break;
+            case "reset": migrator.Reset(); break;
+            case "archive-old": migrator.ArchiveOld(a.Optional("archive-to")); break;
+            case "status":
+                var report = migrator.Status();
+                foreach (var line in report.Lines()) Console.WriteLine(line);
+                foreach (var file in a.All("status-file"))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+                    File.WriteAllText(file, report.ToJson());
+                }
+                break;
+        }
+        return 0;
+    }
+
+    private static bool Flag(ToolArguments a, string name) => a.Optional(name) is "true" or "True";
+
+    /// <summary>
+    /// The old file is -p:MigDatabase, or else the one <c>name-*.db</c> in the
+    /// database directory that is neither the current schema's file nor retired
+    /// or unfinished; the new file is -p:MigNewDatabase or the current schema's
+    /// file next to the old one.
+    /// </summary>
+    private static (string Old, string New) Resolve(ToolArguments a, string hash, bool required)
+    {
+        var name = a.Required("database-name");
+        var fileName = SchemaHash.DatabaseFileName(name, hash);
+        var explicitOld = a.Optional("database");
+        var dir = explicitOld is not null ? Path.GetDirectoryName(Path.GetFullPath(explicitOld))! : Path.GetFullPath(a.Required("database-dir"));
+        var newPath = a.Optional("new-database") is { } n ? Path.GetFullPath(n) : Path.Combine(dir, fileName);
+        if (explicitOld is not null) return (Path.GetFullPath(explicitOld), newPath);
+
+        var candidates = Directory.Exists(dir)
+            ? Directory.GetFiles(dir, name + "-*.db").Where(f => !string.Equals(Path.GetFullPath(f), newPath, StringComparison.Ordinal) && IsLive(f)).Order(StringComparer.Ordinal).ToList()
+            : [];
+        if (candidates.Count == 1) return (candidates[0], newPath);
+        if (!required) return (candidates.Count == 0 ? Path.Combine(dir, name + "-<none>.db") : string.Join(" | ", candidates), newPath);
+        if (candidates.Count == 0)
+            throw new MigOperationException(Migrator.NoOldDatabaseCode,
+                $"No old database {name}-*.db in {dir} besides the current schema's {fileName}. Set -p:MigDatabase=<path of the live database> (for a first database, run MigInit).");
+        throw new MigOperationException(Migrator.NoOldDatabaseCode,
+            $"Several databases could be the old one in {dir}: {string.Join(", ", candidates.Select(Path.GetFileName))}. Set -p:MigDatabase=<path> to the live one (MigArchiveOld retires the others).");
+    }
+
+    /// <summary>A file that could be the live database: not a migration's unfinished file, not retired by MigArchiveOld.</summary>
+    private static bool IsLive(string path)
+    {
+        try
+        {
+            using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            c.Open();
+            var status = NewDatabase.Status(c);
+            return status is null or Protocol.Ready;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+}
