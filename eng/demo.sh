@@ -1,38 +1,114 @@
 #!/usr/bin/env bash
-# The main job, end to end, as a user would run it: pack the SDK, build the
-# School sample against the packed SDK from the local feed, create its
-# database with MigInit, run the app (generated queries) on it, and list
-# what the database holds.
+# The main job, end to end, as a user would run it: a hot migration of the
+# School sample's database while two writers keep writing, ending with the
+# proof that no committed write was lost.
+#
+#   1. pack the SDK; copy samples/School to a scratch folder (it uses the packed
+#      SDK by version from the local feed, like any user project)
+#   2. build the v1 app and create its database (MigInit)
+#   3. start writers: the v1 app writing through the generated code, and a raw
+#      sqlite3 shell writing on its own connection
+#   4. evolve the schema to v2 (eng/demo/School.v2.cs: a rename, a new column
+#      with a default, a dropped column, a new table); MigPlan; MigMigrate
+#   5. let writes accumulate; MigStatus; MigDrain (the old file now refuses
+#      writes); stop the writers; MigCutover
+#   6. count: every write the writers saw committed is in the new database
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+command -v sqlite3 >/dev/null || { echo "demo.sh needs the sqlite3 shell (apt-get install sqlite3) for its raw writer" >&2; exit 1; }
 
-bash eng/pack.sh
+step() { printf '\n== %s\n' "$*"; }
+mig() { dotnet build "$app" -nologo -v:m -p:MigDatabaseDir="$data" "$@" | grep -E "Mig|error" | sed 's/^ *//' || true; }
+
+step "Pack Mig"
+bash eng/pack.sh | tail -n 3
 
 demo="$root/artifacts/demo"
-rm -rf "$demo" && mkdir -p "$demo"
-sample="$root/samples/School"
+rm -rf "$demo" && mkdir -p "$demo/data"
+app="$demo/School"
+data="$demo/data"
+cp -r samples/School "$app"
+rm -rf "$app/bin" "$app/obj" "$app"/*.db*
+cp samples/Directory.Build.props samples/Directory.Packages.props "$demo/"
+sed "s#../artifacts/packages#$root/artifacts/packages#" samples/nuget.config > "$demo/nuget.config"
 
-echo
-echo "== MigScript: the SQL the School schema becomes"
-dotnet build "$sample" -t:MigScript -nologo -v:q -p:MigScriptPath="$demo/schema.sql" | grep -E "error|warning" || true
-cat "$demo/schema.sql"
+step "v1: build the School app and create its database (MigInit)"
+dotnet build "$app" -nologo -v:q | grep -E "error|warn" || true
+mig -t:MigInit
+old="$(ls "$data"/school-*.db)"
 
-echo
-echo "== MigInit: create the database"
-dotnet build "$sample" -t:MigInit -nologo -v:m -p:MigDatabaseDir="$demo" | grep -E "Mig:|error" || true
-db="$(ls "$demo"/school-*.db)"
-
-echo
-echo "== The School app: generated queries against $(basename "$db")"
-dotnet run --project "$sample" -v:q -- "$db"
-
-echo
-echo "== What the database holds now"
-if command -v sqlite3 >/dev/null; then
-  for t in $(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"); do
-    printf '  %-22s %s rows\n' "$t" "$(sqlite3 "$db" "SELECT count(*) FROM \"$t\"")"
+step "Start the writers: the v1 app (generated code) and a raw sqlite3 shell"
+stop="$demo/stop"
+dotnet "$app/bin/Debug/net10.0/School.dll" write "$old" "$demo/ledger.txt" "$stop" > "$demo/writer.log" 2>&1 &
+app_writer=$!
+(
+  i=0
+  while [ ! -f "$stop" ]; do
+    if sqlite3 -cmd ".timeout 5000" "$old" "INSERT INTO department(code, title) VALUES ('R$i', 'Raw $i')" 2>/dev/null; then
+      echo "R$i" >> "$demo/raw.txt"
+    fi
+    i=$((i + 1))
+    sleep 0.02
   done
+) &
+raw_writer=$!
+sleep 3
+echo "writing: $(wc -l < "$demo/ledger.txt") app transactions and $(wc -l < "$demo/raw.txt" 2>/dev/null || echo 0) raw inserts so far"
+
+step "v2: the schema evolves (rename, new column with a default, dropped column, new table)"
+cp eng/demo/School.v2.cs "$app/Schema/School.cs"
+mig -t:MigPlan
+
+step "MigMigrate without permission to lose the dropped column: refused, nothing changed"
+mig -t:MigMigrate
+
+step "MigMigrate -p:MigAllowDataLoss=true: capture, snapshot copy; the writers keep writing"
+mig -t:MigMigrate -p:MigAllowDataLoss=true
+sleep 3
+
+step "MigStatus while the old service keeps writing"
+mig -t:MigStatus
+
+step "MigDrain: the old file refuses writes from now on; the captured writes are replayed"
+mig -t:MigDrain
+sleep 1
+touch "$stop"
+wait "$app_writer" "$raw_writer"
+cat "$demo/writer.log"
+
+step "MigCutover: verify, then the new file is ready"
+mig -t:MigCutover
+new="$(ls "$data"/school-*.db | grep -v "$(basename "$old")")"
+
+step "Count: every committed write is in $(basename "$new")"
+committed=$(grep -vc '^-' "$demo/ledger.txt" || true)
+deleted=$(grep -c '^-' "$demo/ledger.txt" || true)
+raw=$(wc -l < "$demo/raw.txt")
+expected_students=$((committed - deleted))
+missing=0
+while read -r line; do
+  case "$line" in
+    -*) want=0; email="${line#-}" ;;
+    *) want=1; email="$line" ;;
+  esac
+  # a later "-email" line means it was deleted after it was written
+  if [ "$want" = 1 ] && grep -qx -- "-$email" "$demo/ledger.txt"; then continue; fi
+  have=$(sqlite3 "$new" "SELECT count(*) FROM student WHERE email = '$email'")
+  [ "$have" = "$want" ] || { echo "  MISMATCH: $email expected $want row(s), found $have"; missing=$((missing + 1)); }
+done < "$demo/ledger.txt"
+while read -r code; do
+  have=$(sqlite3 "$new" "SELECT count(*) FROM department WHERE code = '$code'")
+  [ "$have" = 1 ] || { echo "  MISSING raw insert $code"; missing=$((missing + 1)); }
+done < "$demo/raw.txt"
+students=$(sqlite3 "$new" "SELECT count(*) FROM student WHERE email LIKE 's%@school.example'")
+echo "  app writer: $committed students committed, $deleted deleted -> expected $expected_students, new file has $students"
+echo "  raw writer: $raw departments committed -> new file has $(sqlite3 "$new" "SELECT count(*) FROM department WHERE code LIKE 'R%'")"
+echo "  renamed column full_name: $(sqlite3 "$new" "SELECT full_name FROM student ORDER BY id LIMIT 1"); new column credits filled with $(sqlite3 "$new" "SELECT DISTINCT credits FROM student")"
+echo "  status of the new file: $(sqlite3 "$new" "SELECT status FROM _migration_status")"
+if [ "$missing" -eq 0 ] && [ "$students" -eq "$expected_students" ]; then
+  echo "  lost writes: 0"
 else
-  echo "  (install sqlite3 to list the tables)"
+  echo "  lost or wrong writes: $missing" >&2
+  exit 1
 fi

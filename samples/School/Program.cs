@@ -1,10 +1,14 @@
 using Mig;
 using School.Schema;
 
-// The School service, in miniature: it opens the database of its own schema
+// The School service, in miniature. It opens the database of its own schema
 // (MigSchemaInfo.DatabaseFileName, created by `dotnet build -t:MigInit`) and
 // does its work through the generated query methods.
-//   dotnet run --project samples/School -- [database file]
+//   dotnet run -- [database]                         a tour of the generated methods
+//   dotnet run -- write <database> <ledger> <stop>   keep writing until <stop> exists (the hot-migration demo)
+if (args.Length >= 1 && args[0] == "write")
+    return await Writer.RunAsync(args[1], args[2], args[3]);
+
 var path = args.Length > 0 ? args[0] : MigSchemaInfo.DatabaseFileName;
 if (!File.Exists(path))
 {
@@ -39,7 +43,7 @@ await db.ReadAsync(async txn =>
     Console.WriteLine($"{students.Count} students; nicknames: {string.Join(", ", students.Select(s => s.Nickname ?? "-"))}");
 });
 
-// Deletes cascade along ON DELETE CASCADE; ON DELETE SET NULL keeps the document.
+// Deletes cascade along ON DELETE CASCADE.
 await db.WriteAsync(async txn =>
 {
     var removed = await Student.DeleteByIdAsync(txn, phil.Id);

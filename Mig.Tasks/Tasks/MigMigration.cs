@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Mig.Tasks;
+
+/// <summary>
+/// Runs one verb of a hot migration (plan, migrate, drain, verify, cutover,
+/// status, reset, archive-old) in the tool process. For status it also returns
+/// the state as items, read from the JSON the tool writes, so a pipeline gets
+/// it from <c>-getTargetResult:MigStatus</c>.
+/// </summary>
+public sealed class MigMigration : MigToolTask
+{
+    /// <summary>The verb.</summary>
+    [Required] public string Operation { get; set; } = "";
+    /// <summary>The model JSON written by <see cref="MigCompileSchema"/>.</summary>
+    [Required] public string ModelFile { get; set; } = "";
+    /// <summary>Stem of database file names.</summary>
+    [Required] public string DatabaseName { get; set; } = "";
+    /// <summary>Where database files live.</summary>
+    [Required] public string DatabaseDir { get; set; } = "";
+    /// <summary>The old (live) database, when given explicitly.</summary>
+    public string? Database { get; set; }
+    /// <summary>The new database, when given explicitly.</summary>
+    public string? NewDatabase { get; set; }
+    /// <summary>Offline migration.</summary>
+    public bool Offline { get; set; }
+    /// <summary>Permit a plan that drops data.</summary>
+    public bool AllowDataLoss { get; set; }
+    /// <summary>Where MigArchiveOld moves the old file.</summary>
+    public string? ArchiveTo { get; set; }
+    /// <summary>Where status JSON goes (status only); the task reads it back for <see cref="StatusItems"/>.</summary>
+    public string? StatusFile { get; set; }
+    /// <summary>A second copy of the status JSON the user asked for (<c>$(MigStatusFile)</c>).</summary>
+    public string? UserStatusFile { get; set; }
+
+    /// <summary>The status: one item <c>MigStatus</c> with the phase and file facts as metadata, then one item per table.</summary>
+    [Output] public ITaskItem[] StatusItems { get; set; } = [];
+
+    /// <inheritdoc />
+    protected override string Verb => Operation;
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string, string?)> VerbArguments() =>
+    [
+        ("model", ModelFile), ("database-name", DatabaseName), ("database-dir", DatabaseDir),
+        ("database", Database), ("new-database", NewDatabase),
+        ("offline", Offline ? "true" : null), ("allow-data-loss", AllowDataLoss ? "true" : null),
+        ("archive-to", ArchiveTo), ("status-file", StatusFile), ("status-file", UserStatusFile),
+    ];
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        if (!base.Execute()) return false;
+        if (Operation == "status" && !string.IsNullOrEmpty(StatusFile) && File.Exists(StatusFile))
+            StatusItems = ReadStatus(File.ReadAllText(StatusFile));
+        return !Log.HasLoggedErrors;
+    }
+
+    private static ITaskItem[] ReadStatus(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        var main = new TaskItem("MigStatus");
+        foreach (var p in root.EnumerateObject().Where(p => p.Value.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object)))
+            main.SetMetadata(char.ToUpperInvariant(p.Name[0]) + p.Name[1..], p.Value.ValueKind == JsonValueKind.Null ? "" : p.Value.ToString());
+        var items = new List<ITaskItem> { main };
+        foreach (var t in root.GetProperty("tables").EnumerateArray())
+        {
+            var item = new TaskItem(t.GetProperty("table").GetString()!);
+            item.SetMetadata("Kind", "Table");
+            item.SetMetadata("OldRows", t.GetProperty("oldRows").ToString());
+            item.SetMetadata("NewRows", t.GetProperty("newRows").ToString());
+            items.Add(item);
+        }
+        return [.. items];
+    }
+}
