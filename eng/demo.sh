@@ -19,7 +19,8 @@ cd "$root"
 command -v sqlite3 >/dev/null || { echo "demo.sh needs the sqlite3 shell (apt-get install sqlite3) for its raw writer" >&2; exit 1; }
 
 step() { printf '\n== %s\n' "$*"; }
-mig() { dotnet build "$app" -nologo -v:m -p:MigDatabaseDir="$data" "$@" | grep -E "Mig|error" | sed 's/^ *//' || true; }
+# MSBuild's own lines (restore, elapsed time, the error summary) are noise here.
+mig() { dotnet build "$app" -nologo -v:m -clp:NoSummary -p:MigDatabaseDir="$data" "$@" | grep -vE "Determining projects|Restored|up-to-date|Build succeeded|Build FAILED|Time Elapsed|Warning\(s\)|Error\(s\)|^$" | sed 's/^  //' || true; }
 
 step "Pack Mig"
 bash eng/pack.sh | tail -n 3

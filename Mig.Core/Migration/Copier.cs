@@ -87,6 +87,7 @@ public static class Copier
             copied += insert.ExecuteNonQuery();
             last = upTo;
             progress(new CopyProgress(table.Table.Name, copied, total, clock.Elapsed));
+            FaultPoint.Reached(FaultPoint.Copy);
         }
     }
 

@@ -189,6 +189,7 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
             NewDatabase.Execute(target, $"DROP TABLE IF EXISTS {NewDatabase.IdMappingTable}", txn);
             NewDatabase.Execute(target, $"UPDATE {Protocol.StatusTable} SET status = '{Protocol.Ready}' WHERE id = 0", txn);
             NewDatabase.SetInfo(target, "cut_over_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), txn);
+            FaultPoint.Reached(FaultPoint.Cutover);
             txn.Commit();
         }
         NewDatabase.Audit(target, "MigCutover", hash, "ok", "status ready");

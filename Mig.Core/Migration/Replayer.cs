@@ -61,6 +61,7 @@ public sealed class Replayer : IDisposable
             applied += complete.Count;
             limit = BatchEntries;
             progress(new ReplayProgress(applied, pending, clock.Elapsed));
+            FaultPoint.Reached(FaultPoint.Drain);
         }
         return applied;
     }
