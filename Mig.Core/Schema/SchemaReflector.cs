@@ -416,9 +416,9 @@ public static class SchemaReflector
 
         private List<string>? ResolveColumns(TableInfo table, string attribute, string[] properties, Dictionary<string, List<PropertyColumn>> columnsByProp)
         {
-            if (properties.Length == 0)
+            if (properties is null || properties.Length == 0 || properties.Any(p => p is null))
             {
-                errors.Add(new(SchemaErrorCodes.InvalidAttribute, $"[{attribute}] on {table.Type.Name} names no property.", Type: table.Type.FullName, Attribute: attribute));
+                errors.Add(new(SchemaErrorCodes.InvalidAttribute, $"[{attribute}] on {table.Type.Name} names no property (or a null one).", Type: table.Type.FullName, Attribute: attribute));
                 return null;
             }
             var result = new List<string>();

@@ -59,9 +59,14 @@ public static class DatabaseCreator
             }
             File.Move(temp, path, overwrite: false);
         }
-        catch (IOException e) when (File.Exists(path) && !File.Exists(temp + "-moved"))
+        catch (IOException e) when (File.Exists(path) && File.Exists(temp))
         {
+            // The move found a file that another process created meanwhile; ours is still the temp file.
             throw new MigOperationException(ExistsCode, $"{path} appeared while it was being created; nothing was overwritten. Run MigInit again if it should be replaced.", e);
+        }
+        catch (IOException e)
+        {
+            throw new MigOperationException(IoCode, $"Cannot write {path}: {e.Message}. Check the disk and the directory.", e);
         }
         catch (UnauthorizedAccessException e)
         {

@@ -33,6 +33,13 @@ public sealed class ValidationTests
         """, SchemaErrorCodes.MissingProperty, "[Index(\"Nmae\")]", "Nmae", "Student");
 
     [TestMethod]
+    public void AnIndexNamingANullPropertyIsAnErrorNotACrash() => AssertError("""
+        [PK(nameof(Id))]
+        [Index(null!)]
+        public sealed record Student(long Id, string Name);
+        """, SchemaErrorCodes.InvalidAttribute, "[Index(null!)]", "Index");
+
+    [TestMethod]
     public void QueryAttributeNamingAMissingProperty() => AssertError("""
         [PK(nameof(Id))]
         [SelectAll]
