@@ -122,18 +122,16 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
         RequireOld();
         using var _ = OperationLock.Acquire(oldPath, "MigDrain");
         RequireCopied("MigDrain");
-        using (var old = NewDatabase.Open(oldPath))
-        {
-            var marker = Capture.Marker(old);
-            if (marker == Protocol.Recording)
-            {
-                Capture.StartDraining(old, Introspector.Tables(old));
-                log($"Mig: {oldPath} is draining: writes are refused from now on (MigWritesPausedException in the old service).");
-            }
-        }
         using var target = NewDatabase.Open(newPath);
         NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
-        var plan = Planner.Create(target, model, "old");
+        // Map before pausing writes: everything from here to the end of replay is the write-unavailable window.
+        var plan = Planner.Create(target, model, "old", analyze: false);
+        if (Capture.Marker(target, "old") == Protocol.Recording)
+        {
+            using (var old = NewDatabase.Open(oldPath))
+                Capture.StartDraining(old, Introspector.Tables(old, countRows: false));
+            log($"Mig: {oldPath} is draining: writes are refused from now on (MigWritesPausedException in the old service).");
+        }
         var started = DateTime.UtcNow;
         long applied;
         using (var replayer = new Replayer(target, plan))
@@ -156,7 +154,7 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
         RequireCopied(operation);
         using var target = NewDatabase.Open(newPath);
         NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
-        var plan = Planner.Create(target, model, "old");
+        var plan = Planner.Create(target, model, "old", analyze: false);
         var online = Capture.Marker(target, "old") is not null;
         var result = Verifier.Run(target, plan, model, online);
         NewDatabase.Execute(target, "DETACH DATABASE old");

@@ -16,8 +16,11 @@ public sealed record OldColumn(string Name, string DeclaredType, bool NotNull, s
 /// </summary>
 public static class Introspector
 {
-    /// <summary>The user tables of the database open on <paramref name="connection"/>, in schema <paramref name="schema"/>.</summary>
-    public static IReadOnlyList<OldTable> Tables(SqliteConnection connection, string schema = "main")
+    /// <summary>
+    /// The user tables of the database open on <paramref name="connection"/>, in schema <paramref name="schema"/>.
+    /// Counting rows scans every table, so callers on the write-paused path pass <paramref name="countRows"/> false (RowCount is then -1).
+    /// </summary>
+    public static IReadOnlyList<OldTable> Tables(SqliteConnection connection, string schema = "main", bool countRows = true)
     {
         var names = new List<(string Name, string Sql)>();
         using (var cmd = connection.CreateCommand())
@@ -39,9 +42,10 @@ public static class Introspector
                 while (r.Read())
                     columns.Add((r.GetInt32(4), new OldColumn(r.GetString(0), r.GetString(1), r.GetInt64(2) != 0, r.IsDBNull(3) ? null : r.GetString(3))));
             }
-            long count;
-            using (var cmd = connection.CreateCommand())
+            long count = -1;
+            if (countRows)
             {
+                using var cmd = connection.CreateCommand();
                 cmd.CommandText = $"SELECT count(*) FROM {schema}.{SqlIdentifier.Quote(name)}";
                 count = (long)cmd.ExecuteScalar()!;
             }

@@ -18,10 +18,14 @@ public static class Planner
     /// <summary>An old WITHOUT ROWID table, which capture cannot follow.</summary>
     public const string WithoutRowIdCode = "MIG0050";
 
-    /// <summary>The plan for migrating the database attached as <paramref name="oldSchema"/> to <paramref name="model"/>.</summary>
-    public static MigrationPlan Create(SqliteConnection connection, SchemaModel model, string oldSchema = "old", bool online = true)
+    /// <summary>
+    /// The plan for migrating the database attached as <paramref name="oldSchema"/> to <paramref name="model"/>.
+    /// With <paramref name="analyze"/> false it only maps tables and columns (what drain and verify need),
+    /// skipping the scans that count rows, losses and NULLs: those run while writes are paused.
+    /// </summary>
+    public static MigrationPlan Create(SqliteConnection connection, SchemaModel model, string oldSchema = "old", bool online = true, bool analyze = true)
     {
-        var old = Introspector.Tables(connection, oldSchema);
+        var old = Introspector.Tables(connection, oldSchema, countRows: analyze);
         var byName = old.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
         var errors = new List<PlanError>();
         var losses = new List<DataLoss>();
@@ -42,7 +46,7 @@ public static class Planner
             }
             if (source is { WithoutRowId: true })
                 errors.Add(new PlanError(WithoutRowIdCode, $"The old table {source.Name} is WITHOUT ROWID; Mig captures and replays writes by rowid and cannot migrate it. Migrate it offline after converting it to a rowid table."));
-            tables.Add(PlanTable(connection, oldSchema, table, source, reason, errors, losses, suggestions, online));
+            tables.Add(PlanTable(connection, oldSchema, table, source, reason, analyze ? errors : [], analyze ? losses : [], suggestions, online, analyze));
         }
 
         var dropped = old.Where(t => !claimed.ContainsKey(t.Name)).ToList();
@@ -59,7 +63,7 @@ public static class Planner
     }
 
     private static TablePlan PlanTable(SqliteConnection connection, string oldSchema, TableModel table, OldTable? source, string reason,
-        List<PlanError> errors, List<DataLoss> losses, List<string> suggestions, bool online)
+        List<PlanError> errors, List<DataLoss> losses, List<string> suggestions, bool online, bool analyze)
     {
         var columns = new List<ColumnPlan>();
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -84,12 +88,12 @@ public static class Planner
                 else
                 {
                     columns.Add(new ColumnPlan(c, from.Name, FillKind.Convert, $"{why}, {from.DeclaredType} -> {SqlValues.Keyword(c.Type)}"));
-                    var lossy = LossyConversions(connection, oldSchema, source!, from.Name, c.Type);
+                    var lossy = analyze ? LossyConversions(connection, oldSchema, source!, from.Name, c.Type) : (0, []);
                     if (lossy.Count > 0)
                         losses.Add(new DataLoss(source!.Name, from.Name, lossy.Count,
                             $"{lossy.Count} value(s) of {source.Name}.{from.Name} do not survive {from.DeclaredType} -> {SqlValues.Keyword(c.Type)} (rowids {string.Join(", ", lossy.Sample)})"));
                 }
-                if (c.NotNull && !from.NotNull)
+                if (analyze && c.NotNull && !from.NotNull)
                 {
                     var nulls = Count(connection, $"SELECT count(*) FROM {oldSchema}.{SqlIdentifier.Quote(source!.Name)} WHERE {SqlIdentifier.Quote(from.Name)} IS NULL");
                     if (nulls > 0 && c.Default is null && c.DefaultExpression is null)
@@ -111,7 +115,7 @@ public static class Planner
         {
             foreach (var gone in source.Columns.Where(o => !used.Contains(o.Name)))
             {
-                var values = source.RowCount == 0 ? 0 : Count(connection, $"SELECT count(*) FROM {oldSchema}.{SqlIdentifier.Quote(source.Name)} WHERE {SqlIdentifier.Quote(gone.Name)} IS NOT NULL");
+                var values = !analyze || source.RowCount == 0 ? 0 : Count(connection, $"SELECT count(*) FROM {oldSchema}.{SqlIdentifier.Quote(source.Name)} WHERE {SqlIdentifier.Quote(gone.Name)} IS NOT NULL");
                 if (values > 0)
                     losses.Add(new DataLoss(source.Name, gone.Name, values, $"column {source.Name}.{gone.Name} is dropped with {values} non-null value(s)"));
                 var twin = columns.FirstOrDefault(p => p.Source is null && p.Column.RenamedFrom is null && p.Column.Type == Affinity(gone.DeclaredType));
