@@ -32,6 +32,8 @@ public sealed partial class ScriptTests
         var (item, sql) = Script(consumer);
 
         Assert.AreEqual(consumer.MigIntermediateDir + "schema.sql", item.Identity);
+        StringAssert.StartsWith(item["DefiningProjectFullPath"], TestRun.NuGetPackages + Path.DirectorySeparatorChar,
+            "The targets should come from the freshly packed SDK in the run's isolated NuGet cache.");
         var hash = item["SchemaHash"];
         Assert.MatchesRegex(HashPattern(), hash);
         Assert.AreEqual(hash, File.ReadAllText(consumer.MigIntermediateDir + "schema.hash").Trim(), "The returned hash is the cached schema hash.");
