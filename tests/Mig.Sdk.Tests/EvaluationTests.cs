@@ -6,7 +6,8 @@ namespace Mig.Sdk.Tests;
 /// What a project that uses Mig.Sdk evaluates to, with MSBuild loaded in this
 /// process: the SDK's defaults, the user's overrides, and both ways of naming
 /// the SDK. The SDK package comes from the run's isolated NuGet cache, which the
-/// priming restore in [AssemblyInitialize] filled.
+/// priming `dotnet restore` in [AssemblyInitialize] filled (and NUGET_PACKAGES is
+/// set in this process, where MSBuild's NuGet SDK resolver reads it).
 /// </summary>
 [TestClass]
 [TestCategory("Evaluation")]
@@ -35,9 +36,15 @@ public sealed class EvaluationTests
     public void Defaults(string form)
     {
         using var consumer = Consumer.Create("SchoolApp", Project(form), SchemaFiles);
+        // Restored, as an IDE evaluates it (NuGet's generated props imported). The other
+        // tests evaluate unrestored projects: the SDK itself is already in the isolated cache.
+        var restore = consumer.Restore();
+        Assert.AreEqual(0, restore.ExitCode, restore.ToString());
         var project = Evaluate(consumer);
 
         Assert.AreEqual("true", project.Property("UsingMigSdk"));
+        Assert.AreEqual(consumer.PathOf("obj/project.assets.json"), project.Property("ProjectAssetsFile"));
+        Assert.IsTrue(File.Exists(project.Property("ProjectAssetsFile")));
         Assert.AreEqual("true", project.Property("UsingMicrosoftNETSdk"), "Mig.Sdk must bring or sit on Microsoft.NET.Sdk.");
         // The SDK was resolved from the run's isolated cache, not the user's.
         StringAssert.StartsWith(project.Property("MigToolAssembly"), Path.Combine(TestRun.NuGetPackages, "mig.sdk", TestRun.MigVersion.ToLowerInvariant()) + Path.DirectorySeparatorChar);

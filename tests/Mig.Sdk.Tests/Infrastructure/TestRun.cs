@@ -36,13 +36,21 @@ internal static class TestRun
         // For in-process evaluation: MSBuild's NuGet SDK resolver reads it from this process.
         Environment.SetEnvironmentVariable("NUGET_PACKAGES", NuGetPackages);
 
-        // One restore fills the isolated cache with the SDK, Mig.Core and its
-        // dependencies; every later consumer restores from there without the network.
-        using var primer = Consumer.Create("Primer");
-        var restore = primer.Restore();
-        if (restore.ExitCode != 0) throw new InvalidOperationException($"Restoring a consumer of Mig {MigVersion} failed.\n{restore}");
-        var sdk = Path.Combine(NuGetPackages, "mig.sdk", MigVersion.ToLowerInvariant());
-        if (!Directory.Exists(sdk)) throw new InvalidOperationException($"The restore did not put Mig.Sdk into the isolated cache ({sdk}).\n{restore}");
+        try
+        {
+            // One restore fills the isolated cache with the SDK, Mig.Core and its
+            // dependencies; every later consumer restores from there without the network.
+            using var primer = Consumer.Create("Primer");
+            var restore = primer.Restore();
+            if (restore.ExitCode != 0) throw new InvalidOperationException($"Restoring a consumer of Mig {MigVersion} failed.\n{restore}");
+            var sdk = Path.Combine(NuGetPackages, "mig.sdk", MigVersion.ToLowerInvariant());
+            if (!Directory.Exists(sdk)) throw new InvalidOperationException($"The restore did not put Mig.Sdk into the isolated cache ({sdk}).\n{restore}");
+        }
+        catch
+        {
+            End(); // [AssemblyCleanup] may not run after a failed [AssemblyInitialize]
+            throw;
+        }
     }
 
     public static void End()
