@@ -53,6 +53,7 @@ public static class Copier
         var cutoff = online ? NewDatabase.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}", txn) : 0;
         foreach (var table in plan.Tables.Where(t => t.Source is not null))
             CopyTable(target, txn, table, progress);
+        CarrySequences(target, txn, plan);
         NewDatabase.SetInfo(target, "cutoff", cutoff.ToString(CultureInfo.InvariantCulture), txn);
         NewDatabase.SetInfo(target, "checkpoint", cutoff.ToString(CultureInfo.InvariantCulture), txn);
         txn.Commit();
@@ -88,6 +89,27 @@ public static class Copier
             last = upTo;
             progress(new CopyProgress(table.Table.Name, copied, total, clock.Elapsed));
             FaultPoint.Reached(FaultPoint.Copy);
+        }
+    }
+
+    /// <summary>
+    /// AUTOINCREMENT never hands out a key again, even one whose row was deleted; the
+    /// copied rows alone would let the new file reuse keys above the highest survivor,
+    /// so the old file's counters come along (in the snapshot, as the rows do).
+    /// </summary>
+    private static void CarrySequences(SqliteConnection target, SqliteTransaction txn, MigrationPlan plan)
+    {
+        if (!Capture.TableExists(target, txn, "sqlite_sequence", "old")) return;
+        foreach (var table in plan.Tables.Where(t => t.Source is not null && t.Table.AutoIncrement))
+        {
+            using var cmd = target.CreateCommand();
+            cmd.Transaction = txn;
+            cmd.CommandText = "DELETE FROM main.sqlite_sequence WHERE name = @new AND seq < (SELECT max(seq) FROM old.sqlite_sequence WHERE name = @old);" +
+                              "INSERT INTO main.sqlite_sequence(name, seq) SELECT @new, seq FROM (SELECT max(seq) AS seq FROM old.sqlite_sequence WHERE name = @old) " +
+                              "WHERE seq IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.sqlite_sequence WHERE name = @new)";
+            cmd.Parameters.AddWithValue("@new", table.Table.Name);
+            cmd.Parameters.AddWithValue("@old", table.Source!.Name);
+            cmd.ExecuteNonQuery();
         }
     }
 
