@@ -68,6 +68,7 @@ internal sealed class SourceMap(IReadOnlyList<SyntaxTree> trees)
                 foreach (var m in decl.Members)
                 {
                     if (m is PropertyDeclarationSyntax p && p.Identifier.ValueText == member) return p.Identifier.GetLocation();
+                    if (m is MethodDeclarationSyntax method && method.Identifier.ValueText == member) return method.GetLocation();
                     if (m is FieldDeclarationSyntax f && f.Declaration.Variables.FirstOrDefault(v => v.Identifier.ValueText == member) is { } v2)
                         return v2.GetLocation();
                 }
