@@ -115,7 +115,9 @@ public sealed class Replayer : IDisposable
     {
         JsonValueKind.Null => DBNull.Value,
         JsonValueKind.String => v.GetString()!,
-        JsonValueKind.Number => v.GetRawText().AsSpan().IndexOfAny(".eE") < 0 && v.TryGetInt64(out var l) ? l
+        // (object): in a long/double conditional the long would widen to double, losing digits past 2^53
+        // and turning integers into REALs where the column has no INTEGER affinity.
+        JsonValueKind.Number => v.GetRawText().AsSpan().IndexOfAny(".eE") < 0 && v.TryGetInt64(out var l) ? (object)l
             : v.TryGetDouble(out var d) && !double.IsInfinity(d) ? d
             : v.GetRawText().StartsWith('-') ? double.NegativeInfinity : double.PositiveInfinity,
         JsonValueKind.Object when v.TryGetProperty("$blob", out var hex) => Convert.FromHexString(hex.GetString()!),
