@@ -49,7 +49,10 @@ public static class Copier
     /// </summary>
     public static long Copy(SqliteConnection target, MigrationPlan plan, bool online, Action<CopyProgress> progress)
     {
-        using var txn = target.BeginTransaction(deferred: false);
+        // Deferred: BEGIN IMMEDIATE would take the write lock of every attached file, the
+        // old one included, and block the old service for the whole copy. The first read
+        // below opens the snapshot of the old file; the inserts lock only the new one.
+        using var txn = target.BeginTransaction(deferred: true);
         var cutoff = online ? NewDatabase.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}", txn) : 0;
         foreach (var table in plan.Tables.Where(t => t.Source is not null))
             CopyTable(target, txn, table, progress);
@@ -155,7 +158,8 @@ public static class Copier
     /// <summary>After the load: secondary indexes, seeds (upserts by key), then one foreign key check.</summary>
     public static IReadOnlyList<string> Finish(SqliteConnection target, SchemaModel model)
     {
-        using (var txn = target.BeginTransaction())
+        // Deferred for the same reason as the copy: the old file is still attached.
+        using (var txn = target.BeginTransaction(deferred: true))
         {
             foreach (var table in model.Tables)
                 foreach (var ix in table.Indexes) NewDatabase.Execute(target, Ddl.CreateIndex(table, ix), txn);
