@@ -8,7 +8,8 @@
 # Packs Mig first (eng/pack.sh), builds tests/Mig.Benchmarks in Release, checks
 # that every contender does the same work (--verify), runs BenchmarkDotNet and
 # writes its markdown reports to artifacts/benchmarks/results/, plus all of
-# them in one file, artifacts/benchmarks/runtime.md. Takes about 10 minutes on
+# them in one file, artifacts/benchmarks/runtime.md, with paired interleaved
+# ratios of the same cases (artifacts/benchmarks/paired.md). Takes about 10 minutes on
 # 2 cores; anything else running on the machine shows up as noise.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,11 +30,14 @@ if [ "$what" != build ]; then
   dotnet build "$project" -c Release -nologo -v:q
   dll="$project/bin/Release/net10.0/Mig.Benchmarks.dll"
   dotnet "$dll" --verify
-  rm -rf "$out/results"
+  rm -rf "$out/results" "$out/paired.md"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   if [ $# -eq 0 ]; then set -- --filter '*'; fi
   dotnet "$dll" --artifacts "$out" "$@"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  # The same cases again, all contenders of a case interleaved in one process:
+  # ratios that load coming and going between BenchmarkDotNet's runs cannot skew.
+  dotnet "$dll" --paired "$out/paired.md"
   {
     echo "# Mig runtime benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $(git rev-parse --short HEAD))"
     echo
@@ -46,6 +50,12 @@ if [ "$what" != build ]; then
       echo
       cat "$f"
     done
+    if [ -f "$out/paired.md" ]; then
+      echo
+      echo "## Paired, interleaved ratios"
+      echo
+      cat "$out/paired.md"
+    fi
   } > "$out/runtime.md"
   echo
   echo "Runtime benchmark reports: $out/results/*-report-github.md"

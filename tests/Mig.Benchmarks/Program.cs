@@ -4,6 +4,7 @@ using Mig.Benchmarks.Infrastructure;
 
 // dotnet run -c Release -- --filter '*' [--artifacts <dir>]   runs the suite (any BenchmarkDotNet option works)
 // dotnet run -c Release -- --verify                            only checks that every contender does the same work
+// dotnet run -c Release -- --paired <file.md>                  paired, interleaved ratios (see Infrastructure/Paired.cs)
 if (args is ["--verify"])
 {
     foreach (var n in new[] { 1, 3 })
@@ -22,6 +23,13 @@ if (args is ["--verify"])
             Console.WriteLine($"{bench.GetType().Name} ({n}): every contender verified");
         }
     }
+    return 0;
+}
+
+if (args is ["--paired", var pairedOut])
+{
+    File.WriteAllText(pairedOut, Paired.Run());
+    Console.WriteLine($"Paired results: {pairedOut}");
     return 0;
 }
 

@@ -11,7 +11,7 @@ namespace Mig.Benchmarks.Infrastructure;
 
 /// <summary>
 /// One short job for the whole suite (about 10 minutes on 2 cores): one launch,
-/// 3 warm-up and 15 measured iterations of 250 ms, no overhead evaluation (the
+/// 3 warm-up and 12 measured iterations of 200 ms, no overhead evaluation (the
 /// operations take microseconds, the harness nanoseconds). Columns: the median
 /// and its ratio to the hand-written ADO.NET baseline of the same group,
 /// allocations. DefaultConfig already exports GitHub markdown (results/*-report-github.md). The mean-based Ratio, Error and RatioSD are hidden.
@@ -23,8 +23,8 @@ internal static class BenchConfig
             .WithId("Short")
             .WithLaunchCount(1)
             .WithWarmupCount(3)
-            .WithIterationCount(15)
-            .WithIterationTime(TimeInterval.FromMilliseconds(250))
+            .WithIterationCount(12)
+            .WithIterationTime(TimeInterval.FromMilliseconds(200))
             .WithEvaluateOverhead(false))
         .AddDiagnoser(MemoryDiagnoser.Default)
         .AddColumn(StatisticColumn.Median, new MedianRatioColumn())
