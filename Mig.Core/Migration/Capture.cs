@@ -24,7 +24,11 @@ public static class Capture
         using var txn = old.BeginTransaction(deferred: false);
         Execute(old, txn, Protocol.CreateMarkerTable);
         Execute(old, txn, $"INSERT INTO {Protocol.MarkerTable}(id, status, txn_seq) VALUES (0, '{Protocol.Recording}', 0)");
-        Execute(old, txn, $"CREATE TABLE {Protocol.LogTable}(id INTEGER PRIMARY KEY AUTOINCREMENT, txn_id INTEGER NOT NULL, ordering INTEGER NOT NULL, operation TEXT NOT NULL, table_name TEXT NOT NULL, row_data TEXT NOT NULL)");
+        // AUTOINCREMENT would create sqlite_sequence in a file that had none, and SQLite never lets
+        // it be dropped, so Remove could not give the file back as it was. Without it ids still only
+        // grow: log rows are never deleted, only the whole table is dropped.
+        var autoIncrement = TableExists(old, txn, "sqlite_sequence") ? " AUTOINCREMENT" : "";
+        Execute(old, txn, $"CREATE TABLE {Protocol.LogTable}(id INTEGER PRIMARY KEY{autoIncrement}, txn_id INTEGER NOT NULL, ordering INTEGER NOT NULL, operation TEXT NOT NULL, table_name TEXT NOT NULL, row_data TEXT NOT NULL)");
         Execute(old, txn, $"CREATE TABLE {OldInfoTable}(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         using (var info = old.CreateCommand())
         {

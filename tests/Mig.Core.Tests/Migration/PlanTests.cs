@@ -1,0 +1,88 @@
+using Mig.Migration;
+
+namespace Mig.Core.Tests;
+
+/// <summary>MigPlan: what it says, and that it changes nothing.</summary>
+[TestClass]
+public sealed class PlanTests
+{
+    private const string V1 = """
+        [PK(nameof(Id))]
+        public sealed record Student(long Id, string Name, string? Note, double Score);
+        [PK(nameof(Id))]
+        public sealed record Old(long Id);
+        public sealed record Link(Student Student, string Label);
+        """;
+
+    private const string V2 = """
+        [PK(nameof(Id))]
+        [RenamedFrom("student")]
+        [Default(nameof(Level), "1")]
+        public sealed record Learner(long Id, [RenamedFrom("name")] string FullName, long Score, long Level, string? Email);
+        public sealed record Link([RenamedFrom("student_id")] Learner Learner, string Label);
+        """;
+
+    [TestMethod]
+    public void PlanChangesNothingInTheOldFile()
+    {
+        using var pair = MigrationPair.Create(V1,
+            "INSERT INTO student VALUES (1, 'Ann', 'n', 2.0), (2, 'Bob', NULL, 2.5)",
+            "INSERT INTO old VALUES (1), (2), (3)",
+            "INSERT INTO link VALUES (1, 'a'), (2, 'b')");
+        var before = MigrationPair.Hash(pair.OldPath);
+        var files = pair.Files();
+        var migrator = pair.Migrator(SchemaFixture.Model(V2));
+
+        migrator.Plan(online: true);
+        migrator.Plan(online: false);
+
+        Assert.AreEqual(before, MigrationPair.Hash(pair.OldPath), "not one byte of the old file changed");
+        // A read-only reader of a WAL file leaves SQLite's empty -wal and -shm behind (the live
+        // service has them anyway); the hash above covers the -wal, so it holds no frame.
+        CollectionAssert.AreEqual(files, pair.Files().Where(f => !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal)).ToList(),
+            "no new file and no lock file");
+        Assert.AreEqual(0L, File.Exists(pair.OldPath + "-wal") ? new FileInfo(pair.OldPath + "-wal").Length : 0L);
+    }
+
+    [TestMethod]
+    public void PlanSaysWhatMatchesWhyAndWhatIsLost()
+    {
+        using var pair = MigrationPair.Create(V1,
+            "INSERT INTO student VALUES (1, 'Ann', 'n', 2.0), (2, 'Bob', NULL, 2.5)",
+            "INSERT INTO old VALUES (1), (2), (3)",
+            "INSERT INTO link VALUES (1, 'a'), (2, 'b')");
+
+        var plan = pair.Migrator(SchemaFixture.Model(V2)).Plan();
+
+        var learner = plan.Tables.Single(t => t.Table.Name == "learner");
+        Assert.AreEqual("student", learner.Source!.Name);
+        Assert.AreEqual(2L, learner.Source.RowCount);
+        CollectionAssert.AreEqual(
+            new[] { "id <- id Copy", "full_name <- name Copy", "score <- score Convert", "level <-  Default", "email <-  Null" },
+            learner.Columns.Select(c => $"{c.Column.Name} <- {c.Source} {c.Fill}").ToArray());
+        var link = plan.Tables.Single(t => t.Table.Name == "link");
+        Assert.AreEqual("student_id", link.Columns.Single(c => c.Column.Name == "learner_id").Source);
+        Assert.AreEqual("old", plan.DroppedTables.Single().Name);
+        CollectionAssert.AreEquivalent(new[] { "old.:3", "student.note:1", "student.score:1" },
+            plan.Losses.Select(l => $"{l.Table}.{l.Column}:{l.Rows}").ToArray());
+        StringAssert.Contains(plan.Losses.Single(l => l.Column == "score").What, "rowids 2");
+        Assert.IsEmpty(plan.Errors);
+
+        var report = string.Join("\n", pair.Log);
+        StringAssert.Contains(report, "table learner <- student ([RenamedFrom(\"student\")], 2 rows)");
+        StringAssert.Contains(report, "full_name: <- name, [RenamedFrom(\"name\")]");
+        StringAssert.Contains(report, "level: new column, [Default] 1");
+        StringAssert.Contains(report, "table old: dropped (3 rows)");
+        StringAssert.Contains(report, "DATA LOSS: table old is dropped with its 3 rows");
+        StringAssert.Contains(report, "MigMigrate refuses it without -p:MigAllowDataLoss=true");
+    }
+
+    [TestMethod]
+    public void PlanOfAMissingOldFileIsMig0047()
+    {
+        using var pair = MigrationPair.Create(V1);
+        File.Delete(pair.OldPath);
+        var e = Assert.ThrowsExactly<Sql.MigOperationException>(() => pair.Migrator(SchemaFixture.Model(V2)).Plan());
+        Assert.AreEqual("MIG0047", e.Code);
+    }
+}
