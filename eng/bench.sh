@@ -32,12 +32,14 @@ if [ "$what" != build ]; then
   dotnet "$dll" --verify
   rm -rf "$out/results" "$out/paired.md"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  if [ $# -eq 0 ]; then set -- --filter '*'; fi
+  paired=0
+  if [ $# -eq 0 ]; then set -- --filter '*'; paired=1; fi
   dotnet "$dll" --artifacts "$out" "$@"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   # The same cases again, all contenders of a case interleaved in one process:
   # ratios that load coming and going between BenchmarkDotNet's runs cannot skew.
-  dotnet "$dll" --paired "$out/paired.md"
+  # (Only for the whole suite, not when BenchmarkDotNet arguments pick some.)
+  [ "$paired" -eq 0 ] || dotnet "$dll" --paired "$out/paired.md"
   {
     echo "# Mig runtime benchmarks ($(date -u +%Y-%m-%dT%H:%MZ), $(git rev-parse --short HEAD))"
     echo
