@@ -21,6 +21,26 @@ public sealed class ConsumerFormsTests
     }
 
     [TestMethod]
+    public void TargetFrameworksPluralRunsTheTargetsInAFrameworksBuild()
+    {
+        // With <TargetFrameworks>, `dotnet build -t:X` runs X in the outer build, which
+        // has none of Microsoft.Common's targets (ResolveReferences: MSB4057).
+        var project = ProjectXml.Additive().Replace("<TargetFramework>net10.0</TargetFramework>", "<TargetFrameworks>net10.0</TargetFrameworks>", StringComparison.Ordinal);
+        using var consumer = Consumer.Create(project: project, files: ("Schema/School.cs", Schemas.Student));
+        consumer.NewFolder("data");
+
+        var script = consumer.Build("-t:MigScript", "-getTargetResult:MigScript").SingleItem("MigScript");
+        Assert.AreEqual(consumer.MigIntermediateDir + "schema.sql", script.Identity, "The net10.0 build's script.");
+        Assert.Contains("CREATE TABLE student(", File.ReadAllText(script.Identity));
+
+        var init = consumer.Build("-t:MigInit", "-p:MigDatabaseDir=data", "-getTargetResult:MigInit").SingleItem("MigInit");
+        Assert.AreEqual(consumer.PathOf($"data/schoolapp-{script["SchemaHash"]}.db"), init.Identity);
+        Assert.AreEqual(script["SchemaHash"], init["SchemaHash"]);
+        using var db = new SqliteFile(init.Identity);
+        Assert.AreEqual("ready", db.Scalar("SELECT status FROM _migration_status"));
+    }
+
+    [TestMethod]
     public void CentralPackageManagementNeedsNoVersionForMigCore()
     {
         // The SDK's Mig.Core reference is implicit, so a project under central package
