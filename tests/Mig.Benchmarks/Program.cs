@@ -4,7 +4,8 @@ using Mig.Benchmarks.Infrastructure;
 
 // dotnet run -c Release -- --filter '*' [--artifacts <dir>]   runs the suite (any BenchmarkDotNet option works)
 // dotnet run -c Release -- --verify                            only checks that every contender does the same work
-// dotnet run -c Release -- --paired <file.md>                  paired, interleaved ratios (see Infrastructure/Paired.cs)
+// dotnet run -c Release -- --paired <file.md> [case]           paired, interleaved ratios (see Infrastructure/Paired.cs),
+//                                                              of the cases whose name contains [case], or all
 if (args is ["--verify"])
 {
     foreach (var n in new[] { 1, 3 })
@@ -26,9 +27,9 @@ if (args is ["--verify"])
     return 0;
 }
 
-if (args is ["--paired", var pairedOut])
+if (args is ["--paired", var pairedOut, ..] && args.Length <= 3)
 {
-    File.WriteAllText(pairedOut, Paired.Run());
+    File.WriteAllText(pairedOut, Paired.Run(args.Length == 3 ? args[2] : null));
     Console.WriteLine($"Paired results: {pairedOut}");
     return 0;
 }
