@@ -1,0 +1,40 @@
+namespace Mig.MigrationBenchmarks;
+
+/// <summary>
+/// The v1 -> v2 change written out by hand, as an engineer would write the copy
+/// without Mig: the baselines (floors) use this, Mig derives its own plan from the
+/// schema types. Each pair is (new column, SQL of its value over the old row).
+/// </summary>
+internal static class Mapping
+{
+    public static readonly (string Table, (string Column, string OldValue)[] Columns)[] Tables =
+    [
+        ("customer", [("id", "id"), ("full_name", "name"), ("email", "email"), ("tier", "tier"), ("credit", "0")]),
+        ("customer_order", [("id", "id"), ("customer_id", "customer_id"), ("placed_at", "placed_at"), ("state", "status"), ("channel", "'web'")]),
+        ("order_line", [("id", "id"), ("order_id", "order_id"), ("sku", "sku"), ("quantity", "quantity"), ("price", "price"), ("discount", "0")]),
+    ];
+
+    /// <summary>The set-based copy of one table: <c>INSERT INTO main.t(cols) SELECT values FROM old.t</c>.</summary>
+    public static string CopySql((string Table, (string Column, string OldValue)[] Columns) t) =>
+        $"INSERT INTO main.{t.Table}({string.Join(", ", t.Columns.Select(c => c.Column))}) SELECT {string.Join(", ", t.Columns.Select(c => c.OldValue))} FROM old.{t.Table}";
+
+    /// <summary>
+    /// The set-based replay of one table's captured writes after <paramref name="cutoff"/>:
+    /// every row image in log order as an upsert by key (old column names read from the
+    /// JSON, new-only columns keep their value on update and take their default on insert),
+    /// then the deletes. Exact for this workload: keys are AUTOINCREMENT, so a deleted key
+    /// never comes back, and no write changes a key.
+    /// </summary>
+    public static IEnumerable<string> ReplaySql((string Table, (string Column, string OldValue)[] Columns) t, long cutoff)
+    {
+        var copied = t.Columns.Where(c => !c.OldValue.StartsWith('\'') && c.OldValue != "0").ToList();
+        var set = copied.Where(c => c.Column != "id").Select(c => $"{c.Column} = excluded.{c.Column}");
+        var values = copied.Select(c => c.Column == "id" ? "json_extract(row_data, '$._rowid_')" : $"json_extract(row_data, '$.{c.OldValue}')");
+        yield return $"INSERT INTO main.{t.Table}({string.Join(", ", copied.Select(c => c.Column))}) " +
+                     $"SELECT {string.Join(", ", values)} FROM old._migration_log " +
+                     $"WHERE id > {cutoff} AND table_name = '{t.Table}' AND operation <> 'delete' ORDER BY id " +
+                     $"ON CONFLICT(id) DO UPDATE SET {string.Join(", ", set)}";
+        yield return $"DELETE FROM main.{t.Table} WHERE id IN (SELECT json_extract(row_data, '$._rowid_') FROM old._migration_log " +
+                     $"WHERE id > {cutoff} AND table_name = '{t.Table}' AND operation = 'delete')";
+    }
+}

@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text;
+
+namespace Mig.MigrationBenchmarks;
+
+/// <summary>
+/// The markdown results. Every headline is a ratio against a baseline measured in the
+/// same run; absolute numbers stand beside it. Speed ratios are baseline time / Mig
+/// time (1.00 = as fast as the baseline, 0.50 = half its speed).
+/// </summary>
+internal static class Report
+{
+    public static string Write(Options o, Sizes sizes, string loadBefore, string loadAfter, TimeSpan elapsed,
+        CopyBenchmark? copy, LiveWriterProbe? live, MemoryBenchmark? memory, DrainBenchmark? drain, CaptureBenchmark? capture, CaptureCostBenchmark? captureCost)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Mig hot-migration benchmarks ({DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Git("rev-parse --short HEAD")})");
+        md.AppendLine();
+        md.AppendLine("Reproduce: `bash eng/bench-migration.sh`" + (o.Arguments.Count > 0 ? $" (this run: `{string.Join(' ', o.Arguments)}`)" : ""));
+        md.AppendLine();
+        var dirtyFiles = Git("status --porcelain -- Mig.Core Mig.Tasks").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[2..].Trim()).ToList();
+        var dirty = dirtyFiles.Count;
+        md.Append(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {loadBefore} before and {loadAfter} after; ");
+        md.Append(CultureInfo.InvariantCulture, $"{o.Warmup} warm-up round + {o.Runs} measured rounds per benchmark, medians; contenders interleaved in rotating order each round; whole run {elapsed.TotalMinutes:F1} min.");
+        md.AppendLine(dirty > 0 ? $" Built from a working tree with uncommitted changes under Mig.Core/Mig.Tasks: {string.Join(", ", dirtyFiles)}." : "");
+        if (copy is not null) md.AppendLine(CultureInfo.InvariantCulture, $"SQLite: sqlite3 shell {copy.ShellVersion}, Microsoft.Data.Sqlite's bundled library (Mig's) {copy.LibraryVersion}.");
+        md.Append(CultureInfo.InvariantCulture, $"Data: {Fmt.N(sizes.Total)} rows = {Fmt.N(sizes.Customers)} customer -> {Fmt.N(sizes.Orders)} customer_order -> {Fmt.N(sizes.Lines)} order_line, ");
+        md.AppendLine("an index on each foreign key and on customer.email; v2 renames a column in two tables ([RenamedFrom]) and adds a [Default] column to all three.");
+        md.AppendLine("Ratios: speed ratio = baseline time / Mig time (1.00 = as fast as the baseline); throughput ratio = on / off. Spread = (max - min) / median of the measured rounds.");
+        md.AppendLine();
+
+        md.AppendLine("## Summary");
+        md.AppendLine();
+        var summary = new Table("Benchmark", "Mig (median)", "Baseline (median)", "Ratio", "Goal", "Met");
+        if (copy is not null)
+        {
+            Speed(summary, $"Copy {Fmt.N(sizes.Total)} rows, offline", copy.Offline, copy.Shell, "sqlite3 floor");
+            Speed(summary, $"Copy {Fmt.N(sizes.Total)} rows, online (capture install + copy)", copy.Online, copy.Shell, "sqlite3 floor");
+        }
+        if (live is not null)
+        {
+            var ok = live.DuringMax.Median < 1 && live.DuringFailed.Max == 0;
+            summary.Row("Longest write of a live MigDatabase writer, during online Migrate vs without",
+                Fmt.S(live.DuringMax.Median), Fmt.S(live.BaselineMax.Median) + " (no migration)", Fmt.R(live.DuringMax.Median / live.BaselineMax.Median) + " (stall ratio)",
+                "the copy blocks no writer (spec rule 2; here: no write over 1 s, none failed)", ok ? "yes" : $"no ({Fmt.N(live.DuringFailed.Median)} failed)");
+        }
+        if (memory is { Samples.Count: >= 2 })
+        {
+            var (small, large) = (memory.Samples[0], memory.Samples[^1]);
+            var ratio = large.Peak.Median / small.Peak.Median;
+            summary.Row($"Peak memory of an offline migration, {Fmt.N(large.Rows)} vs {Fmt.N(small.Rows)} rows",
+                Fmt.Mb(large.Peak.Median), Fmt.Mb(small.Peak.Median), Fmt.R(ratio) + " (peak ratio)",
+                "does not grow with rows", ratio < 1.15 ? "yes" : "no");
+        }
+        if (drain is not null)
+        {
+            foreach (var (series, window, name) in new[] { (drain.Grouped, drain.GroupedWindow, "grouped per transaction"), (drain.Foreign, drain.ForeignWindow, "foreign writer, one txn_id") })
+            {
+                var r = drain.Floor.Median / series.Median;
+                summary.Row($"Drain {Fmt.N(drain.Pending)} pending writes ({name})",
+                    $"{Fmt.S(series.Median)} (window {Fmt.S(window.Median)})", $"{Fmt.S(drain.Floor.Median)} (sqlite3 set-based replay)",
+                    Fmt.R(r) + " (speed)", "window < 1 s", window.Median < 1 ? "yes" : "no");
+            }
+        }
+        if (capture is not null)
+        {
+            Throughput(summary, "Capture on/off, MigDatabase.WriteAsync (insert + update per txn)", capture.MigOn, capture.MigOff);
+            Throughput(summary, "Capture on/off, raw connection (insert + update per txn)", capture.RawOn, capture.RawOff);
+            Throughput(summary, "Capture on/off, raw connection, synchronous NORMAL (no fsync per commit)", capture.NormalOn, capture.NormalOff);
+        }
+        md.Append(summary);
+        md.AppendLine();
+
+        if (copy is not null) CopySection(md, copy, sizes);
+        if (live is not null) LiveSection(md, live);
+        if (memory is not null) MemorySection(md, memory);
+        if (drain is not null) DrainSection(md, drain);
+        if (capture is not null) CaptureSection(md, o, capture);
+        if (captureCost is not null) CaptureCostSection(md, o, captureCost);
+        return md.ToString();
+    }
+
+    private static void Speed(Table t, string name, Series mig, Series floor, string baseline)
+    {
+        var r = floor.Median / mig.Median;
+        t.Row(name, Fmt.S(mig.Median), $"{Fmt.S(floor.Median)} ({baseline})", Fmt.R(r) + " (speed)", ">= 0.90", r >= 0.9 ? "yes" : "no");
+    }
+
+    private static void Throughput(Table t, string name, Series on, Series off)
+    {
+        var r = on.Median / off.Median;
+        t.Row(name, $"{Fmt.N(on.Median)} txn/s (on)", $"{Fmt.N(off.Median)} txn/s (off)", Fmt.R(r) + " (on/off)", ">= 0.60", r >= 0.6 ? "yes" : "no");
+    }
+
+    private static void CopySection(StringBuilder md, CopyBenchmark copy, Sizes sizes)
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"## 1. Copy ({Fmt.N(sizes.Total)} rows)");
+        md.AppendLine();
+        var t = new Table("Contender", "Median", "Min", "Max", "Spread", "Rows/s", "Speed vs sqlite3 floor");
+        foreach (var s in new[] { copy.Shell, copy.Ado, copy.AdoChunked, copy.Offline, copy.Online })
+            t.Row(s.Name, Fmt.S(s.Median), Fmt.S(s.Min), Fmt.S(s.Max), Fmt.Pct(s.Spread), Fmt.N(sizes.Total / s.Median), Fmt.R(copy.Shell.Median / s.Median));
+        md.Append(t);
+        md.AppendLine();
+        md.AppendLine("Where the time goes (medians of each step; the floors from per-statement timers, Mig from the timestamps of its log lines):");
+        md.AppendLine();
+        Breakdown(md, "sqlite3 shell floor (`.timer on`)", copy.ShellSteps);
+        Breakdown(md, "Same SQL in-process (Microsoft.Data.Sqlite)", copy.AdoSteps);
+        Breakdown(md, "Same SQL in-process, in rowid chunks of 50,000 (Copier's loop)", copy.AdoChunkedSteps);
+        Breakdown(md, "Steps Mig does beyond the floor, timed alone on the floor's files (not in the floor's total)", copy.AdoExtras);
+        Breakdown(md, "Mig offline", copy.OfflinePhases);
+        Breakdown(md, "Mig online", copy.OnlinePhases);
+        md.AppendLine("Checks after the last round:");
+        md.AppendLine();
+        foreach (var c in copy.Checks) md.AppendLine("- " + c);
+        md.AppendLine();
+    }
+
+    private static void Breakdown(StringBuilder md, string title, Steps steps)
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"{title}:");
+        md.AppendLine();
+        var t = new Table("Step", "Median", "Min", "Max");
+        foreach (var s in steps.All) t.Row(s.Name, Fmt.Ms(s.Median), Fmt.Ms(s.Min), Fmt.Ms(s.Max));
+        md.Append(t);
+        md.AppendLine();
+    }
+
+    private static void LiveSection(StringBuilder md, LiveWriterProbe live)
+    {
+        md.AppendLine("## 1c. A live writer during the online copy");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"A thread writes through `MigDatabase.WriteAsync` (one order_line insert + one customer update, default 5 s busy timeout) every {Fmt.Ms(LiveWriterProbe.PaceSeconds)}, first with no migration, then while `Migrate(offline: false)` runs on the same file. {live.BaselineMax.Values.Count} runs, medians.");
+        md.AppendLine();
+        var t = new Table("Period", "Duration", "Committed writes", "Failed writes", "Longest write (lock wait included)");
+        t.Row("no migration (baseline)", "-", Fmt.N(live.BaselineCommitted.Median), "0", Fmt.S(live.BaselineMax.Median));
+        t.Row("during online Migrate", Fmt.S(live.Migrate.Median), Fmt.N(live.DuringCommitted.Median), $"{Fmt.N(live.DuringFailed.Median)} (max {Fmt.N(live.DuringFailed.Max)})", Fmt.S(live.DuringMax.Median));
+        md.Append(t);
+        md.AppendLine();
+        if (live.FirstFailure is not null) md.AppendLine($"First failure: `{live.FirstFailure}`").AppendLine();
+    }
+
+    private static void MemorySection(StringBuilder md, MemoryBenchmark memory)
+    {
+        md.AppendLine("## 1b. Peak memory of an offline migration");
+        md.AppendLine();
+        md.AppendLine("One child process per measurement: it loads the model, resets the kernel's peak resident set (VmHWM) to the current one, runs `Migrate(offline: true)` and reports VmHWM. The sqlite3 floor's peak is GNU time's maximum RSS for the same copy.");
+        md.AppendLine();
+        var t = new Table("Rows", "Mig peak RSS (VmHWM)", "Resident before migrating", "Peak - before", "Managed bytes allocated", "sqlite3 floor peak RSS");
+        foreach (var s in memory.Samples)
+            t.Row(Fmt.N(s.Rows), Fmt.Mb(s.Peak.Median), Fmt.Mb(s.Before.Median), Fmt.Mb(s.Peak.Median - s.Before.Median), Fmt.Mb(s.Allocated.Median), Fmt.Mb(s.ShellPeak.Median));
+        md.Append(t);
+        md.AppendLine();
+    }
+
+    private static void DrainSection(StringBuilder md, DrainBenchmark drain)
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"## 2. Drain ({Fmt.N(drain.Pending)} pending captured writes)");
+        md.AppendLine();
+        md.Append(CultureInfo.InvariantCulture, $"Pending writes made through a raw connection after an online Migrate, 10 log entries per transaction (5 inserts, 3 updates, 2 deletes over the three tables), at a median {Fmt.N(drain.WriteRate.Median)} txn/s (setup, synchronous OFF). ");
+        md.AppendLine("Window = from the log line that follows the commit of the 'draining' marker to the end of Drain (writes are refused throughout). Replay = from the first to the last replay progress line. Entries/s = pending entries / replay time.");
+        md.AppendLine();
+        var t = new Table("Contender", "Drain total (median)", "Min", "Max", "Write-unavailable window", "Replay", "Entries/s (replay)", "Speed vs floor");
+        t.Row(drain.Floor.Name, Fmt.S(drain.Floor.Median), Fmt.S(drain.Floor.Min), Fmt.S(drain.Floor.Max), "-", "-", Fmt.N(drain.Pending / drain.Floor.Median) + " (whole run)", "1.00");
+        foreach (var (s, w, r) in new[] { (drain.Grouped, drain.GroupedWindow, drain.GroupedReplay), (drain.Foreign, drain.ForeignWindow, drain.ForeignReplay) })
+            t.Row(s.Name, Fmt.S(s.Median), Fmt.S(s.Min), Fmt.S(s.Max), Fmt.S(w.Median), Fmt.S(r.Median), Fmt.N(drain.Pending / r.Median), Fmt.R(drain.Floor.Median / s.Median));
+        md.Append(t);
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Before the window (lock, phase checks, BEGIN IMMEDIATE + marker + guard triggers), grouped: median {Fmt.Ms(drain.GroupedBeforeDraining.Median)}.");
+        md.AppendLine();
+        md.AppendLine("Checks after the last round:");
+        md.AppendLine();
+        foreach (var c in drain.Checks) md.AppendLine("- " + c);
+        md.AppendLine();
+    }
+
+    private static void CaptureSection(StringBuilder md, Options o, CaptureBenchmark capture)
+    {
+        md.AppendLine("## 3. Capture overhead on writers");
+        md.AppendLine();
+        md.Append(CultureInfo.InvariantCulture, $"{Fmt.N(o.CaptureTransactions)} sequential write transactions per measurement (after {Fmt.N(o.CaptureWarmupTransactions)} unmeasured), each one order_line insert + one customer_order update; WAL, synchronous FULL (the default), foreign keys on. ");
+        md.AppendLine(CultureInfo.InvariantCulture, $"With capture on each transaction appends 2 log rows of about {Fmt.N(capture.LogBytesPerTxn.Median)} bytes of JSON together, and MigDatabase also bumps txn_seq.");
+        md.AppendLine();
+        var t = new Table("Path", "Off (txn/s)", "On (txn/s)", "On/off", "Spread off", "Spread on");
+        t.Row("MigDatabase.WriteAsync", Fmt.N(capture.MigOff.Median), Fmt.N(capture.MigOn.Median), Fmt.R(capture.MigOn.Median / capture.MigOff.Median), Fmt.Pct(capture.MigOff.Spread), Fmt.Pct(capture.MigOn.Spread));
+        t.Row("raw connection", Fmt.N(capture.RawOff.Median), Fmt.N(capture.RawOn.Median), Fmt.R(capture.RawOn.Median / capture.RawOff.Median), Fmt.Pct(capture.RawOff.Spread), Fmt.Pct(capture.RawOn.Spread));
+        t.Row($"raw connection, synchronous NORMAL ({CaptureBenchmark.NormalFactor}x the transactions)", Fmt.N(capture.NormalOff.Median), Fmt.N(capture.NormalOn.Median), Fmt.R(capture.NormalOn.Median / capture.NormalOff.Median), Fmt.Pct(capture.NormalOff.Spread), Fmt.Pct(capture.NormalOn.Spread));
+        md.Append(t);
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"MigDatabase vs raw, capture off: {Fmt.R(capture.MigOff.Median / capture.RawOff.Median)} (the runtime's own cost per transaction, for scale).");
+        md.AppendLine();
+    }
+
+    private static void CaptureCostSection(StringBuilder md, Options o, CaptureCostBenchmark cost)
+    {
+        md.AppendLine("## 3b. Where capture's cost goes (raw connection, synchronous NORMAL)");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"The synchronous-NORMAL writer of section 3 ({Fmt.N(o.CaptureTransactions * CaptureBenchmark.NormalFactor)} transactions per measurement) on one file after an online Migrate, against variants made by rewriting the installed triggers and log table on the benchmark's copy (Mig's code is not changed). Share of the cost = how much of Mig's capture cost per transaction (1/on - 1/off) the variant removes.");
+        md.AppendLine();
+        var off = cost.Variants[0].Rate.Median;
+        var mig = cost.Variants[1].Rate.Median;
+        var t = new Table("Variant", "Txn/s (median)", "Spread", "Ratio to capture off", "Share of Mig's capture cost removed");
+        foreach (var v in cost.Variants)
+        {
+            var r = v.Rate.Median;
+            var share = (1 / mig - 1 / r) / (1 / mig - 1 / off);
+            t.Row(v.Name, Fmt.N(r), Fmt.Pct(v.Rate.Spread), Fmt.R(r / off), v == cost.Variants[0] || v == cost.Variants[1] ? "-" : Fmt.Pct(share));
+        }
+        md.Append(t);
+        md.AppendLine();
+        foreach (var n in cost.Notes) md.AppendLine("- " + n);
+        if (cost.Notes.Count > 0) md.AppendLine();
+    }
+
+    private static string Git(string args)
+    {
+        try
+        {
+            var (code, output) = Fixture.RunProcess("git", args.Split(' '), null);
+            return code == 0 ? output.TrimEnd() : "?";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "?";
+        }
+    }
+}
