@@ -17,6 +17,7 @@ if (args is ["--verify"])
             new SelectManyBenchmarks(),
             new UpdateBenchmarks { UpdatesPerTransaction = n },
             new TransactionBenchmarks { Write = n != 1 },
+            new OverheadBenchmarks(),
         })
         {
             bench.GlobalSetup(); // runs Verify

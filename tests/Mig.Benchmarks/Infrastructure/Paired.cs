@@ -43,6 +43,7 @@ internal static class Paired
             ("UpdateById, 1000 rows per transaction", () => new UpdateBenchmarks { UpdatesPerTransaction = 1000 }),
             ("Empty read transaction", () => new TransactionBenchmarks { Write = false }),
             ("Empty write transaction", () => new TransactionBenchmarks { Write = true }),
+            ("Pieces of a generated call, per call (100,000 calls per op)", () => new OverheadBenchmarks()),
         };
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"Paired, interleaved: {Rounds} rounds of about {BlockMilliseconds} ms per contender, after {WarmUp.TotalSeconds} s of warm-up each; load average before: {LoadAverage()}.");
@@ -72,7 +73,7 @@ internal static class Paired
             .Select(m => (Method: m, Attribute: m.GetCustomAttribute<BenchmarkAttribute>()))
             .Where(x => x.Attribute is not null)
             .OrderBy(x => x.Attribute!.Baseline ? 0 : 1).ThenBy(x => x.Attribute!.SourceCodeLineNumber)
-            .Select(x => (x.Method.Name, Run: Invoker(bench, x.Method)))
+            .Select(x => (x.Method.Name, Run: Invoker(bench, x.Method), PerInvoke: x.Attribute!.OperationsPerInvoke))
             .ToArray();
 
         // Warm-up (tiered JIT), then how many operations fill a block.
@@ -98,8 +99,8 @@ internal static class Paired
                 var cpu = ThreadCpuNanoseconds();
                 var start = Stopwatch.GetTimestamp();
                 for (var i = 0; i < n; i++) run();
-                perOp[c, r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / n;
-                cpuPerOp[c, r] = (ThreadCpuNanoseconds() - cpu) / 1000.0 / n;
+                perOp[c, r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / n / contenders[c].PerInvoke;
+                cpuPerOp[c, r] = (ThreadCpuNanoseconds() - cpu) / 1000.0 / n / contenders[c].PerInvoke;
             }
         }
 
@@ -160,9 +161,12 @@ internal static class Paired
         return i + 1 < sorted.Length ? sorted[i] + (x - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
     }
 
-    private static string Format(double microseconds) => microseconds >= 1000
-        ? (microseconds / 1000).ToString("0.00", CultureInfo.InvariantCulture) + " ms"
-        : microseconds.ToString("0.00", CultureInfo.InvariantCulture) + " μs";
+    private static string Format(double microseconds) => microseconds switch
+    {
+        >= 1000 => (microseconds / 1000).ToString("0.00", CultureInfo.InvariantCulture) + " ms",
+        >= 1 => microseconds.ToString("0.00", CultureInfo.InvariantCulture) + " μs",
+        _ => (microseconds * 1000).ToString("0.0", CultureInfo.InvariantCulture) + " ns",
+    };
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
