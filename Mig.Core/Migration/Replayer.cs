@@ -136,10 +136,14 @@ public sealed class Replayer : IDisposable
         var sources = copied.Select(c => c.Source!).ToList();
         string Param(ColumnPlan c) => "@p" + copied.IndexOf(c).ToString(CultureInfo.InvariantCulture);
 
+        // OR REPLACE: a writer's REPLACE (INSERT OR REPLACE, UPDATE OR REPLACE) deletes the rows it
+        // conflicts with without firing their delete triggers, so those deletes are not in the log.
+        // The old file held its constraints after every logged write; a conflict here is such a
+        // silent delete, and replay resolves it the way the writer did.
         var update = target.CreateCommand();
         update.CommandText = copied.Count == 0
             ? $"UPDATE {name} SET rowid = rowid WHERE rowid = @rowid" // no copied column: only "is it there"
-            : $"UPDATE {name} SET {string.Join(", ", copied.Select(c => $"{SqlIdentifier.Quote(c.Column.Name)} = {Copier.ValueExpression(c, Param(c))}"))} WHERE rowid = @rowid";
+            : $"UPDATE OR REPLACE {name} SET {string.Join(", ", copied.Select(c => $"{SqlIdentifier.Quote(c.Column.Name)} = {Copier.ValueExpression(c, Param(c))}"))} WHERE rowid = @rowid";
         var insertColumns = new List<string>();
         var insertValues = new List<string>();
         if (!table.RowIdAliasFromSource) { insertColumns.Add("rowid"); insertValues.Add("@rowid"); }
@@ -149,7 +153,7 @@ public sealed class Replayer : IDisposable
             insertValues.Add(c.Source is null ? Copier.ValueExpression(c, "NULL") : Copier.ValueExpression(c, Param(c)));
         }
         var insert = target.CreateCommand();
-        insert.CommandText = $"INSERT INTO {name}({string.Join(", ", insertColumns)}) VALUES ({string.Join(", ", insertValues)})";
+        insert.CommandText = $"INSERT OR REPLACE INTO {name}({string.Join(", ", insertColumns)}) VALUES ({string.Join(", ", insertValues)})";
         foreach (var cmd in new[] { update, insert })
         {
             // No declared type: each value binds with its own storage class.
