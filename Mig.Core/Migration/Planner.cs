@@ -99,6 +99,11 @@ public static class Planner
                     if (nulls > 0 && c.Default is null && c.DefaultExpression is null)
                         errors.Add(new PlanError(NotNullWithoutDefaultCode,
                             $"{table.Name}.{c.Name} becomes NOT NULL but {nulls} row(s) of {source.Name}.{from.Name} are NULL. Add [Default(nameof({c.Property}), ...)] to fill them, or keep the property nullable."));
+                    // Online, the old service may still write NULL there (not to a rowid, which is never NULL);
+                    // replay would then fail with writes paused.
+                    else if (online && c.Default is null && c.DefaultExpression is null && !IsRowId(source!, from))
+                        errors.Add(new PlanError(NotNullWithoutDefaultCode,
+                            $"{table.Name}.{c.Name} becomes NOT NULL, but the old service may write NULL to {source.Name}.{from.Name} while the migration records, and that write could not be replayed. Add [Default(nameof({c.Property}), ...)], or migrate offline (-p:MigOffline=true)."));
                 }
                 continue;
             }
@@ -108,6 +113,10 @@ public static class Planner
             if (fill == FillKind.Null && c.NotNull && source is { RowCount: > 0 })
                 errors.Add(new PlanError(NotNullWithoutDefaultCode,
                     $"{table.Name}.{c.Name} is a new NOT NULL column and {source.Name} has {source.RowCount} row(s) to fill. Add [Default(nameof({c.Property}), ...)] or [DefaultExpr(...)], or make the property nullable."));
+            // An empty table is no excuse online: rows the old service inserts while the migration records need a value too.
+            else if (fill == FillKind.Null && c.NotNull && source is not null && online)
+                errors.Add(new PlanError(NotNullWithoutDefaultCode,
+                    $"{table.Name}.{c.Name} is a new NOT NULL column; {source.Name} is empty, but rows the old service inserts while the migration records would have no value for it. Add [Default(nameof({c.Property}), ...)] or [DefaultExpr(...)], make the property nullable, or migrate offline (-p:MigOffline=true)."));
             columns.Add(new ColumnPlan(c, null, fill, fillWhy));
         }
 
@@ -142,6 +151,10 @@ public static class Planner
         }
         return new TablePlan(table, source, reason, columns, aliasColumn is not null);
     }
+
+    private static bool IsRowId(OldTable table, OldColumn column) =>
+        table.PrimaryKey.Count == 1 && string.Equals(table.PrimaryKey[0], column.Name, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(column.DeclaredType, "INTEGER", StringComparison.OrdinalIgnoreCase) && !table.WithoutRowId;
 
     private static (long Count, IReadOnlyList<long> Sample) LossyConversions(SqliteConnection connection, string schema, OldTable table, string column, SqlType target)
     {

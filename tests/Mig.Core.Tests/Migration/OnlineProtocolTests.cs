@@ -240,6 +240,69 @@ public sealed class OnlineProtocolTests
     }
 
     [TestMethod]
+    public void OnlineANewNotNullColumnNeedsADefaultEvenOnAnEmptyTable()
+    {
+        // Offline the empty table is fine (MigrateOfflineTests); online, the old service may insert rows meanwhile.
+        using var pair = MigrationPair.Create("""
+            [PK(nameof(Id))]
+            public sealed record Student(long Id, string Name);
+            """);
+        var migrator = pair.Migrator(SchemaFixture.Model("""
+            [PK(nameof(Id))]
+            public sealed record Student(long Id, string Name, long Age);
+            """));
+        var oldHash = MigrationPair.Hash(pair.OldPath);
+
+        var error = migrator.Plan(online: true).Errors.Single();
+        Assert.AreEqual("MIG0043", error.Code);
+        StringAssert.Contains(error.Message, "[Default(nameof(Age)");
+        StringAssert.Contains(error.Message, "-p:MigOffline=true");
+        Assert.IsEmpty(migrator.Plan(online: false).Errors);
+        Assert.AreEqual("MIG0043", Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false)).Code);
+        Assert.AreEqual(oldHash, MigrationPair.Hash(pair.OldPath), "refused before the capture was installed");
+        Assert.IsFalse(File.Exists(pair.NewPath));
+    }
+
+    [TestMethod]
+    public void OnlineANullableColumnBecomingNotNullNeedsADefaultEvenWithoutNulls()
+    {
+        using var pair = MigrationPair.Create("""
+            [PK(nameof(Id))]
+            public sealed record Student(long Id, string? Name);
+            """,
+            "INSERT INTO student VALUES (1, 'Ann')");
+        var migrator = pair.Migrator(SchemaFixture.Model("""
+            [PK(nameof(Id))]
+            public sealed record Student(long Id, string Name);
+            """));
+
+        var error = migrator.Plan(online: true).Errors.Single();
+        Assert.AreEqual("MIG0043", error.Code);
+        StringAssert.Contains(error.Message, "may write NULL");
+        StringAssert.Contains(error.Message, "[Default(nameof(Name)");
+        Assert.IsEmpty(migrator.Plan(online: false).Errors, "offline nothing can write a NULL meanwhile");
+        Assert.AreEqual("MIG0043", Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false)).Code);
+        Assert.IsFalse(File.Exists(pair.NewPath));
+
+        // With a default, a NULL written while recording is replayed as the default.
+        using var withDefault = MigrationPair.Create("""
+            [PK(nameof(Id))]
+            public sealed record Student(long Id, string? Name);
+            """,
+            "INSERT INTO student VALUES (1, 'Ann')");
+        var m = withDefault.Migrator(SchemaFixture.Model("""
+            [PK(nameof(Id))]
+            [Default(nameof(Name), "'nobody'")]
+            public sealed record Student(long Id, string Name);
+            """));
+        m.Migrate(offline: false, allowDataLoss: false);
+        Write(withDefault, "INSERT INTO student VALUES (2, NULL)", "UPDATE student SET name = NULL WHERE id = 1");
+        m.Drain();
+        m.Cutover();
+        AreEqual([Row(1L, "nobody"), Row(2L, "nobody")], withDefault.Rows(withDefault.NewPath, "SELECT id, name FROM student ORDER BY id"));
+    }
+
+    [TestMethod]
     public void EveryPhaseOutOfTurnIsRefusedAndChangesNothing()
     {
         using var pair = Pair();
