@@ -11,8 +11,6 @@ public sealed class MigCompileSchema : MigToolTask
     [Required] public ITaskItem[] References { get; set; } = [];
     /// <summary>Global usings (the project's @(Using) items).</summary>
     public ITaskItem[] Usings { get; set; } = [];
-    /// <summary>The project's Nullable setting.</summary>
-    public string? Nullable { get; set; }
     /// <summary>Name of the schema assembly.</summary>
     [Required] public string AssemblyName { get; set; } = "";
     /// <summary>Where the schema assembly goes.</summary>
@@ -33,7 +31,6 @@ public sealed class MigCompileSchema : MigToolTask
         // A static using (<Using Static="true">) or an alias is not a namespace import; the schema does not need them.
         foreach (var u in Usings.Where(u => string.IsNullOrEmpty(u.GetMetadata("Alias")) && !string.Equals(u.GetMetadata("Static"), "true", StringComparison.OrdinalIgnoreCase)))
             yield return ("using", u.ItemSpec);
-        yield return ("nullable", Nullable);
         yield return ("assembly-name", AssemblyName);
         yield return ("out-assembly", AssemblyFile);
         yield return ("out-model", ModelFile);

@@ -1,0 +1,139 @@
+using Microsoft.Data.Sqlite;
+using Mig.Sdk.Tests.Infrastructure;
+
+namespace Mig.Sdk.Tests;
+
+/// <summary>
+/// The hot-migration targets as an operator or a pipeline runs them: real
+/// `dotnet build -t:Mig...` processes on a consumer, a real database, the state
+/// read back through -getTargetResult:MigStatus and MigStatusFile.
+/// </summary>
+[TestClass]
+[TestCategory("Build")]
+public sealed class MigrationTargetTests
+{
+    /// <summary>Student gains Age, filled with 7 from its default (seeds give 7 too).</summary>
+    private const string V2 = """
+        using Mig;
+
+        namespace SchoolApp.Schema;
+
+        [AutoIncPK(nameof(Id))]
+        [Unique(nameof(Email))]
+        [Default(nameof(Age), "7")]
+        public sealed record Student(long Id, string Name, string Email, long Age);
+
+        public static class Seeds
+        {
+            public static readonly Student[] Students = [new(1, "Ada", "ada@example.org", 7), new(2, "Grace", "grace@example.org", 7)];
+        }
+        """;
+
+    private static DotNetResult Mig(Consumer consumer, string data, string target, params string[] extra) =>
+        consumer.Build([$"-t:{target}", $"-p:MigDatabaseDir={data}", .. extra]);
+
+    private static TargetItem Status(Consumer consumer, string data) =>
+        Mig(consumer, data, "MigStatus", "-getTargetResult:MigStatus").SucceededWith("MigStatus").Single(i => i.Identity == "MigStatus");
+
+    private static void Exec(string db, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={db};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static long Count(string db, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={db};Pooling=False;Mode=ReadOnly");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    [TestMethod]
+    public void AHotMigrationThroughTheTargetsKeepsEveryWrite()
+    {
+        using var consumer = Consumer.Create(files: ("Schema/School.cs", Schemas.Student));
+        var data = consumer.NewFolder("data");
+        var old = Mig(consumer, data, "MigInit", "-getTargetResult:MigInit").SingleItem("MigInit").Identity;
+        Exec(old, "INSERT INTO student(name, email) VALUES ('Lin', 'lin@example.org')");
+        Assert.AreEqual("done", Status(consumer, data)["Phase"], "before a schema change the current schema's file is the live one");
+
+        consumer.Write("Schema/School.cs", V2);
+        Assert.AreEqual("none", Status(consumer, data)["Phase"]);
+        var before = File.ReadAllBytes(old);
+        var plan = Mig(consumer, data, "MigPlan");
+        Assert.AreEqual(0, plan.ExitCode, plan.ToString());
+        StringAssert.Contains(plan.Output, "age: new column, [Default] 7");
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(old), "MigPlan changes nothing");
+
+        var migrate = Mig(consumer, data, "MigMigrate");
+        Assert.AreEqual(0, migrate.ExitCode, migrate.ToString());
+        Exec(old, "INSERT INTO student(name, email) VALUES ('Mo', 'mo@example.org'); UPDATE student SET name = 'Ada L.' WHERE id = 1");
+        var statusFile = consumer.PathOf("status.json");
+        var recording = Mig(consumer, data, "MigStatus", "-getTargetResult:MigStatus", $"-p:MigStatusFile={statusFile}")
+            .SucceededWith("MigStatus");
+        var main = recording.Single(i => i.Identity == "MigStatus");
+        Assert.AreEqual("recording", main["Phase"]);
+        Assert.AreEqual("2", main["Pending"]);
+        StringAssert.Contains(main["Next"], "MigDrain");
+        Assert.AreEqual("4", recording.Single(i => i.Identity == "student")["OldRows"]);
+        StringAssert.Contains(File.ReadAllText(statusFile), "\"phase\": \"recording\"");
+
+        Assert.AreEqual(0, Mig(consumer, data, "MigDrain").ExitCode);
+        Assert.AreEqual("drained", Status(consumer, data)["Phase"]);
+        var cutover = Mig(consumer, data, "MigCutover");
+        Assert.AreEqual(0, cutover.ExitCode, cutover.ToString());
+        var status = Status(consumer, data);
+        Assert.AreEqual("cut-over", status["Phase"]);
+        var fresh = status["NewPath"];
+        Assert.AreEqual(4L, Count(fresh, "SELECT count(*) FROM student"));
+        Assert.AreEqual(1L, Count(fresh, "SELECT count(*) FROM student WHERE id = 1 AND name = 'Ada L.' AND age = 7"));
+        Assert.AreEqual(1L, Count(fresh, "SELECT count(*) FROM student WHERE email = 'mo@example.org'"));
+
+        Assert.AreEqual(0, Mig(consumer, data, "MigArchiveOld").ExitCode);
+        Assert.AreEqual("done", Status(consumer, data)["Phase"]);
+    }
+
+    [TestMethod]
+    public void EveryWrongPhaseIsRefusedWithItsCode()
+    {
+        using var consumer = Consumer.Create(files: ("Schema/School.cs", Schemas.Student));
+        var data = consumer.NewFolder("data");
+        var old = Mig(consumer, data, "MigInit", "-getTargetResult:MigInit").SingleItem("MigInit").Identity;
+        consumer.Write("Schema/School.cs", Schemas.StudentWithAge.Replace("long Age", "long? Age", StringComparison.Ordinal));
+
+        void Refused(string target, string code, string why)
+        {
+            var r = Mig(consumer, data, target);
+            r.AssertFailed();
+            StringAssert.Contains(r.Output, $"error {code}", why + "\n" + r);
+        }
+
+        Refused("MigDrain", "MIG0040", "drain before migrate");
+        Refused("MigCutover", "MIG0040", "cutover before migrate");
+        Assert.AreEqual(0, Mig(consumer, data, "MigMigrate").ExitCode);
+        Refused("MigMigrate", "MIG0040", "migrate twice");
+        Refused("MigCutover", "MIG0040", "cutover before drain");
+        Refused("MigArchiveOld", "MIG0040", "archive before cutover");
+        Assert.AreEqual(0, Mig(consumer, data, "MigDrain").ExitCode);
+        Assert.AreEqual(0, Mig(consumer, data, "MigCutover").ExitCode);
+        Refused("MigReset", "MIG0040", "reset after cutover");
+        Refused("MigDrain", "MIG0040", "drain after cutover");
+        Assert.IsTrue(File.Exists(old));
+    }
+
+    [TestMethod]
+    public void MigrateWithoutAnOldDatabaseSaysWhatToDo()
+    {
+        using var consumer = Consumer.Create(files: ("Schema/School.cs", Schemas.Student));
+        var data = consumer.NewFolder("data");
+        var r = Mig(consumer, data, "MigMigrate");
+        r.AssertFailed();
+        StringAssert.Contains(r.Output, "error MIG0047");
+        StringAssert.Contains(r.Output, "MigInit");
+    }
+}
