@@ -10,20 +10,24 @@ namespace Mig.MigrationBenchmarks;
 /// order line and one update of an order each, both on indexed, foreign-keyed tables),
 /// one after another on one thread, through <c>MigDatabase.WriteAsync</c> (prepared
 /// commands as the generated code makes them) and through a raw prepared connection.
-/// Off: the fresh v1 copy as it is served. On: the same file after an online
-/// <c>Migrate</c> (marker 'recording', capture triggers, MigDatabase bumping txn_seq).
-/// Rounds alternate which state is measured first (on first needs a <c>Reset</c> to
-/// get off again), so the file's growth does not favour either.
+/// Each round makes two copies of the same v1 file: "off" as it is served, "on" after an
+/// online <c>Migrate</c> (marker 'recording', capture triggers; MigDatabase bumps txn_seq).
+/// The two are measured paired: short blocks of transactions alternate between them, so
+/// a change in the machine's load hits both sides alike, and each round yields one
+/// on/off ratio.
 /// </summary>
 internal sealed class CaptureBenchmark(Options options, Schema v2, string source, Sizes sizes, Action<string> progress)
 {
-    public Series MigOff { get; } = new("MigDatabase.WriteAsync, capture off");
-    public Series MigOn { get; } = new("MigDatabase.WriteAsync, capture on");
-    public Series RawOff { get; } = new("raw connection, capture off");
-    public Series RawOn { get; } = new("raw connection, capture on");
-    public Series NormalOff { get; } = new("raw connection, synchronous NORMAL, capture off");
-    public Series NormalOn { get; } = new("raw connection, synchronous NORMAL, capture on");
+    public sealed record WritePath(string Name, Series Off, Series On, Series Ratio);
+
+    public WritePath Mig { get; } = new("MigDatabase.WriteAsync", new("off"), new("on"), new("ratio"));
+    public WritePath Raw { get; } = new("raw connection", new("off"), new("on"), new("ratio"));
+    public WritePath Normal { get; } = new($"raw connection, synchronous NORMAL ({NormalFactor}x the transactions)", new("off"), new("on"), new("ratio"));
     public Series LogBytesPerTxn { get; } = new("log bytes per transaction");
+
+    /// <summary>Without an fsync per commit transactions are many times faster: run more of them for the same measuring time.</summary>
+    public const int NormalFactor = 4;
+    public const int Blocks = 16;
 
     private const string InsertLine = "INSERT INTO order_line(order_id, sku, quantity, price) VALUES (@order, @sku, @quantity, @price)";
     private const string UpdateOrder = "UPDATE customer_order SET status = @status WHERE id = @id";
@@ -34,57 +38,86 @@ internal sealed class CaptureBenchmark(Options options, Schema v2, string source
     {
         var dir = Path.Combine(options.Work, "capture");
         Directory.CreateDirectory(dir);
-        var old = Path.Combine(dir, "old.db");
-        var @new = Path.Combine(dir, "new.db");
+        var off = Path.Combine(dir, "off.db");
+        var on = Path.Combine(dir, "on.db");
+        var onNew = Path.Combine(dir, "on-new.db");
         for (var round = 0; round < options.Warmup + options.Runs; round++)
         {
             var record = round >= options.Warmup;
             var clock = Stopwatch.StartNew();
-            Fixture.Delete(@new);
-            Fixture.CopyDatabase(source, old);
-            var migrator = new Migrator(v2.Model, v2.Hash, old, @new, _ => { });
-            if (round % 2 == 0)
+            Fixture.CopyDatabase(source, off);
+            Fixture.Delete(onNew);
+            Fixture.CopyDatabase(source, on);
+            new Migrator(v2.Model, v2.Hash, on, onNew, _ => { }).Migrate(offline: false, allowDataLoss: false);
+            Check(off, on);
+            Fixture.Sync();
+            var logBefore = LogBytes(on);
+            var paths = new (WritePath Path, Func<string, IWriter> Open, int Factor)[]
             {
-                Measure(old, record, on: false, round);
-                migrator.Migrate(offline: false, allowDataLoss: false);
-                Measure(old, record, on: true, round);
-            }
-            else
+                (Mig, p => new MigWriter(this, p), 1),
+                (Raw, p => new RawWriter(this, p, normal: false), 1),
+                (Normal, p => new RawWriter(this, p, normal: true), NormalFactor),
+            };
+            var txns = 0L;
+            for (var i = 0; i < paths.Length; i++)
             {
-                migrator.Migrate(offline: false, allowDataLoss: false);
-                Measure(old, record, on: true, round);
-                migrator.Reset();
-                Measure(old, record, on: false, round);
+                var (path, open, factor) = paths[(i + round) % paths.Length];
+                var (offRate, onRate, n) = Paired(open, off, on, factor, round);
+                txns += n;
+                if (!record) continue;
+                path.Off.Add(offRate);
+                path.On.Add(onRate);
+                path.Ratio.Add(onRate / offRate);
             }
+            if (record) LogBytesPerTxn.Add((LogBytes(on) - logBefore) / txns);
             progress(string.Create(CultureInfo.InvariantCulture, $"capture: round {round + 1}/{options.Warmup + options.Runs}{(record ? "" : " (warm-up)")} in {clock.Elapsed.TotalSeconds:F1} s, load {Machine.LoadAverage()}"));
         }
-        Fixture.Delete(old);
-        Fixture.Delete(@new);
+        foreach (var f in new[] { off, on, onNew }) Fixture.Delete(f);
     }
 
-    private void Measure(string path, bool record, bool on, int round)
+    private static void Check(string off, string on)
+    {
+        using (var c = Fixture.Open(on))
+        {
+            var marker = Fixture.Text(c, "SELECT status FROM _migration_marker");
+            if (marker != "recording") throw new InvalidOperationException($"expected capture on, marker is '{marker}'");
+        }
+        using (var c = Fixture.Open(off))
+        {
+            if (Fixture.Scalar(c, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'") != 0) throw new InvalidOperationException("expected capture off, found triggers");
+        }
+    }
+
+    /// <summary>
+    /// Warm-up on both files, then <see cref="Blocks"/> blocks of transactions on each,
+    /// alternating (off-on, on-off, ...); returns both rates and the transactions run on "on".
+    /// </summary>
+    private (double Off, double On, long Transactions) Paired(Func<string, IWriter> open, string off, string on, int factor, int round)
     {
         SqliteConnection.ClearAllPools();
-        using (var c = Fixture.Open(path))
+        using var a = open(off);
+        using var b = open(on);
+        var warmup = options.CaptureWarmupTransactions * factor;
+        for (var i = 0; i < warmup; i++)
         {
-            var marker = on ? Fixture.Text(c, "SELECT status FROM _migration_marker") : null;
-            if (on && marker != "recording") throw new InvalidOperationException($"expected capture on, marker is '{marker}'");
-            if (!on && Fixture.Scalar(c, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'") != 0) throw new InvalidOperationException("expected capture off, found triggers");
+            a.One();
+            b.One();
         }
-        var logBefore = on ? LogBytes(path) : 0;
-        var paths = new (Func<double> Run, Series Series)[]
+        var perBlock = Math.Max(1, options.CaptureTransactions * factor / Blocks);
+        double timeOff = 0, timeOn = 0;
+        for (var block = 0; block < Blocks; block++)
         {
-            (() => ThroughMig(path), on ? MigOn : MigOff),
-            (() => ThroughRaw(path, normal: false), on ? RawOn : RawOff),
-            (() => ThroughRaw(path, normal: true), on ? NormalOn : NormalOff),
-        };
-        for (var i = 0; i < paths.Length; i++)
-        {
-            var (run, series) = paths[(i + round) % paths.Length];
-            var rate = run();
-            if (record) series.Add(rate);
+            var onFirst = (block + round) % 2 == 1;
+            foreach (var side in onFirst ? new[] { b, a } : [a, b])
+            {
+                var clock = Stopwatch.StartNew();
+                for (var i = 0; i < perBlock; i++) side.One();
+                if (side == a) timeOff += clock.Elapsed.TotalSeconds;
+                else timeOn += clock.Elapsed.TotalSeconds;
+            }
         }
-        if (on && record) LogBytesPerTxn.Add((LogBytes(path) - logBefore) / ((2.0 + NormalFactor) * (options.CaptureTransactions + options.CaptureWarmupTransactions)));
+        var n = perBlock * Blocks;
+        return (n / timeOff, n / timeOn, n + warmup);
     }
 
     private static double LogBytes(string path)
@@ -100,14 +133,20 @@ internal sealed class CaptureBenchmark(Options options, Schema v2, string source
                 (i % 2 == 0) ? "paid" : "shipped", i * 104729 % sizes.Orders + 1);
     }
 
-    /// <summary>Transactions per second through MigDatabase, after a warm-up on the same instance.</summary>
-    private double ThroughMig(string path)
+    public interface IWriter : IDisposable
     {
-        using var db = new MigDatabase(path);
-        Task One()
+        void One();
+    }
+
+    /// <summary>Through MigDatabase, as generated code does it: prepared commands from <c>txn.Command</c>.</summary>
+    private sealed class MigWriter(CaptureBenchmark bench, string path) : IWriter
+    {
+        private readonly MigDatabase db = new(path);
+
+        public void One()
         {
-            var v = Next();
-            return db.WriteAsync(t =>
+            var v = bench.Next();
+            db.WriteAsync(t =>
             {
                 var insert = t.Command(InsertLine, c =>
                 {
@@ -130,26 +169,36 @@ internal sealed class CaptureBenchmark(Options options, Schema v2, string source
                 update.Parameters[1].Value = v.Id;
                 update.ExecuteNonQuery();
                 return Task.CompletedTask;
-            });
+            }).GetAwaiter().GetResult();
         }
-        for (var i = 0; i < options.CaptureWarmupTransactions; i++) One().GetAwaiter().GetResult();
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < options.CaptureTransactions; i++) One().GetAwaiter().GetResult();
-        return options.CaptureTransactions / clock.Elapsed.TotalSeconds;
+
+        public void Dispose() => db.Dispose();
     }
 
     /// <summary>
-    /// Transactions per second through a raw prepared connection (foreign keys on, as
-    /// MigDatabase has them). With <paramref name="normal"/>, synchronous NORMAL: in WAL
-    /// mode a commit then does not wait for the disk, so what capture costs in CPU shows
-    /// instead of hiding behind the fsync (MigDatabase has no such option).
+    /// A raw prepared connection (foreign keys on, as MigDatabase has them) that knows
+    /// nothing of Mig. With <c>normal</c>, synchronous NORMAL: in WAL mode a commit then
+    /// does not wait for the disk, so what capture costs in CPU shows instead of hiding
+    /// behind the fsync (MigDatabase has no such option).
     /// </summary>
-    public double ThroughRaw(string path, bool normal)
+    internal sealed class RawWriter : IWriter
     {
-        using var c = Fixture.Open(path, foreignKeys: true);
-        if (normal) Fixture.Exec(c, null, "PRAGMA synchronous = NORMAL");
-        var factor = normal ? NormalFactor : 1;
-        SqliteCommand Prepared(string sql, params (string Name, SqliteType Type)[] parameters)
+        private readonly CaptureBenchmark bench;
+        private readonly SqliteConnection c;
+        private readonly SqliteCommand begin, commit, insert, update;
+
+        public RawWriter(CaptureBenchmark bench, string path, bool normal)
+        {
+            this.bench = bench;
+            c = Fixture.Open(path, foreignKeys: true);
+            if (normal) Fixture.Exec(c, null, "PRAGMA synchronous = NORMAL");
+            begin = Prepared("BEGIN IMMEDIATE");
+            commit = Prepared("COMMIT");
+            insert = Prepared(InsertLine, ("@order", SqliteType.Integer), ("@sku", SqliteType.Text), ("@quantity", SqliteType.Integer), ("@price", SqliteType.Real));
+            update = Prepared(UpdateOrder, ("@status", SqliteType.Text), ("@id", SqliteType.Integer));
+        }
+
+        private SqliteCommand Prepared(string sql, params (string Name, SqliteType Type)[] parameters)
         {
             var cmd = c.CreateCommand();
             cmd.CommandText = sql;
@@ -157,13 +206,10 @@ internal sealed class CaptureBenchmark(Options options, Schema v2, string source
             cmd.Prepare();
             return cmd;
         }
-        using var begin = Prepared("BEGIN IMMEDIATE");
-        using var commit = Prepared("COMMIT");
-        using var insert = Prepared(InsertLine, ("@order", SqliteType.Integer), ("@sku", SqliteType.Text), ("@quantity", SqliteType.Integer), ("@price", SqliteType.Real));
-        using var update = Prepared(UpdateOrder, ("@status", SqliteType.Text), ("@id", SqliteType.Integer));
-        void One()
+
+        public void One()
         {
-            var v = Next();
+            var v = bench.Next();
             begin.ExecuteNonQuery();
             insert.Parameters[0].Value = v.Order;
             insert.Parameters[1].Value = v.Sku;
@@ -175,12 +221,11 @@ internal sealed class CaptureBenchmark(Options options, Schema v2, string source
             update.ExecuteNonQuery();
             commit.ExecuteNonQuery();
         }
-        for (var i = 0; i < options.CaptureWarmupTransactions * factor; i++) One();
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < options.CaptureTransactions * factor; i++) One();
-        return options.CaptureTransactions * factor / clock.Elapsed.TotalSeconds;
-    }
 
-    /// <summary>Without an fsync per commit transactions are many times faster: run more of them for the same measuring time.</summary>
-    public const int NormalFactor = 4;
+        public void Dispose()
+        {
+            foreach (var cmd in new[] { begin, commit, insert, update }) cmd.Dispose();
+            c.Dispose();
+        }
+    }
 }

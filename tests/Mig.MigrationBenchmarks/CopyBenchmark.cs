@@ -56,6 +56,7 @@ internal sealed class CopyBenchmark(Options options, Schema v2, string source, S
         var (old, @new) = (Path.Combine(dir, "old.db"), Path.Combine(dir, "new.db"));
         Fixture.Delete(@new);
         Fixture.CopyDatabase(source, old);
+        Fixture.Sync();
         return (old, @new);
     }
 

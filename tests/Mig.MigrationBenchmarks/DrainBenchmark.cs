@@ -46,6 +46,7 @@ internal sealed class DrainBenchmark(Options options, Schema v2, string source, 
             Prepare(P("foreign-old.db"), P("foreign-new.db"), grouped: false, record: false);
             Fixture.CopyDatabase(P("grouped-old.db"), P("floor-old.db"));
             Fixture.CopyDatabase(P("grouped-new.db"), P("floor-new.db"));
+            Fixture.Sync();
             var timed = new Action[]
             {
                 () => RunFloor(P("floor-old.db"), P("floor-new.db"), record),

@@ -156,5 +156,8 @@ internal static class Fixture
             if (File.Exists(path + suffix)) File.Delete(path + suffix);
     }
 
+    /// <summary>Flushes dirty pages (the setup's file copies) so they do not land in a measured fsync.</summary>
+    public static void Sync() => RunProcess("sync", [], null);
+
     public static string Quote(string path) => "'" + path.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
