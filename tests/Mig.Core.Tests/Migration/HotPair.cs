@@ -115,7 +115,7 @@ internal sealed class HotPair : IDisposable
             owner.Authors[id] = author;
             for (var b = 0; b < booksEach; b++)
             {
-                var book = new BookData(id, HotValues.Text(tag, rng), rng.Next(1, 2000), HotValues.Cover(rng));
+                var book = new BookData(id, HotValues.Text(tag, rng), HotValues.Pages(rng), HotValues.Cover(rng));
                 exec.Execute("INSERT INTO book(author_id, title, pages, cover) VALUES (@p0, @p1, @p2, @p3)", book.AuthorId, book.Title, book.Pages, book.Cover);
                 owner.Books[exec.LastId()] = book;
             }

@@ -6,7 +6,8 @@ namespace Mig.Core.Tests.Migration;
 
 internal sealed record AuthorData(string Name, long Score);
 
-internal sealed record BookData(long AuthorId, string Title, long Pages, byte[]? Cover);
+/// <summary>A book; <see cref="Pages"/> is mostly an integer, sometimes a REAL or a TEXT the INTEGER column keeps as is.</summary>
+internal sealed record BookData(long AuthorId, string Title, object Pages, byte[]? Cover);
 
 /// <summary>
 /// What a writer believes the rows it owns are: every transaction it saw commit,
@@ -41,7 +42,7 @@ internal sealed class HotData
     public List<string> AuthorRows() => [.. Authors.Select(kv => $"{kv.Key} | {HotValues.Quote(kv.Value.Name)} | {kv.Value.Score}")];
 
     /// <summary>The book rows as <c>quote()</c> writes them (id, author_id, title, pages, cover).</summary>
-    public List<string> BookRows() => [.. Books.Select(kv => $"{kv.Key} | {kv.Value.AuthorId} | {HotValues.Quote(kv.Value.Title)} | {kv.Value.Pages} | {HotValues.Quote(kv.Value.Cover)}")];
+    public List<string> BookRows() => [.. Books.Select(kv => $"{kv.Key} | {kv.Value.AuthorId} | {HotValues.Quote(kv.Value.Title)} | {HotValues.QuoteValue(kv.Value.Pages)} | {HotValues.Quote(kv.Value.Cover)}")];
 }
 
 /// <summary>Random values that exercise storage classes and quoting: quotes, non-ASCII, extreme integers, NULL, empty and binary BLOBs.</summary>
@@ -61,6 +62,14 @@ internal static class HotValues
         _ => rng.NextInt64(),
     };
 
+    /// <summary>Values whose storage class an INTEGER column keeps: integers, non-integral REALs, non-numeric TEXT.</summary>
+    public static object Pages(Random rng) => rng.Next(10) switch
+    {
+        0 => new[] { 1.5, -0.25, 2.75 }[rng.Next(3)],
+        1 => new[] { "n/a", "12a", "" }[rng.Next(3)],
+        _ => (long)rng.Next(1, 2000),
+    };
+
     public static byte[]? Cover(Random rng)
     {
         switch (rng.Next(10))
@@ -78,6 +87,14 @@ internal static class HotValues
     public static string Quote(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     public static string Quote(byte[]? b) => b is null ? "NULL" : "X'" + Convert.ToHexString(b) + "'";
+
+    public static string QuoteValue(object v) => v switch
+    {
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        string s => Quote(s),
+        _ => throw new ArgumentException($"unexpected value {v}"),
+    };
 }
 
 /// <summary>The SQL a writer runs, over Mig's prepared commands or a plain ADO.NET connection.</summary>
@@ -148,6 +165,11 @@ internal sealed class MigExec(MigTransaction txn) : IHotExec
 /// </summary>
 internal abstract class HotWriter(string tag, Random rng) : IDisposable
 {
+    private static int writers;
+    // Keys this writer moves rows to: negative (SQLite never assigns those) and its own range.
+    private readonly long keyBase = -10_000_000L * Interlocked.Increment(ref writers);
+    private long rekeys;
+
     public string Tag { get; } = tag;
     public HotData Mine { get; private set; } = new();
     public int Commits { get; private set; }
@@ -226,17 +248,34 @@ internal abstract class HotWriter(string tag, Random rng) : IDisposable
         }
         if (d.Books.Count == 0) { InsertBook(exec, d, authorId); return; }
         var bookId = Pick(d.Books.Keys);
-        if (roll < 80)
+        if (roll < 78)
         {
-            var b = d.Books[bookId] with { Title = HotValues.Text(Tag, Rng), Pages = Rng.Next(1, 2000), Cover = HotValues.Cover(Rng) };
+            var b = d.Books[bookId] with { Title = HotValues.Text(Tag, Rng), Pages = HotValues.Pages(Rng), Cover = HotValues.Cover(Rng) };
             Expect(1, exec.Execute("UPDATE book SET title = @p0, pages = @p1, cover = @p2 WHERE id = @p3", b.Title, b.Pages, b.Cover, bookId));
             d.Books[bookId] = b;
         }
-        else if (roll < 86)
+        else if (roll < 84)
         {
             // Moves a book to another of this writer's authors (the child's reference changes).
             Expect(1, exec.Execute("UPDATE book SET author_id = @p0 WHERE id = @p1", authorId, bookId));
             d.Books[bookId] = d.Books[bookId] with { AuthorId = authorId };
+        }
+        else if (roll < 88)
+        {
+            // Changes a key (the rowid): the capture logs the old rowid too, and replay moves the row.
+            var key = keyBase - ++rekeys;
+            if (d.Books.Values.Any(b => b.AuthorId == authorId))
+            {
+                Expect(1, exec.Execute("UPDATE book SET id = @p0 WHERE id = @p1", key, bookId));
+                d.Books.Add(key, d.Books[bookId]);
+                d.Books.Remove(bookId);
+            }
+            else
+            {
+                Expect(1, exec.Execute("UPDATE author SET id = @p0 WHERE id = @p1", key, authorId));
+                d.Authors.Add(key, d.Authors[authorId]);
+                d.Authors.Remove(authorId);
+            }
         }
         else if (roll < 96)
         {
@@ -263,7 +302,7 @@ internal abstract class HotWriter(string tag, Random rng) : IDisposable
 
     private void InsertBook(IHotExec exec, HotData d, long authorId)
     {
-        var b = new BookData(authorId, HotValues.Text(Tag, Rng), Rng.Next(1, 2000), HotValues.Cover(Rng));
+        var b = new BookData(authorId, HotValues.Text(Tag, Rng), HotValues.Pages(Rng), HotValues.Cover(Rng));
         Expect(1, exec.Execute("INSERT INTO book(author_id, title, pages, cover) VALUES (@p0, @p1, @p2, @p3)", b.AuthorId, b.Title, b.Pages, b.Cover));
         d.Books.Add(exec.LastId(), b);
     }
