@@ -119,6 +119,7 @@ public sealed class FaultTests
         Assert.IsGreaterThan(cutoff, checkpoint, $"a replay batch committed before the kill: checkpoint {checkpoint}, cutoff {cutoff}");
         Assert.IsLessThan(last, checkpoint, $"the kill came before the end of the log: checkpoint {checkpoint}, last {last}");
         Assert.AreEqual(last - checkpoint, status.Pending, lines);
+        Assert.IsFalse(service.Step(2), "the old file still refuses writes after the kill");
 
         // The batches and their checkpoint committed together, at the end of a
         // capture group, and the new file is exactly the old data after that group.
@@ -132,6 +133,7 @@ public sealed class FaultTests
         var drain = HotTool.Run(pair.ToolArguments("drain"));
         Assert.AreEqual(0, drain.ExitCode, HotTool.Show(drain));
         StringAssert.Contains(drain.Output, "Drain complete");
+        StringAssert.Contains(drain.Output, $"replayed {last - checkpoint}/{last - checkpoint} captured writes", "the second drain starts at the checkpoint");
         status = pair.Migrator().Status();
         Assert.AreEqual("drained", status.Phase, string.Join("\n", status.Lines()));
         Assert.AreEqual(last, status.Checkpoint);
