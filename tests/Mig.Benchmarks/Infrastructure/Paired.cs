@@ -14,7 +14,7 @@ namespace Mig.Benchmarks.Infrastructure;
 /// goes between them skews their ratios). All contenders of one benchmark case
 /// run in one process on one file, in rounds: each round runs every contender
 /// for a fixed number of operations (about <see cref="BlockMilliseconds"/> ms),
-/// in a rotating order, after a full GC. A contender's ratio in a round is its
+/// in a random order, after a full GC. A contender's ratio in a round is its
 /// time per operation over the baseline's in the same round; the table gives the
 /// median over the rounds and the 25th-75th percentile range, which says how
 /// much the load moved things. Each block is timed twice: wall-clock, and the
@@ -88,11 +88,14 @@ internal static class Paired
 
         var perOp = new double[contenders.Length, Rounds];
         var cpuPerOp = new double[contenders.Length, Rounds];
+        var shuffle = new Random(12345);
         for (var r = 0; r < Rounds; r++)
         {
-            for (var k = 0; k < contenders.Length; k++)
+            // A fresh random order each round, so no contender always follows the same one.
+            var order = Enumerable.Range(0, contenders.Length).ToArray();
+            shuffle.Shuffle(order);
+            foreach (var c in order)
             {
-                var c = (r + k) % contenders.Length;
                 GC.Collect();
                 var run = contenders[c].Run;
                 var n = perBlock[c];
