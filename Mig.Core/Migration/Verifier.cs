@@ -67,7 +67,7 @@ public static class Verifier
             var checkpoint = long.Parse(NewDatabase.Info(target, "checkpoint") ?? "0", CultureInfo.InvariantCulture);
             pending = Math.Max(0, NewDatabase.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}") - checkpoint);
         }
-        return new VerifyResult(checks, Copier.ForeignKeyViolations(target), pending);
+        return new VerifyResult(checks, Copier.ForeignKeyViolations(target, model), pending);
     }
 
     private static List<long> SeededRowIds(SqliteConnection target, SchemaModel model, TableModel table)
