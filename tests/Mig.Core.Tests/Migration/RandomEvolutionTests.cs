@@ -8,8 +8,8 @@ using Mig.Sql;
 namespace Mig.Core.Tests;
 
 /// <summary>
-/// Random schema evolution: a v1 schema as C# source, random rows (NULLs and
-/// BLOBs included), a random v2 edit set (tables and columns added, dropped and
+/// Random schema evolution: a v1 schema as C# source (INTEGER and TEXT keys, keyless
+/// tables, a foreign key), random rows (NULLs and BLOBs included), a random v2 edit set (tables and columns added, dropped and
 /// renamed with [RenamedFrom], types changed between INTEGER, TEXT and REAL with
 /// values that survive, nullability changed with defaults), migrated offline and
 /// online (with captured writes, drain and cutover). The new file is checked row
@@ -28,6 +28,10 @@ public sealed class RandomEvolutionTests
     [DataRow(6)]
     [DataRow(7)]
     [DataRow(8)]
+    [DataRow(9)]
+    [DataRow(10)]
+    [DataRow(11)]
+    [DataRow(12)]
     public void EvolvesAndMigratesOfflineAndOnline(int seed)
     {
         var scenario = Scenario.Generate(seed);
@@ -176,10 +180,10 @@ public sealed class RandomEvolutionTests
             s.MakeV1();
             s.MakeV2();
             s.MakeRows();
-            s.V1Source = Render(s.V1.Select(t => (t.Type, t.Keyed, (string?)null,
-                t.Columns.Where(c => !c.IsId).Select(c => (c.Prop, TypeName(c.Kind, c.Nullable, c.References?.Type), (string?)null)).ToList(), new List<string>())));
-            s.V2Source = Render(s.V2.Select(t => (t.Type, t.Keyed, t.Renamed ? t.Source!.Sql : null,
-                t.Columns.Where(c => !c.IsId).Select(c => (c.Prop, TypeName(c.Kind, c.Nullable, c.References?.Type), c.Renamed ? c.Source!.Sql : null)).ToList(),
+            s.V1Source = Render(s.V1.Select(t => (t.Type, t.Columns.FirstOrDefault(c => c.IsId)?.Prop, (string?)null,
+                t.Columns.Select(c => (c.Prop, TypeName(c.Kind, c.Nullable, c.References?.Type), (string?)null)).ToList(), new List<string>())));
+            s.V2Source = Render(s.V2.Select(t => (t.Type, t.Columns.FirstOrDefault(c => c.IsId)?.Prop, t.Renamed ? t.Source!.Sql : null,
+                t.Columns.Select(c => (c.Prop, TypeName(c.Kind, c.Nullable, c.References?.Type), c.Renamed ? c.Source!.Sql : null)).ToList(),
                 t.Columns.Where(c => c.DefaultAttribute is not null).Select(c => c.DefaultAttribute!).ToList())));
             return s;
         }
@@ -191,7 +195,8 @@ public sealed class RandomEvolutionTests
             {
                 var keyed = i == 0 || Chance(0.7);
                 var t = new OldTable(tableNames.Dequeue(), keyed);
-                if (keyed) t.Columns.Add(new OldColumn("Id", Kind.Integer, false) { IsId = true });
+                // Most keys are the rowid; a TEXT key keeps its own rowid, which the copy must carry.
+                if (keyed) t.Columns.Add(i > 0 && Chance(0.3) ? new OldColumn("Code", Kind.Text, false) { IsId = true } : new OldColumn("Id", Kind.Integer, false) { IsId = true });
                 var columns = rng.Next(1, 5);
                 for (var j = 0; j < columns; j++)
                     t.Columns.Add(new OldColumn(FreshColumn(), (Kind)rng.Next(4), Chance(0.4)));
@@ -229,7 +234,7 @@ public sealed class RandomEvolutionTests
                 {
                     if (c.IsId)
                     {
-                        t.Columns.Add(new NewColumn("Id", Kind.Integer, false) { Source = c, IsId = true });
+                        t.Columns.Add(new NewColumn(c.Prop, c.Kind, false) { Source = c, IsId = true });
                         continue;
                     }
                     if (c.References is not null)
@@ -252,7 +257,7 @@ public sealed class RandomEvolutionTests
                     if ((c.Nullable && !nullable) || Chance(0.1)) SetDefault(n);
                     columns.Add(n);
                 }
-                var added = rng.Next(0, 3);
+                var added = rng.Next(columns.Count == 0 && !t.Keyed ? 1 : 0, 3); // a table needs a column
                 for (var i = 0; i < added; i++)
                 {
                     var n = new NewColumn(FreshColumn(), (Kind)rng.Next(4), Chance(0.5));
@@ -310,13 +315,22 @@ public sealed class RandomEvolutionTests
             }
         }
 
+        private string FreshCode(OldTable t)
+        {
+            while (true)
+            {
+                var code = "k" + rng.Next(1, 100_000).ToString(CultureInfo.InvariantCulture);
+                if (!t.Rows.Values.Any(r => (string?)r[0] == code)) return code;
+            }
+        }
+
         private object?[]? NewRow(OldTable t, long rowid)
         {
             var row = new object?[t.Columns.Count];
             for (var i = 0; i < row.Length; i++)
             {
                 var c = t.Columns[i];
-                if (c.IsId) row[i] = rowid;
+                if (c.IsId) row[i] = c.Kind == Kind.Integer ? rowid : FreshCode(t);
                 else if (c.References is { } parent)
                 {
                     if (parent.Rows.Count == 0 || (c.Nullable && Chance(0.2)))
@@ -375,16 +389,15 @@ public sealed class RandomEvolutionTests
         private static string TypeName(Kind kind, bool nullable, string? references) =>
             (references ?? kind switch { Kind.Integer => "long", Kind.Text => "string", Kind.Real => "double", _ => "byte[]" }) + (nullable ? "?" : "");
 
-        private static string Render(IEnumerable<(string Type, bool Keyed, string? RenamedFrom, List<(string Prop, string Type, string? RenamedFrom)> Columns, List<string> Attributes)> tables)
+        private static string Render(IEnumerable<(string Type, string? Key, string? RenamedFrom, List<(string Prop, string Type, string? RenamedFrom)> Columns, List<string> Attributes)> tables)
         {
             var sb = new StringBuilder();
             foreach (var t in tables)
             {
-                if (t.Keyed) sb.Append("[PK(nameof(Id))]\n");
+                if (t.Key is not null) sb.Append($"[PK(nameof({t.Key}))]\n");
                 if (t.RenamedFrom is not null) sb.Append($"[RenamedFrom(\"{t.RenamedFrom}\")]\n");
                 foreach (var a in t.Attributes) sb.Append(a).Append('\n');
-                var parameters = (t.Keyed ? ["long Id"] : new List<string>())
-                    .Concat(t.Columns.Select(c => (c.RenamedFrom is null ? "" : $"[RenamedFrom(\"{c.RenamedFrom}\")] ") + $"{c.Type} {c.Prop}"));
+                var parameters = t.Columns.Select(c => (c.RenamedFrom is null ? "" : $"[RenamedFrom(\"{c.RenamedFrom}\")] ") + $"{c.Type} {c.Prop}");
                 sb.Append($"public sealed record {t.Type}({string.Join(", ", parameters)});\n");
             }
             return sb.ToString();
@@ -423,7 +436,7 @@ public sealed class RandomEvolutionTests
                 for (var ops = rng.Next(1, 4); ops > 0; ops--)
                 {
                     var t = Pick(V1);
-                    var op = rng.Next(5);
+                    var op = rng.Next(6);
                     if (op == 0 || t.Rows.Count == 0)
                     {
                         var rowid = FreshKey(t);
@@ -459,6 +472,27 @@ public sealed class RandomEvolutionTests
                         Insert(c, txn, t, rowid, row, "INSERT OR REPLACE");
                         t.Rows[rowid] = row;
                         Journal.Add($"replace {t.Sql} rowid {rowid}: {RowAssert.Show(row)}");
+                    }
+                    else if (op == 5 && t.Keyed && t.Columns[0].Kind == Kind.Text)
+                    {
+                        // REPLACE of an existing TEXT key under a new rowid: SQLite deletes the old row
+                        // without its delete trigger; the log only shows the new row.
+                        var old = Pick(t.Rows.Keys.ToList());
+                        var rowid = FreshKey(t);
+                        if (NewRow(t, rowid) is not { } row) continue;
+                        row[0] = t.Rows[old][0];
+                        Insert(c, txn, t, rowid, row, "INSERT OR REPLACE");
+                        t.Rows.Remove(old);
+                        t.Rows[rowid] = row;
+                        Journal.Add($"replace {t.Sql} key {row[0]}: rowid {old} -> {rowid}: {RowAssert.Show(row)}");
+                    }
+                    else if (op == 2 && t.Keyed && t.Columns[0].Kind == Kind.Text)
+                    {
+                        var rowid = Pick(t.Rows.Keys.ToList());
+                        var code = FreshCode(t);
+                        Execute(c, txn, $"UPDATE \"{t.Sql}\" SET code = '{code}' WHERE rowid = {rowid}");
+                        Journal.Add($"key {t.Sql} rowid {rowid}: {t.Rows[rowid][0]} -> {code}");
+                        t.Rows[rowid][0] = code;
                     }
                     else if (op == 2 && t.Keyed)
                     {
