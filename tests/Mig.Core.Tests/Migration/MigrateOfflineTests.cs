@@ -1,9 +1,9 @@
 using Mig.Migration;
 using Mig.Schema;
 using Mig.Sql;
-using static Mig.Core.Tests.RowAssert;
+using static Mig.Core.Tests.Migration.RowAssert;
 
-namespace Mig.Core.Tests;
+namespace Mig.Core.Tests.Migration;
 
 /// <summary>
 /// Every case of the copy plan (hot-migration.md, Deriving the copy plan) run

@@ -4,7 +4,7 @@ using Mig.Migration;
 using Mig.Schema;
 using Mig.Sql;
 
-namespace Mig.Core.Tests;
+namespace Mig.Core.Tests.Migration;
 
 /// <summary>
 /// An old database file made from a v1 schema (as MigInit makes it) in a temp

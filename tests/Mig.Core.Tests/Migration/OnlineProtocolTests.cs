@@ -3,9 +3,9 @@ using Microsoft.Data.Sqlite;
 using Mig.Migration;
 using Mig.Schema;
 using Mig.Sql;
-using static Mig.Core.Tests.RowAssert;
+using static Mig.Core.Tests.Migration.RowAssert;
 
-namespace Mig.Core.Tests;
+namespace Mig.Core.Tests.Migration;
 
 /// <summary>
 /// The online protocol (hot-migration.md, The phases) step by step on one thread:

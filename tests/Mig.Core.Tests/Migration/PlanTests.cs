@@ -1,6 +1,6 @@
 using Mig.Migration;
 
-namespace Mig.Core.Tests;
+namespace Mig.Core.Tests.Migration;
 
 /// <summary>MigPlan: what it says, and that it changes nothing.</summary>
 [TestClass]

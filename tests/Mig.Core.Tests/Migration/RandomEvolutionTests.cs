@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 using Mig.Migration;
 using Mig.Sql;
 
-namespace Mig.Core.Tests;
+namespace Mig.Core.Tests.Migration;
 
 /// <summary>
 /// Random schema evolution: a v1 schema as C# source (INTEGER and TEXT keys, keyless
