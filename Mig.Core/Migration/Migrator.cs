@@ -24,6 +24,7 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
     public const string BusyCode = "MIG0049";
 #pragma warning restore CS1591
 
+    private const string AcceptedLossesKey = "accepted_losses";
     private readonly string oldPath = Path.GetFullPath(oldPath);
     private readonly string newPath = Path.GetFullPath(newPath);
 
@@ -52,7 +53,7 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
             if (File.Exists(newPath))
                 throw Phase($"{newPath} already exists. If it is a finished database of this schema, there is nothing to migrate; if it is left over, run MigReset or delete it.");
             plan = Planner.Create(old, model, "main", online: !offline);
-            foreach (var line in PlanReport.Lines(plan)) log(line);
+            foreach (var line in PlanReport.Lines(plan, allowDataLoss)) log(line);
             if (plan.Errors.Count > 0)
                 throw new MigOperationException(plan.Errors[0].Code, "The migration plan cannot run: " + string.Join(" ", plan.Errors.Select(e => e.Message)));
             if (plan.Losses.Count > 0 && !allowDataLoss)
@@ -73,6 +74,9 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
             using (var target = NewDatabase.Open(building, create: true))
             {
                 Copier.CreateSchema(target, model, hash, oldPath);
+                // What the operator accepted to lose, so cutover can tell it from losses that writes made while recording add.
+                if (plan.Losses.Count > 0)
+                    NewDatabase.SetInfo(target, AcceptedLossesKey, string.Join("\n", plan.Losses.Select(Verifier.LossKey).Distinct()));
                 NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
                 var started = DateTime.UtcNow;
                 var cutoff = Copier.Copy(target, plan, online: !offline, ReportCopy);
@@ -141,34 +145,51 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
         log("Mig: Drain complete. Run MigCutover when ready.");
     }
 
-    /// <summary>Compares old and new: row counts, keys, content; throws MIG0045 on any difference.</summary>
-    public VerifyResult Verify()
+    /// <summary>
+    /// Compares old and new: row counts, keys, content, and data loss nobody accepted (MIG0042, unless
+    /// <paramref name="allowDataLoss"/>); throws MIG0045 on any other difference.
+    /// </summary>
+    public VerifyResult Verify(bool allowDataLoss = false)
     {
         RequireOld();
         using var _ = OperationLock.Acquire(oldPath, "MigVerify");
-        return VerifyLocked("MigVerify");
+        return VerifyLocked("MigVerify", allowDataLoss);
     }
 
-    private VerifyResult VerifyLocked(string operation)
+    private VerifyResult VerifyLocked(string operation, bool allowDataLoss)
     {
         RequireCopied(operation);
         using var target = NewDatabase.Open(newPath);
         NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
-        var plan = Planner.Create(target, model, "old", analyze: false);
+        // Analysed: the losses are those of the old file as it is now, writes made while recording included.
+        var plan = Planner.Create(target, model, "old", analyze: true);
         var online = Capture.Marker(target, "old") is not null;
-        var result = Verifier.Run(target, plan, model, online);
+        var accepted = (NewDatabase.Info(target, AcceptedLossesKey) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var result = Verifier.Run(target, plan, model, online, accepted);
         NewDatabase.Execute(target, "DETACH DATABASE old");
         foreach (var t in result.Tables)
             log($"Mig: verify {t.Table}: old {t.OldRows} rows, new {t.NewRows} rows{(t.Missing + t.Different == 0 ? ", content equal" : $", {t.Missing} missing/changed, {t.Different} extra")}");
+        if (allowDataLoss && result.Losses.Count > 0)
+        {
+            foreach (var l in result.Losses) log($"Mig: DATA LOSS accepted by -p:MigAllowDataLoss=true: {l.What}");
+            result = result with { Losses = [] };
+        }
         NewDatabase.Audit(target, operation, hash, result.Ok ? "ok" : "mismatch", string.Join("; ", result.Problems()));
+        if (result.OnlyLosses)
+            throw new MigOperationException(DataLossCode,
+                $"Writes made while the migration recorded would be lost: {string.Join("; ", result.Losses.Select(l => l.What))}. The migration accepted no such loss when it started. " +
+                $"Nothing was cut over and the old service stays paused. To accept the loss, run {operation.Split(' ')[0]} again with -p:MigAllowDataLoss=true; to keep the data, run MigReset (the old service writes again) and change the schema.");
         if (!result.Ok)
             throw new MigOperationException(VerifyFailedCode, "Verification failed: " + string.Join("; ", result.Problems()) + ". Nothing was cut over.");
-        log("Mig: verified: every copied table matches, foreign keys hold, nothing pending.");
+        log("Mig: verified: every copied table matches, foreign keys hold, nothing pending, no data lost that was not accepted.");
         return result;
     }
 
-    /// <summary>Phase 3: after a complete drain and a clean verification, mark the new file ready.</summary>
-    public void Cutover()
+    /// <summary>
+    /// Phase 3: after a complete drain and a clean verification, mark the new file ready. Loss that
+    /// writes made while recording add (MIG0042) is cut over only with <paramref name="allowDataLoss"/>.
+    /// </summary>
+    public void Cutover(bool allowDataLoss = false)
     {
         RequireOld();
         using var _ = OperationLock.Acquire(oldPath, "MigCutover");
@@ -180,7 +201,7 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
             if (marker is null)
                 throw Phase($"{oldPath} has no migration in progress; run MigMigrate first.");
         }
-        VerifyLocked("MigCutover verify");
+        VerifyLocked("MigCutover verify", allowDataLoss);
         using var target = NewDatabase.Open(newPath);
         using (var txn = target.BeginTransaction(deferred: false))
         {

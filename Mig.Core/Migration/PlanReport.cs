@@ -4,7 +4,9 @@ namespace Mig.Migration;
 public static class PlanReport
 {
     /// <summary>One line per fact: table matches, column fills, conversions, losses, errors, suggestions.</summary>
-    public static IEnumerable<string> Lines(MigrationPlan plan)
+    /// <param name="plan">The plan.</param>
+    /// <param name="allowDataLoss">True when the run accepts the losses (-p:MigAllowDataLoss=true), to say so instead of that it refuses them.</param>
+    public static IEnumerable<string> Lines(MigrationPlan plan, bool allowDataLoss = false)
     {
         yield return "Mig plan:";
         foreach (var t in plan.Tables)
@@ -21,6 +23,8 @@ public static class PlanReport
         foreach (var e in plan.Errors) yield return $"  ERROR {e.Code}: {e.Message}";
         foreach (var s in plan.Suggestions) yield return $"  suggestion: {s}";
         if (plan.Errors.Count == 0)
-            yield return plan.Losses.Count == 0 ? "  The plan keeps every row and value." : "  The plan loses data; MigMigrate refuses it without -p:MigAllowDataLoss=true.";
+            yield return plan.Losses.Count == 0 ? "  The plan keeps every row and value." : allowDataLoss
+                ? "  The plan loses data; -p:MigAllowDataLoss=true accepts it."
+                : "  The plan loses data; MigMigrate refuses it without -p:MigAllowDataLoss=true.";
     }
 }

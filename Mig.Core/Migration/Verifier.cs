@@ -9,10 +9,21 @@ namespace Mig.Migration;
 public sealed record TableCheck(string Table, long OldRows, long NewRows, long Missing, long Different, IReadOnlyList<string> Columns);
 
 /// <summary>The result of comparing the old and new files.</summary>
-public sealed record VerifyResult(IReadOnlyList<TableCheck> Tables, IReadOnlyList<string> ForeignKeyViolations, long PendingEntries)
+/// <param name="Tables">Each copied table compared.</param>
+/// <param name="ForeignKeyViolations">Broken references in the new file.</param>
+/// <param name="PendingEntries">Captured writes not replayed yet.</param>
+/// <param name="Losses">
+/// Data the new file does not carry that nobody accepted: the old file as it is now (with the
+/// writes made while recording) loses it, but the table or column was not among the losses
+/// accepted with -p:MigAllowDataLoss=true when the migration started.
+/// </param>
+public sealed record VerifyResult(IReadOnlyList<TableCheck> Tables, IReadOnlyList<string> ForeignKeyViolations, long PendingEntries, IReadOnlyList<DataLoss> Losses)
 {
-    /// <summary>True when every table matches, keys hold and nothing is pending.</summary>
-    public bool Ok => PendingEntries == 0 && ForeignKeyViolations.Count == 0 && Tables.All(t => t.Missing == 0 && t.Different == 0);
+    /// <summary>True when every table matches, keys hold, nothing is pending and nothing is lost unaccepted.</summary>
+    public bool Ok => PendingEntries == 0 && ForeignKeyViolations.Count == 0 && Losses.Count == 0 && Tables.All(t => t.Missing == 0 && t.Different == 0);
+
+    /// <summary>True when the only reason verification fails is data loss nobody accepted.</summary>
+    public bool OnlyLosses => Losses.Count > 0 && (this with { Losses = [] }).Ok;
 
     /// <summary>Why verification failed, one line a reason.</summary>
     public IEnumerable<string> Problems()
@@ -22,6 +33,7 @@ public sealed record VerifyResult(IReadOnlyList<TableCheck> Tables, IReadOnlyLis
         foreach (var t in Tables.Where(t => t.Missing > 0 || t.Different > 0))
             yield return $"{t.Table}: {t.Missing} old row(s) missing or changed in the new file, {t.Different} new row(s) not in the old file" +
                          (t.Columns.Count > 0 ? $" (columns differing: {string.Join(", ", t.Columns)})" : "");
+        foreach (var l in Losses) yield return $"data loss not accepted when the migration started: {l.What}";
     }
 }
 
@@ -33,8 +45,15 @@ public sealed record VerifyResult(IReadOnlyList<TableCheck> Tables, IReadOnlyLis
 /// </summary>
 public static class Verifier
 {
-    /// <summary>Verifies the new file (main) against the old (attached as <c>old</c>).</summary>
-    public static VerifyResult Run(SqliteConnection target, MigrationPlan plan, SchemaModel model, bool online)
+    /// <summary>
+    /// Verifies the new file (main) against the old (attached as <c>old</c>). <paramref name="plan"/>
+    /// must be analysed (<see cref="Planner.Create"/> with analyze) on the old file as it is now, so its
+    /// losses include what writes made while recording put into dropped columns and tables or into
+    /// columns whose conversion they do not survive; those not in <paramref name="acceptedLosses"/>
+    /// (<see cref="LossKey"/>s) are reported: replay converts such a value the way the copy does, and
+    /// comparing converted values alone would not show it.
+    /// </summary>
+    public static VerifyResult Run(SqliteConnection target, MigrationPlan plan, SchemaModel model, bool online, IReadOnlySet<string> acceptedLosses)
     {
         var checks = new List<TableCheck>();
         foreach (var t in plan.Tables.Where(t => t.Source is not null))
@@ -67,8 +86,12 @@ public static class Verifier
             var checkpoint = long.Parse(NewDatabase.Info(target, "checkpoint") ?? "0", CultureInfo.InvariantCulture);
             pending = Math.Max(0, NewDatabase.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}") - checkpoint);
         }
-        return new VerifyResult(checks, Copier.ForeignKeyViolations(target, model), pending);
+        var losses = plan.Losses.Where(l => !acceptedLosses.Contains(LossKey(l))).ToList();
+        return new VerifyResult(checks, Copier.ForeignKeyViolations(target, model), pending, losses);
     }
+
+    /// <summary>What a consent to a loss covers: a whole old table, or one old column (its drop or its conversion).</summary>
+    public static string LossKey(DataLoss loss) => loss.Column is null ? loss.Table : $"{loss.Table}.{loss.Column}";
 
     private static List<long> SeededRowIds(SqliteConnection target, SchemaModel model, TableModel table)
     {

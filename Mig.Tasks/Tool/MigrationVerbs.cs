@@ -24,8 +24,8 @@ internal static class MigrationVerbs
             case "plan": migrator.Plan(online: !Flag(a, "offline")); break;
             case "migrate": migrator.Migrate(offline: Flag(a, "offline"), allowDataLoss: Flag(a, "allow-data-loss")); break;
             case "drain": migrator.Drain(); break;
-            case "verify": migrator.Verify(); break;
-            case "cutover": migrator.Cutover(); break;
+            case "verify": migrator.Verify(allowDataLoss: Flag(a, "allow-data-loss")); break;
+            case "cutover": migrator.Cutover(allowDataLoss: Flag(a, "allow-data-loss")); break;
             case "reset": migrator.Reset(); break;
             case "archive-old": migrator.ArchiveOld(a.Optional("archive-to")); break;
             case "status":

@@ -309,14 +309,14 @@ public sealed class OnlineProtocolTests
         var migrator = pair.Migrator(V2Model.Value);
 
         AssertRefused(pair, migrator.Drain, "Drain before Migrate");
-        AssertRefused(pair, migrator.Cutover, "Cutover before Migrate");
+        AssertRefused(pair, () => migrator.Cutover(), "Cutover before Migrate");
         AssertRefused(pair, () => migrator.Verify(), "Verify before Migrate");
         AssertRefused(pair, () => migrator.ArchiveOld(null), "ArchiveOld before Migrate");
 
         migrator.Migrate(offline: false, allowDataLoss: false);
         Write(pair, "INSERT INTO tag VALUES (3, 'green')");
 
-        AssertRefused(pair, migrator.Cutover, "Cutover before Drain");
+        AssertRefused(pair, () => migrator.Cutover(), "Cutover before Drain");
         AssertRefused(pair, () => migrator.Migrate(offline: false, allowDataLoss: false), "Migrate twice");
         AssertRefused(pair, () => migrator.Migrate(offline: true, allowDataLoss: false), "offline Migrate during an online one");
         AssertRefused(pair, () => migrator.ArchiveOld(null), "ArchiveOld while recording");
@@ -330,7 +330,7 @@ public sealed class OnlineProtocolTests
 
         AssertRefused(pair, migrator.Reset, "Reset after Cutover");
         AssertRefused(pair, migrator.Drain, "Drain after Cutover");
-        AssertRefused(pair, migrator.Cutover, "Cutover twice");
+        AssertRefused(pair, () => migrator.Cutover(), "Cutover twice");
         AssertRefused(pair, () => migrator.Migrate(offline: false, allowDataLoss: false), "Migrate after Cutover");
         Assert.AreEqual(Protocol.Ready, pair.Scalar(pair.NewPath, $"SELECT status FROM {Protocol.StatusTable}"));
         AssertNewEqualsOldTransformed(pair);
