@@ -99,6 +99,41 @@ public sealed class MigrationTargetTests
     }
 
     [TestMethod]
+    public void CutoverRefusesALossAddedWhileRecordingUntilItIsAccepted()
+    {
+        const string withNotes = """
+            using Mig;
+
+            namespace SchoolApp.Schema;
+
+            [AutoIncPK(nameof(Id))]
+            [Unique(nameof(Email))]
+            public sealed record Student(long Id, string Name, string Email);
+
+            [AutoIncPK(nameof(Id))]
+            public sealed record Note(long Id, string Text);
+            """;
+        using var consumer = Consumer.Create(files: ("Schema/School.cs", withNotes));
+        var data = consumer.NewFolder("data");
+        var old = Mig(consumer, data, "MigInit", "-getTargetResult:MigInit").SingleItem("MigInit").Identity;
+        consumer.Write("Schema/School.cs", Schemas.Student);
+        Assert.AreEqual(0, Mig(consumer, data, "MigMigrate").ExitCode, "note is empty: dropping it loses nothing yet");
+        Exec(old, "INSERT INTO note(text) VALUES ('written while recording')");
+        Assert.AreEqual(0, Mig(consumer, data, "MigDrain").ExitCode);
+
+        var refused = Mig(consumer, data, "MigCutover");
+        refused.AssertFailed();
+        StringAssert.Contains(refused.Output, "error MIG0042", refused.ToString());
+        StringAssert.Contains(refused.Output, "table note is dropped with its 1 rows");
+        Assert.AreEqual("drained", Status(consumer, data)["Phase"]);
+
+        var accepted = Mig(consumer, data, "MigCutover", "-p:MigAllowDataLoss=true");
+        Assert.AreEqual(0, accepted.ExitCode, accepted.ToString());
+        StringAssert.Contains(accepted.Output, "DATA LOSS accepted by -p:MigAllowDataLoss=true: table note is dropped with its 1 rows");
+        Assert.AreEqual("cut-over", Status(consumer, data)["Phase"]);
+    }
+
+    [TestMethod]
     public void EveryWrongPhaseIsRefusedWithItsCode()
     {
         using var consumer = Consumer.Create(files: ("Schema/School.cs", Schemas.Student));
