@@ -22,6 +22,10 @@ internal sealed class PooledConnection : IDisposable
             Mode = SqliteOpenMode.ReadWrite,
             Pooling = false, // MigDatabase pools, with the prepared commands attached
             ForeignKeys = true,
+            // Microsoft.Data.Sqlite retries a busy statement until the command timeout (30 s by
+            // default) after SQLite's busy handler gives up; without this the option would not
+            // bound the wait. Whole seconds, and 0 would mean forever.
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
         }.ToString());
         Connection.Open();
         Execute($"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}");

@@ -151,6 +151,27 @@ public sealed class RuntimeTests
     }
 
     [TestMethod]
+    public async Task AWriteBlockedByAnotherWriterFailsAfterTheBusyTimeoutNotThirtySeconds()
+    {
+        using var t = new TestDatabase();
+        using var holder = t.OpenRaw();
+        Exec(holder, "BEGIN IMMEDIATE");
+        await using var db = new MigDatabase(t.FilePath, new MigDatabaseOptions { BusyTimeout = TimeSpan.FromSeconds(1) });
+        var clock = Stopwatch.StartNew();
+
+        var e = await Assert.ThrowsExactlyAsync<SqliteException>(() => db.WriteAsync(txn => Customer.InsertAsync(txn, New("blocked@x"))));
+
+        clock.Stop();
+        Assert.AreEqual(5, e.SqliteErrorCode, "SQLITE_BUSY: " + e.Message);
+        // Microsoft.Data.Sqlite retries busy statements until its command timeout (30 s by default);
+        // the option must bound the whole wait, not only SQLite's own busy handler.
+        Assert.IsLessThan(10.0, clock.Elapsed.TotalSeconds, $"failed after {clock.Elapsed.TotalSeconds:F1} s");
+        Exec(holder, "ROLLBACK");
+        await db.WriteAsync(txn => Customer.InsertAsync(txn, New("after@x")));
+        Assert.HasCount(1, await db.ReadAsync(txn => Customer.SelectAllAsync(txn)), "the pooled connection is usable again");
+    }
+
+    [TestMethod]
     public void OpeningAMissingFileSaysHowToCreateIt()
     {
         var e = Assert.ThrowsExactly<System.IO.FileNotFoundException>(() => new MigDatabase("/nonexistent/dir/x.db"));
