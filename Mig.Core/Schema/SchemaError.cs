@@ -53,4 +53,6 @@ public static class SchemaErrorCodes
     public const string InvalidAttribute = "MIG0018";
     /// <summary>A generated method name that a member of the record already has, or that two attributes both produce.</summary>
     public const string QueryNameCollision = "MIG0020";
+    /// <summary>A table or view record without properties: it would have no columns.</summary>
+    public const string NoColumns = "MIG0021";
 }

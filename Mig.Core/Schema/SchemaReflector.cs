@@ -299,6 +299,14 @@ public static class SchemaReflector
         {
             var type = table.Type;
             var before = errors.Count;
+            if (table.Properties.Count == 0)
+            {
+                // SQLite has no table without columns; without this the DDL fails later as a bare syntax error.
+                errors.Add(new(SchemaErrorCodes.NoColumns,
+                    $"{type.Name} has no properties, so its table would have no columns. Add its columns as properties (for example {type.Name}(long Id, string Name)), or remove it from the schema.",
+                    Type: type.FullName));
+                return null;
+            }
             var key = KeyOf(type);
             var columnsByProp = new Dictionary<string, List<PropertyColumn>>(StringComparer.Ordinal);
             var defaults = new Dictionary<string, (string? Literal, string? Expr)>(StringComparer.Ordinal);
@@ -534,6 +542,13 @@ public static class SchemaReflector
             var before = errors.Count;
             var name = type.GetCustomAttribute<TableAttribute>()?.Name ?? Naming.ToSnakeCase(type.Name);
             var props = MappedProperties(type).ToList();
+            if (props.Count == 0)
+            {
+                errors.Add(new(SchemaErrorCodes.NoColumns,
+                    $"View {type.Name} has no properties, so it would have no columns. Add the columns it shows as properties, or remove it from the schema.",
+                    Type: type.FullName));
+                return null;
+            }
             if (type.GetCustomAttribute<PKAttribute>() is not null || type.GetCustomAttribute<AutoIncPKAttribute>() is not null)
                 errors.Add(new(SchemaErrorCodes.InvalidKey, $"View {type.Name} cannot have a primary key; remove [PK]/[AutoIncPK].", Type: type.FullName, Attribute: type.GetCustomAttribute<PKAttribute>() is not null ? "PK" : "AutoIncPK"));
             var columns = new List<(PropertyInfo Prop, string Name, ValueKind Kind, bool NotNull)>();

@@ -48,6 +48,17 @@ public sealed class ValidationTests
         """, SchemaErrorCodes.MissingProperty, "[SelectBy(\"Email\")]", "Email");
 
     [TestMethod]
+    public void ARecordWithoutPropertiesSaysItWouldHaveNoColumns() => AssertError(Student + """
+        public sealed record Marker();
+        """, SchemaErrorCodes.NoColumns, "public sealed record Marker", "Marker has no properties", "no columns");
+
+    [TestMethod]
+    public void AViewWithoutPropertiesSaysItWouldHaveNoColumns() => AssertError(Student + """
+        [ViewSql("SELECT 1")]
+        public sealed record Nothing();
+        """, SchemaErrorCodes.NoColumns, "public sealed record Nothing", "View Nothing has no properties");
+
+    [TestMethod]
     public void UnsupportedPropertyType() => AssertError("""
         [PK(nameof(Id))]
         public sealed record Student(
