@@ -74,7 +74,7 @@ public sealed class MigDatabase : IAsyncDisposable, IDisposable
             try
             {
                 var result = await work(txn).ConfigureAwait(false);
-                pooled.Commit();
+                pooled.Commit(write);
                 return result;
             }
             catch (SqliteException e) when (IsWritesPaused(e))

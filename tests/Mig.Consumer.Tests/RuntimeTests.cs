@@ -172,6 +172,24 @@ public sealed class RuntimeTests
     }
 
     [TestMethod]
+    public async Task OneTextIsOnePreparedCommandWhetherLiteralOrBuiltAtRunTime()
+    {
+        using var t = new TestDatabase();
+        await t.Db.WriteAsync(txn => Customer.InsertAsync(txn, New("a@x")));
+        await t.Db.ReadAsync(txn =>
+        {
+            const string Literal = "SELECT count(*) FROM customer";
+            var built = txn.Command(string.Concat("SELECT count(*) ", "FROM customer"));
+            Assert.AreNotSame(Literal, string.Concat("SELECT count(*) ", "FROM customer"), "the test needs a second instance of the text");
+            Assert.AreSame(built, txn.Command(string.Concat("SELECT count(*) ", "FROM customer")));
+            Assert.AreSame(built, txn.Command(Literal));
+            Assert.AreSame(built, txn.Command(Literal));
+            Assert.AreEqual(1L, (long)built.ExecuteScalar()!);
+            return Task.CompletedTask;
+        });
+    }
+
+    [TestMethod]
     public void OpeningAMissingFileSaysHowToCreateIt()
     {
         var e = Assert.ThrowsExactly<System.IO.FileNotFoundException>(() => new MigDatabase("/nonexistent/dir/x.db"));
