@@ -56,6 +56,7 @@ public static class Copier
         var cutoff = online ? NewDatabase.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}", txn) : 0;
         foreach (var table in plan.Tables.Where(t => t.Source is not null))
             CopyTable(target, txn, table, progress);
+        if (online) IdMapping.Fill(target, txn, plan); // offline nothing replays, and the mapping is dropped
         CarrySequences(target, txn, plan);
         NewDatabase.SetInfo(target, "cutoff", cutoff.ToString(CultureInfo.InvariantCulture), txn);
         NewDatabase.SetInfo(target, "checkpoint", cutoff.ToString(CultureInfo.InvariantCulture), txn);

@@ -30,7 +30,18 @@ public sealed record ColumnPlan(ColumnModel Column, string? Source, FillKind Fil
 /// <param name="Reason">Why they match.</param>
 /// <param name="Columns">Every new column, in order.</param>
 /// <param name="RowIdAliasFromSource">True when the new table's rowid is its INTEGER PRIMARY KEY (it then carries the old rowid through that key).</param>
-public sealed record TablePlan(TableModel Table, OldTable? Source, string Reason, IReadOnlyList<ColumnPlan> Columns, bool RowIdAliasFromSource);
+public sealed record TablePlan(TableModel Table, OldTable? Source, string Reason, IReadOnlyList<ColumnPlan> Columns, bool RowIdAliasFromSource)
+{
+    /// <summary>
+    /// True when the new INTEGER PRIMARY KEY is the old table's primary key but not its rowid
+    /// (an <c>INT PRIMARY KEY</c>, a numeric <c>TEXT PRIMARY KEY</c>): key values are kept, rowids
+    /// change, and <c>_id_mapping</c> holds old rowid -> new rowid where they differ (<see cref="IdMapping"/>).
+    /// </summary>
+    public bool RowIdChanges { get; init; }
+
+    /// <summary>The plan of the new INTEGER PRIMARY KEY column when <see cref="RowIdChanges"/>.</summary>
+    internal ColumnPlan KeyColumn => Columns.Single(c => c.Column == Table.FindColumn(Table.PrimaryKey[0]));
+}
 
 /// <summary>Data the migration would not carry over: a dropped table or column with data, or values a conversion changes.</summary>
 /// <param name="Table">The old table.</param>

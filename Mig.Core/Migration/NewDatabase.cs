@@ -11,7 +11,7 @@ namespace Mig.Migration;
 /// </summary>
 public static class NewDatabase
 {
-    /// <summary>Rows whose key could not be kept (normally none; Mig keeps keys).</summary>
+    /// <summary>Old rowid -> new rowid of rows whose key became the rowid (normally none; see <see cref="IdMapping"/>).</summary>
     public const string IdMappingTable = "_id_mapping";
     /// <summary>One row per operation run against this pair of files.</summary>
     public const string AuditTable = "_mig_audit";

@@ -13,7 +13,7 @@ public static class Planner
 {
     /// <summary>A new NOT NULL column without a default on a table with rows.</summary>
     public const string NotNullWithoutDefaultCode = "MIG0043";
-    /// <summary>Two new tables claim one old table, or a table cannot keep its row identities online.</summary>
+    /// <summary>Two new tables claim one old table, or a new INTEGER PRIMARY KEY comes from neither the old rowid nor the old key (online).</summary>
     public const string AmbiguousMatchCode = "MIG0051";
     /// <summary>An old WITHOUT ROWID table, which capture cannot follow.</summary>
     public const string WithoutRowIdCode = "MIG0050";
@@ -101,7 +101,9 @@ public static class Planner
                             $"{table.Name}.{c.Name} becomes NOT NULL but {nulls} row(s) of {source.Name}.{from.Name} are NULL. Add [Default(nameof({c.Property}), ...)] to fill them, or keep the property nullable."));
                     // Online, the old service may still write NULL there (not to a rowid, which is never NULL);
                     // replay would then fail with writes paused.
-                    else if (online && c.Default is null && c.DefaultExpression is null && !IsRowId(source!, from))
+                    // A kept key that becomes the new rowid is exempt: replay stops on a NULL key with
+                    // MIG0052 (IdMapping), it cannot be defaulted, and a hand-written INT PRIMARY KEY rarely says NOT NULL.
+                    else if (online && c.Default is null && c.DefaultExpression is null && !IsRowId(source!, from) && !BecomesRowId(table, source!, c, from))
                         errors.Add(new PlanError(NotNullWithoutDefaultCode,
                             $"{table.Name}.{c.Name} becomes NOT NULL, but the old service may write NULL to {source.Name}.{from.Name} while the migration records, and that write could not be replayed. Add [Default(nameof({c.Property}), ...)], or migrate offline (-p:MigOffline=true)."));
                 }
@@ -134,23 +136,35 @@ public static class Planner
         }
 
         // Replay finds rows by rowid. A new INTEGER PRIMARY KEY is the new rowid, so it must
-        // carry the old rowid: copied from the old table's own INTEGER PRIMARY KEY.
+        // carry the old rowid (copied from the old table's own INTEGER PRIMARY KEY), or be
+        // derivable from each captured row image (the old key, through _id_mapping).
         var aliasColumn = table.PrimaryKey.Count == 1 && table.FindColumn(table.PrimaryKey[0]) is { Type: SqlType.Integer } k
             && !table.ForeignKeys.Any(f => f.Columns.Contains(k.Name)) ? k : null;
-        var aliasFromSource = true;
+        var rowIdChanges = false;
         if (aliasColumn is not null && source is not null)
         {
             var plan = columns.First(p => p.Column == aliasColumn);
             var oldAlias = source.PrimaryKey.Count == 1 && Affinity(source.Columns.First(c => c.Name == source.PrimaryKey[0]).DeclaredType) == SqlType.Integer
                 && string.Equals(source.Columns.First(c => c.Name == source.PrimaryKey[0]).DeclaredType, "INTEGER", StringComparison.OrdinalIgnoreCase)
                 ? source.PrimaryKey[0] : null;
-            aliasFromSource = plan.Source is not null && string.Equals(plan.Source, oldAlias, StringComparison.OrdinalIgnoreCase);
-            if (!aliasFromSource && online && source.RowCount > 0)
+            var aliasFromSource = plan.Source is not null && string.Equals(plan.Source, oldAlias, StringComparison.OrdinalIgnoreCase);
+            // The old key (INT, or numeric TEXT) becomes the rowid: its value is kept, only the rowid
+            // changes, and _id_mapping lets replay and verify follow each old rowid to its new one.
+            // Any other source is not unique in the old file (or there is none), so a captured write
+            // could not be placed without guessing: that still has to run offline.
+            rowIdChanges = !aliasFromSource && plan.Source is not null && source.PrimaryKey.Count == 1
+                && string.Equals(plan.Source, source.PrimaryKey[0], StringComparison.OrdinalIgnoreCase);
+            if (!aliasFromSource && !rowIdChanges && online && source.RowCount > 0)
                 errors.Add(new PlanError(AmbiguousMatchCode,
-                    $"{table.Name}.{aliasColumn.Name} becomes the table's INTEGER PRIMARY KEY (its rowid) but is not the old table's rowid, so writes captured during an online migration could not be matched to their rows. Migrate this change offline (-p:MigOffline=true)."));
+                    $"{table.Name}.{aliasColumn.Name} becomes the table's INTEGER PRIMARY KEY (its rowid) but comes neither from the old table's rowid nor from its primary key, so writes captured during an online migration could not be matched to their rows. Migrate this change offline (-p:MigOffline=true)."));
         }
-        return new TablePlan(table, source, reason, columns, aliasColumn is not null);
+        return new TablePlan(table, source, reason, columns, aliasColumn is not null) { RowIdChanges = rowIdChanges };
     }
+
+    private static bool BecomesRowId(TableModel table, OldTable source, ColumnModel column, OldColumn from) =>
+        table.PrimaryKey.Count == 1 && string.Equals(table.PrimaryKey[0], column.Name, StringComparison.OrdinalIgnoreCase) && column.Type == SqlType.Integer
+        && !table.ForeignKeys.Any(f => f.Columns.Contains(column.Name))
+        && source.PrimaryKey.Count == 1 && string.Equals(source.PrimaryKey[0], from.Name, StringComparison.OrdinalIgnoreCase);
 
     private static bool IsRowId(OldTable table, OldColumn column) =>
         table.PrimaryKey.Count == 1 && string.Equals(table.PrimaryKey[0], column.Name, StringComparison.OrdinalIgnoreCase)

@@ -88,13 +88,32 @@ public sealed class Replayer : IDisposable
         using var json = JsonDocument.Parse(e.RowData);
         var row = json.RootElement;
         var rowid = row.GetProperty("_rowid_").GetInt64();
+        if (s.Mapping is { } mapping)
+        {
+            // The row image names the old rowid; the row lives at the rowid its key gives.
+            if (e.Operation == "delete") mapping.Delete(txn, rowid, at => Delete(s, txn, at));
+            else mapping.Upsert(txn, rowid, row.TryGetProperty("_old_rowid_", out var from) ? from.GetInt64() : null,
+                row.TryGetProperty(mapping.KeySource, out var key) ? Decode(key) : DBNull.Value,
+                at => Delete(s, txn, at), at => Upsert(s, txn, row, at));
+            return;
+        }
         if (e.Operation == "delete" || (row.TryGetProperty("_old_rowid_", out var oldRowid) && oldRowid.GetInt64() != rowid))
         {
-            s.Delete.Transaction = txn;
-            s.Delete.Parameters[0].Value = e.Operation == "delete" ? rowid : row.GetProperty("_old_rowid_").GetInt64();
-            s.Delete.ExecuteNonQuery();
+            Delete(s, txn, e.Operation == "delete" ? rowid : row.GetProperty("_old_rowid_").GetInt64());
             if (e.Operation == "delete") return;
         }
+        Upsert(s, txn, row, rowid);
+    }
+
+    private static void Delete(TableStatements s, SqliteTransaction txn, long rowid)
+    {
+        s.Delete.Transaction = txn;
+        s.Delete.Parameters[0].Value = rowid;
+        s.Delete.ExecuteNonQuery();
+    }
+
+    private static void Upsert(TableStatements s, SqliteTransaction txn, JsonElement row, long rowid)
+    {
         // Upsert by rowid: update the row if it is there (new-only columns keep their
         // values), insert it otherwise (new-only columns get their fill).
         s.Update.Transaction = txn;
@@ -126,7 +145,7 @@ public sealed class Replayer : IDisposable
         _ => throw new FormatException($"Unexpected value in a captured row: {v.GetRawText()}"),
     };
 
-    private sealed record TableStatements(SqliteCommand Update, SqliteCommand Insert, SqliteCommand Delete, IReadOnlyList<string> Sources);
+    private sealed record TableStatements(SqliteCommand Update, SqliteCommand Insert, SqliteCommand Delete, IReadOnlyList<string> Sources, IdMapping.Replay? Mapping);
 
     private TableStatements Statements(TablePlan table)
     {
@@ -163,7 +182,7 @@ public sealed class Replayer : IDisposable
         var delete = target.CreateCommand();
         delete.CommandText = $"DELETE FROM {name} WHERE rowid = @rowid";
         delete.Parameters.Add("@rowid", SqliteType.Integer);
-        s = new TableStatements(update, insert, delete, sources);
+        s = new TableStatements(update, insert, delete, sources, table.RowIdChanges ? new IdMapping.Replay(target, table) : null);
         statements[table.Table.Name] = s;
         return s;
     }
@@ -176,6 +195,7 @@ public sealed class Replayer : IDisposable
             s.Update.Dispose();
             s.Insert.Dispose();
             s.Delete.Dispose();
+            s.Mapping?.Dispose();
         }
     }
 }

@@ -56,12 +56,16 @@ public static class Verifier
     public static VerifyResult Run(SqliteConnection target, MigrationPlan plan, SchemaModel model, bool online, IReadOnlySet<string> acceptedLosses)
     {
         var checks = new List<TableCheck>();
+        var mapping = IdMapping.Exists(target);
         foreach (var t in plan.Tables.Where(t => t.Source is not null))
         {
             var copied = t.Columns.Where(c => c.Source is not null).ToList();
             var seeded = SeededRowIds(target, model, t.Table);
             var exempt = seeded.Count == 0 ? "" : $" AND rowid NOT IN ({string.Join(",", seeded)})";
-            var oldSide = $"SELECT rowid{string.Concat(copied.Select(c => ", " + Copier.ValueExpression(c, SqlIdentifier.Quote(c.Source!))))} FROM old.{SqlIdentifier.Quote(t.Source!.Name)} WHERE 1{exempt}";
+            // Old rows are compared at their new rowid: the old rowid, or where _id_mapping puts it.
+            var rowid = IdMapping.VerifiedRowId(t, mapping);
+            var oldExempt = seeded.Count == 0 ? "" : $" AND {rowid} NOT IN ({string.Join(",", seeded)})";
+            var oldSide = $"SELECT {rowid}{string.Concat(copied.Select(c => ", " + Copier.ValueExpression(c, SqlIdentifier.Quote(c.Source!))))} FROM old.{SqlIdentifier.Quote(t.Source!.Name)} WHERE 1{oldExempt}";
             var newSide = $"SELECT rowid{string.Concat(copied.Select(c => ", " + SqlIdentifier.Quote(c.Column.Name)))} FROM main.{SqlIdentifier.Quote(t.Table.Name)} WHERE 1{exempt}";
             var missing = NewDatabase.Scalar(target, $"SELECT count(*) FROM ({oldSide} EXCEPT {newSide})");
             var different = NewDatabase.Scalar(target, $"SELECT count(*) FROM ({newSide} EXCEPT {oldSide})");
@@ -70,7 +74,7 @@ public static class Verifier
             {
                 foreach (var c in copied)
                 {
-                    var o = $"SELECT rowid, {Copier.ValueExpression(c, SqlIdentifier.Quote(c.Source!))} FROM old.{SqlIdentifier.Quote(t.Source.Name)}";
+                    var o = $"SELECT {rowid}, {Copier.ValueExpression(c, SqlIdentifier.Quote(c.Source!))} FROM old.{SqlIdentifier.Quote(t.Source.Name)}";
                     var n = $"SELECT rowid, {SqlIdentifier.Quote(c.Column.Name)} FROM main.{SqlIdentifier.Quote(t.Table.Name)}";
                     if (NewDatabase.Scalar(target, $"SELECT count(*) FROM ({o} EXCEPT {n})") > 0) columns.Add(c.Column.Name);
                 }

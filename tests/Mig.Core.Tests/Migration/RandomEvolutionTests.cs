@@ -10,7 +10,7 @@ namespace Mig.Core.Tests.Migration;
 /// <summary>
 /// Random schema evolution: a v1 schema as C# source (INTEGER and TEXT keys, keyless
 /// tables, a foreign key), random rows (NULLs and BLOBs included), a random v2 edit set (tables and columns added, dropped and
-/// renamed with [RenamedFrom], types changed between INTEGER, TEXT and REAL with
+/// renamed with [RenamedFrom], TEXT keys of numbers becoming INTEGER PRIMARY KEYs, types changed between INTEGER, TEXT and REAL with
 /// values that survive, nullability changed with defaults), migrated offline and
 /// online (with captured writes, drain and cutover). The new file is checked row
 /// by row against an expectation computed here from the rows and the edit set,
@@ -45,7 +45,7 @@ public sealed class RandomEvolutionTests
             throw new AssertFailedException(
                 $"Random evolution failed for seed {seed} (rerun with [DataRow({seed})]): {e.Message}\n--- v1 ---\n{scenario.V1Source}\n--- v2 ---\n{scenario.V2Source}\n--- writes ---\n{string.Join("\n", scenario.Journal)}", e);
         }
-        Console.WriteLine($"seed {seed}: {clock.ElapsedMilliseconds} ms");
+        Console.WriteLine($"seed {seed}: {clock.ElapsedMilliseconds} ms{string.Concat(scenario.V1.Where(t => t.KeyBecomesRowId).Select(t => $", {t.Sql}: key becomes the rowid"))}");
     }
 
     private static void Run(Scenario s)
@@ -65,6 +65,7 @@ public sealed class RandomEvolutionTests
         {
             var tp = plan.Tables.Single(p => p.Table.Name == t.Sql);
             Assert.AreEqual(t.Source?.Sql, tp.Source?.Name, $"source of {t.Sql}");
+            Assert.AreEqual(t.Source?.KeyBecomesRowId ?? false, tp.RowIdChanges, $"rowids of {t.Sql} change");
             foreach (var c in t.Columns)
                 Assert.AreEqual(t.Source is null ? null : c.Source?.Sql, tp.Columns.Single(p => p.Column.Name == c.Sql).Source, $"source of {t.Sql}.{c.Sql}");
         }
@@ -125,6 +126,8 @@ public sealed class RandomEvolutionTests
         /// <summary>rowid -> values in column order (the id first for a keyed table).</summary>
         public SortedDictionary<long, object?[]> Rows { get; } = [];
         public bool Dropped { get; set; }
+        /// <summary>A TEXT key of numbers that v2 makes the INTEGER PRIMARY KEY: the key is kept, the rowid becomes it.</summary>
+        public bool KeyBecomesRowId { get; set; }
     }
 
     private sealed class NewColumn(string prop, Kind kind, bool nullable)
@@ -162,6 +165,8 @@ public sealed class RandomEvolutionTests
              "Grove", "Harbor", "Island", "Jade", "Karma", "Lotus", "Maple", "Nectar", "Onyx", "Pearl", "Quartz", "River", "Stone", "Tulip", "Umber", "Vale"];
 
         private readonly Random rng;
+        // Its own stream, so choosing key type changes leaves every other draw of a seed as it was.
+        private readonly Random keyRng;
         private readonly Queue<string> tableNames;
         private readonly Queue<string> columnNames;
 
@@ -174,6 +179,7 @@ public sealed class RandomEvolutionTests
         private Scenario(int seed)
         {
             rng = new Random(seed);
+            keyRng = new Random(seed + 1_000_003);
             tableNames = new Queue<string>(TableWords.OrderBy(_ => rng.Next()));
             columnNames = new Queue<string>(ColumnWords.OrderBy(_ => rng.Next()));
         }
@@ -244,7 +250,11 @@ public sealed class RandomEvolutionTests
                 {
                     if (c.IsId)
                     {
-                        t.Columns.Add(new NewColumn(c.Prop, c.Kind, false) { Source = c, IsId = true });
+                        // A TEXT key may become an INTEGER PRIMARY KEY (its codes are then numbers); online
+                        // the rowids change and captured writes are followed through _id_mapping.
+                        old.KeyBecomesRowId = c.Kind == Kind.Text && keyRng.NextDouble() < 0.75;
+                        if (old.KeyBecomesRowId) c.ConvertTo = Kind.Integer;
+                        t.Columns.Add(new NewColumn(c.Prop, old.KeyBecomesRowId ? Kind.Integer : c.Kind, false) { Source = c, IsId = true });
                         continue;
                     }
                     if (c.References is not null)
@@ -329,7 +339,8 @@ public sealed class RandomEvolutionTests
         {
             while (true)
             {
-                var code = "k" + rng.Next(1, 100_000).ToString(CultureInfo.InvariantCulture);
+                var n = rng.Next(1, 100_000).ToString(CultureInfo.InvariantCulture);
+                var code = t.KeyBecomesRowId ? n : "k" + n;
                 if (!t.Rows.Values.Any(r => (string?)r[0] == code)) return code;
             }
         }
@@ -589,7 +600,9 @@ public sealed class RandomEvolutionTests
         {
             if (t.Source is null) return [];
             var old = t.Source;
-            return [.. old.Rows.Select(r => (object?[])[r.Key, .. t.Columns.Select(c => c.Source is null ? c.DefaultValue : Convert(r.Value[old.Columns.IndexOf(c.Source)], c))])];
+            // Where the key becomes the rowid, the rowid is the key's number and rows come in its order.
+            var rows = old.Rows.Select(r => (RowId: old.KeyBecomesRowId ? long.Parse((string)r.Value[0]!, CultureInfo.InvariantCulture) : r.Key, Row: r.Value)).OrderBy(r => r.RowId);
+            return [.. rows.Select(r => (object?[])[r.RowId, .. t.Columns.Select(c => c.Source is null ? c.DefaultValue : Convert(r.Row[old.Columns.IndexOf(c.Source)], c))])];
         }
 
         /// <summary>SQLite's CAST as the spec describes it, for values that survive it, written out in C#.</summary>
