@@ -30,47 +30,71 @@ public sealed class Replayer : IDisposable
         this.plan = plan;
     }
 
-    /// <summary>Replays every pending entry; returns how many were applied.</summary>
+    /// <summary>
+    /// Replays every pending entry of a drained log (no more entries arrive); returns how many were applied.
+    /// The log is read a page at a time inside the open transaction, and a commit happens only between
+    /// two <c>txn_id</c>s once a batch's worth is applied: a transaction of the old file is never split,
+    /// however long it is (a writer that does not use MigDatabase never starts a new <c>txn_id</c>), and
+    /// memory holds one page, not one transaction.
+    /// </summary>
     public long Run(Action<ReplayProgress> progress)
     {
         var checkpoint = long.Parse(NewDatabase.Info(target, "checkpoint") ?? "0", CultureInfo.InvariantCulture);
         var last = NewDatabase.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}");
         var pending = Math.Max(0, last - checkpoint);
-        long applied = 0;
+        long applied = 0, inTransaction = 0, lastTxnId = 0, lastId = checkpoint;
         var clock = Stopwatch.StartNew();
         progress(new ReplayProgress(0, pending, TimeSpan.Zero));
-        var limit = BatchEntries;
-        while (true)
+        SqliteTransaction? txn = null;
+        try
         {
-            var entries = Read(checkpoint, limit);
-            if (entries.Count == 0) break;
-            // Hold back a transaction that may continue past this batch, unless it is all there is.
-            var complete = entries.Count < limit ? entries : entries.Where(e => e.TxnId != entries[^1].TxnId).ToList();
-            if (complete.Count == 0)
+            void Commit()
             {
-                limit *= 2;
-                continue;
+                NewDatabase.SetInfo(target, "checkpoint", lastId.ToString(CultureInfo.InvariantCulture), txn);
+                txn!.Commit();
+                txn.Dispose();
+                txn = null;
+                applied += inTransaction;
+                inTransaction = 0;
+                progress(new ReplayProgress(applied, pending, clock.Elapsed));
+                FaultPoint.Reached(FaultPoint.Drain);
             }
-            using (var txn = target.BeginTransaction())
+
+            while (true)
             {
-                foreach (var e in complete) Apply(e, txn);
-                NewDatabase.SetInfo(target, "checkpoint", complete[^1].Id.ToString(CultureInfo.InvariantCulture), txn);
-                txn.Commit();
+                // Deferred: BEGIN IMMEDIATE would also take the attached old file's write lock, and the
+                // old service's writers would wait for it instead of being refused at once by the guards.
+                txn ??= target.BeginTransaction(deferred: true);
+                var page = Read(lastId, BatchEntries, txn);
+                if (page.Count == 0) break;
+                foreach (var e in page)
+                {
+                    if (inTransaction >= BatchEntries && e.TxnId != lastTxnId)
+                    {
+                        Commit();
+                        txn = target.BeginTransaction(deferred: true);
+                    }
+                    Apply(e, txn);
+                    inTransaction++;
+                    lastTxnId = e.TxnId;
+                    lastId = e.Id;
+                }
             }
-            checkpoint = complete[^1].Id;
-            applied += complete.Count;
-            limit = BatchEntries;
-            progress(new ReplayProgress(applied, pending, clock.Elapsed));
-            FaultPoint.Reached(FaultPoint.Drain);
+            if (inTransaction > 0) Commit();
+        }
+        finally
+        {
+            txn?.Dispose();
         }
         return applied;
     }
 
     private sealed record Entry(long Id, long TxnId, string Operation, string Table, string RowData);
 
-    private List<Entry> Read(long after, int limit)
+    private List<Entry> Read(long after, int limit, SqliteTransaction txn)
     {
         using var cmd = target.CreateCommand();
+        cmd.Transaction = txn;
         cmd.CommandText = $"SELECT id, txn_id, operation, table_name, row_data FROM old.{Protocol.LogTable} WHERE id > @after ORDER BY id LIMIT @limit";
         cmd.Parameters.AddWithValue("@after", after);
         cmd.Parameters.AddWithValue("@limit", limit);

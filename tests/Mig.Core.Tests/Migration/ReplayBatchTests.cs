@@ -1,0 +1,99 @@
+using Mig.Migration;
+using Mig.Schema;
+using Mig.Sql;
+
+namespace Mig.Core.Tests.Migration;
+
+/// <summary>
+/// How replay commits (hot-migration.md, MigDrain): the captured writes of one old
+/// transaction (one <c>txn_id</c>) are applied in one commit of the new file however
+/// many there are, and commits fall between transactions, with the checkpoint.
+/// A write that cannot be replayed (a key that does not convert, MIG0052) is the
+/// probe: what its failure rolls back shows where the commits were.
+/// </summary>
+[TestClass]
+public sealed class ReplayBatchTests
+{
+    private const string V1 = """
+        [PK(nameof(Id))]
+        public sealed record Note(long Id, string Text);
+        """;
+
+    // product's INT key becomes the INTEGER PRIMARY KEY (the rowid): a key that is not a number cannot be replayed.
+    private const string V2 = """
+        [PK(nameof(Id))]
+        public sealed record Note(long Id, string Text);
+        [PK(nameof(Id))]
+        public sealed record Product(long Id, string Name);
+        """;
+
+    private static readonly Lazy<SchemaModel> V2Model = new(() => SchemaFixture.Model(V2));
+
+    private const int Transactions = 50;
+    private const int WritesPerTransaction = 100; // 5,000 entries: more than one batch of 2,000
+
+    /// <summary>Writes 5,000 rows in 50 transactions and then one bad key; <paramref name="likeMigDatabase"/> starts a txn_id per transaction.</summary>
+    private static (Migrator Migrator, MigrationPair Pair) Recorded(bool likeMigDatabase)
+    {
+        var pair = MigrationPair.Create(V1, "CREATE TABLE product(id INT PRIMARY KEY, name TEXT NOT NULL)");
+        var migrator = pair.Migrator(V2Model.Value);
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        using var c = MigrationPair.Open(pair.OldPath);
+        var id = 0;
+        for (var t = 0; t < Transactions; t++)
+        {
+            using var txn = c.BeginTransaction();
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = txn;
+            if (likeMigDatabase)
+            {
+                cmd.CommandText = $"UPDATE {Protocol.MarkerTable} SET txn_seq = txn_seq + 1 WHERE id = 0";
+                cmd.ExecuteNonQuery();
+            }
+            cmd.CommandText = "INSERT INTO note(id, text) VALUES (@id, 'n')";
+            var p = cmd.Parameters.AddWithValue("@id", 0);
+            for (var i = 0; i < WritesPerTransaction; i++)
+            {
+                p.Value = ++id;
+                cmd.ExecuteNonQuery();
+            }
+            txn.Commit();
+        }
+        pair.Execute(pair.OldPath, "INSERT INTO product(id, name) VALUES ('x1', 'not a number')");
+        return (migrator, pair);
+    }
+
+    private static long Checkpoint(MigrationPair pair) =>
+        long.Parse((string)pair.Scalar(pair.NewPath, $"SELECT value FROM {Protocol.InfoTable} WHERE key = 'checkpoint'")!, System.Globalization.CultureInfo.InvariantCulture);
+
+    [TestMethod]
+    public void OneLongTransactionOfAForeignWriterIsAppliedInOneCommit()
+    {
+        // A writer that does not use MigDatabase never starts a new txn_id: all its writes are one group.
+        var (migrator, pair) = Recorded(likeMigDatabase: false);
+        using var _ = pair;
+        Assert.AreEqual(1L, pair.Scalar(pair.OldPath, $"SELECT count(DISTINCT txn_id) FROM {Protocol.LogTable}"));
+
+        var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain());
+
+        Assert.AreEqual(IdMapping.UnconvertibleKeyCode, e.Code, e.Message);
+        Assert.AreEqual(0L, Checkpoint(pair), "the group is never split: none of it was committed");
+        Assert.AreEqual(0L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM note"));
+    }
+
+    [TestMethod]
+    public void ManyTransactionsAreCommittedInBatchesBetweenTransactions()
+    {
+        var (migrator, pair) = Recorded(likeMigDatabase: true);
+        using var _ = pair;
+
+        var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain());
+
+        Assert.AreEqual(IdMapping.UnconvertibleKeyCode, e.Code, e.Message);
+        var checkpoint = Checkpoint(pair);
+        Assert.IsGreaterThanOrEqualTo(2000L, checkpoint, "earlier batches were committed");
+        Assert.IsLessThan((long)Transactions * WritesPerTransaction + 1, checkpoint);
+        Assert.AreEqual(0L, checkpoint % WritesPerTransaction, $"checkpoint {checkpoint} falls between two transactions");
+        Assert.AreEqual(checkpoint, pair.Scalar(pair.NewPath, "SELECT count(*) FROM note"), "what the checkpoint covers is in the new file, nothing more");
+    }
+}
