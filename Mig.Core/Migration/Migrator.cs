@@ -138,8 +138,17 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
         }
         var started = DateTime.UtcNow;
         long applied;
-        using (var replayer = new Replayer(target, plan))
+        try
+        {
+            using var replayer = new Replayer(target, plan);
             applied = replayer.Run(p => log(string.Create(CultureInfo.InvariantCulture, $"Mig: replayed {p.Applied}/{p.Pending} captured writes ({(p.Elapsed.TotalSeconds > 0 ? p.Applied / p.Elapsed.TotalSeconds : 0):F0}/s)")));
+        }
+        catch (MigOperationException e)
+        {
+            // MigStatus reads the audit trail: without this it would only say "run MigDrain", which stops again.
+            NewDatabase.Audit(target, "MigDrain", hash, "failed " + e.Code, e.Message);
+            throw;
+        }
         NewDatabase.Execute(target, "DETACH DATABASE old");
         NewDatabase.Audit(target, "MigDrain", hash, "ok", $"replayed {applied} captured writes in {(DateTime.UtcNow - started).TotalSeconds:F2} s");
         log("Mig: Drain complete. Run MigCutover when ready.");
@@ -174,7 +183,7 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
             foreach (var l in result.Losses) log($"Mig: DATA LOSS accepted by -p:MigAllowDataLoss=true: {l.What}");
             result = result with { Losses = [] };
         }
-        NewDatabase.Audit(target, operation, hash, result.Ok ? "ok" : "mismatch", string.Join("; ", result.Problems()));
+        NewDatabase.Audit(target, operation, hash, result.Ok ? "ok" : $"failed {(result.OnlyLosses ? DataLossCode : VerifyFailedCode)}", string.Join("; ", result.Problems()));
         if (result.OnlyLosses)
             throw new MigOperationException(DataLossCode,
                 $"Writes made while the migration recorded would be lost: {string.Join("; ", result.Losses.Select(l => l.What))}. The migration accepted no such loss when it started. " +

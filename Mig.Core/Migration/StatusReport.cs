@@ -79,6 +79,9 @@ public sealed record StatusReport(
         var names = model.Tables.Select(t => t.Name).Concat(oldCounts.Keys).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
         var tables = names.Select(n => new TableCount(n, oldCounts.TryGetValue(n, out var o) ? o : null, newCounts.TryGetValue(n, out var c) ? c : null)).ToList();
         var (phase, next) = Decide(oldExists, marker, newExists, status, cutoff, pending);
+        // The state alone cannot tell "run MigDrain" from "MigDrain stopped on a write it cannot replay".
+        if (phase is not ("done" or "cut-over") && audit.Count > 0 && audit[^1].Result.StartsWith("failed", StringComparison.Ordinal))
+            next = $"The last {audit[^1].Operation} {audit[^1].Result}: {audit[^1].Detail} Otherwise: {next}";
         return new StatusReport(phase, next, hash, oldPath, oldExists, marker, logEntries, lastLog, newPath, newExists, status, newHash,
             cutoff, checkpoint, pending, mapping, tables, audit);
     }

@@ -78,6 +78,10 @@ public sealed class RecordedLossTests
         StringAssert.Contains(e.Message, "column item.note is dropped with 1 non-null value(s)");
         StringAssert.Contains(e.Message, "table scratch is dropped with its 1 rows");
         Assert.AreEqual(oldHash, MigrationPair.Hash(pair.OldPath), "a refused cutover leaves the old file as it was");
+        var status = migrator.Status();
+        Assert.AreEqual("drained", status.Phase);
+        StringAssert.StartsWith(status.Next, $"The last MigCutover verify failed {Migrator.DataLossCode}: ");
+        StringAssert.Contains(status.Next, "table scratch is dropped with its 1 rows");
 
         migrator.Reset();
 

@@ -79,6 +79,11 @@ public sealed class ReplayBatchTests
         Assert.AreEqual(IdMapping.UnconvertibleKeyCode, e.Code, e.Message);
         Assert.AreEqual(0L, Checkpoint(pair), "the group is never split: none of it was committed");
         Assert.AreEqual(0L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM note"));
+        var status = migrator.Status();
+        Assert.AreEqual("draining", status.Phase);
+        Assert.AreEqual($"failed {IdMapping.UnconvertibleKeyCode}", status.Audit[^1].Result, "the failure is in the audit trail");
+        StringAssert.StartsWith(status.Next, $"The last MigDrain failed {IdMapping.UnconvertibleKeyCode}: ", "MigStatus says why before saying what to run");
+        StringAssert.Contains(status.Next, "MigReset");
     }
 
     [TestMethod]
