@@ -11,8 +11,9 @@ namespace Mig.Core.Tests.Migration;
 
 /// <summary>
 /// <see cref="ConcurrencyTests"/> for tables whose rowid changes (<see cref="IdMapping"/>): a legacy
-/// <c>item(id INT PRIMARY KEY)</c> (the key is not the rowid) and <c>country(code TEXT PRIMARY KEY)</c>
-/// of numbers both become INTEGER PRIMARY KEYs, with <c>part</c> referencing both (ON UPDATE CASCADE,
+/// <c>item(id INT PRIMARY KEY)</c> (the key is not the rowid), its extension table <c>item_extra</c>
+/// (key and foreign key in one) and <c>country(code TEXT PRIMARY KEY)</c> of numbers all become
+/// INTEGER PRIMARY KEYs, with <c>part</c> referencing item and country (ON UPDATE CASCADE,
 /// ON DELETE CASCADE / SET NULL in the old file). Writers through <see cref="MigDatabase"/> and plain
 /// connections insert, update values, change keys and rowids, delete and REPLACE (by key and by rowid,
 /// whose silent deletes are not logged) before, during and after the copy until drain. After cutover
@@ -39,6 +40,8 @@ public sealed class IdMappingConcurrencyTests
         "CREATE TABLE item(id INT PRIMARY KEY, name TEXT NOT NULL, qty INTEGER NOT NULL)",
         "CREATE TABLE part(id INTEGER PRIMARY KEY, item_id INT NOT NULL REFERENCES item(id) ON DELETE CASCADE ON UPDATE CASCADE, " +
         "country_code TEXT REFERENCES country(code) ON DELETE SET NULL ON UPDATE CASCADE, label TEXT NOT NULL)",
+        // An extension table: its key is also a foreign key, and becomes the rowid all the same.
+        "CREATE TABLE item_extra(item_id INT NOT NULL PRIMARY KEY REFERENCES item(id) ON DELETE CASCADE ON UPDATE CASCADE, extra TEXT NOT NULL)",
         // SQLite gives a new row the largest rowid + 1, negative when every rowid is: this row at 0
         // keeps assigned rowids positive, apart from the negative ones writers move rows to.
         "INSERT INTO item(rowid, id, name, qty) VALUES (0, 0, 'sentinel', 0)",
@@ -51,6 +54,11 @@ public sealed class IdMappingConcurrencyTests
         [PK(nameof(Id))]
         [Default(nameof(Note), "'-'")]
         public sealed record Item(long Id, string Name, long Qty, string Note);
+
+        public abstract record ItemOpt
+        {
+            public sealed record WithExtra(Item Item, string Extra) : ItemOpt;
+        }
 
         [PK(nameof(Id))]
         [OnDeleteCascade(nameof(Item))]
@@ -210,6 +218,7 @@ public sealed class IdMappingConcurrencyTests
         {
             ["country"] = MigrationPair.Rows(c, "SELECT code, name FROM country"),
             ["item"] = MigrationPair.Rows(c, "SELECT id, name, qty FROM item"),
+            ["item_extra"] = MigrationPair.Rows(c, "SELECT item_id, extra FROM item_extra"),
             ["part"] = MigrationPair.Rows(c, "SELECT id, item_id, country_code, label FROM part"),
         };
     }
@@ -221,6 +230,7 @@ public sealed class IdMappingConcurrencyTests
         {
             ["country"] = MigrationPair.Rows(c, "SELECT rowid, code, name FROM country"),
             ["item"] = MigrationPair.Rows(c, "SELECT rowid, id, name, qty, note FROM item"),
+            ["item_extra"] = MigrationPair.Rows(c, "SELECT rowid, item_id, extra FROM item_extra"),
             ["part"] = MigrationPair.Rows(c, "SELECT rowid, id, item_id, country_code, label FROM part"),
         };
     }
@@ -230,6 +240,7 @@ public sealed class IdMappingConcurrencyTests
     {
         ["country"] = [.. old["country"].Select(r => new[] { Code(r[0]), Code(r[0]), r[1] })],
         ["item"] = [.. old["item"].Select(r => new[] { (object?)(long)r[0]!, r[0], r[1], r[2], "-" })],
+        ["item_extra"] = [.. old["item_extra"].Select(r => new[] { (object?)(long)r[0]!, r[0], r[1] })],
         ["part"] = [.. old["part"].Select(r => new[] { r[0], r[0], r[1], r[2] is null ? null : Code(r[2]), r[3] })],
     };
 
@@ -261,11 +272,14 @@ internal sealed class KeyData
     public SortedDictionary<long, ItemData> Items { get; } = [];
     public SortedDictionary<long, string> Countries { get; } = [];
     public SortedDictionary<long, PartData> Parts { get; } = [];
+    /// <summary>item_extra rows by their item's key.</summary>
+    public SortedDictionary<long, string> Extras { get; } = [];
 
     public KeyData Clone()
     {
         var copy = new KeyData();
         foreach (var (k, v) in Items) copy.Items[k] = v;
+        foreach (var (k, v) in Extras) copy.Extras[k] = v;
         foreach (var (k, v) in Countries) copy.Countries[k] = v;
         foreach (var (k, v) in Parts) copy.Parts[k] = v;
         return copy;
@@ -277,6 +291,7 @@ internal sealed class KeyData
         foreach (var p in parts)
         {
             foreach (var (k, v) in p.Items) all.Items.Add(k, v);
+            foreach (var (k, v) in p.Extras) all.Extras.Add(k, v);
             foreach (var (k, v) in p.Countries) all.Countries.Add(k, v);
             foreach (var (k, v) in p.Parts) all.Parts.Add(k, v);
         }
@@ -288,6 +303,7 @@ internal sealed class KeyData
     {
         ["country"] = [.. Countries.Select(kv => new object?[] { CodeText(kv.Key), kv.Value })],
         ["item"] = [.. Items.Select(kv => new object?[] { kv.Key, kv.Value.Name, kv.Value.Qty })],
+        ["item_extra"] = [.. Extras.Select(kv => new object?[] { kv.Key, kv.Value })],
         ["part"] = [.. Parts.Select(kv => new object?[] { kv.Key, kv.Value.ItemId, kv.Value.Country is { } c ? CodeText(c) : null, kv.Value.Label })],
     };
 
@@ -348,6 +364,7 @@ internal abstract class KeyWriter(string tag, int slot, Random rng) : IDisposabl
         if (roll < 52) { ItemOp(exec, d, roll); return; }
         if (d.Countries.Count == 0 || roll < 58) { InsertCountry(exec, d); return; }
         if (roll < 68) { CountryOp(exec, d, roll); return; }
+        if (roll < 76) { ExtraOp(exec, d, roll); return; }
         PartOp(exec, d, roll);
     }
 
@@ -376,6 +393,7 @@ internal abstract class KeyWriter(string tag, int slot, Random rng) : IDisposabl
             d.Items.Add(to, d.Items[key]);
             d.Items.Remove(key);
             foreach (var (id, p) in d.Parts.Where(kv => kv.Value.ItemId == key).ToList()) d.Parts[id] = p with { ItemId = to };
+            if (d.Extras.Remove(key, out var extra)) d.Extras.Add(to, extra);
         }
         else if (roll < 34)
         {
@@ -459,7 +477,7 @@ internal abstract class KeyWriter(string tag, int slot, Random rng) : IDisposabl
     {
         var item = Pick(d.Items.Keys);
         long? country = d.Countries.Count > 0 && Rng.Next(3) > 0 ? Pick(d.Countries.Keys) : null;
-        if (d.Parts.Count == 0 || roll < 80)
+        if (d.Parts.Count == 0 || roll < 84)
         {
             var part = new PartData(item, country, HotValues.Text(Tag, Rng));
             Exec(exec, "INSERT INTO part(item_id, country_code, label) VALUES (@p0, @p1, @p2)", part.ItemId, CountryText(part.Country), part.Label);
@@ -467,13 +485,13 @@ internal abstract class KeyWriter(string tag, int slot, Random rng) : IDisposabl
             return;
         }
         var id = Pick(d.Parts.Keys);
-        if (roll < 90)
+        if (roll < 92)
         {
             var part = d.Parts[id] with { Country = country, Label = HotValues.Text(Tag, Rng) };
             Exec(exec, "UPDATE part SET country_code = @p0, label = @p1 WHERE id = @p2", CountryText(part.Country), part.Label, id);
             d.Parts[id] = part;
         }
-        else if (roll < 95)
+        else if (roll < 96)
         {
             Exec(exec, "UPDATE part SET item_id = @p0 WHERE id = @p1", item, id);
             d.Parts[id] = d.Parts[id] with { ItemId = item };
@@ -485,11 +503,41 @@ internal abstract class KeyWriter(string tag, int slot, Random rng) : IDisposabl
         }
     }
 
+    private void ExtraOp(IHotExec exec, KeyData d, int roll)
+    {
+        var key = Pick(d.Items.Keys);
+        var extra = HotValues.Text(Tag, Rng);
+        if (!d.Extras.ContainsKey(key) || roll < 70)
+        {
+            // A plain insert where there is none; REPLACE (a silent delete first) where there is.
+            Exec(exec, "INSERT OR REPLACE INTO item_extra(item_id, extra) VALUES (@p0, @p1)", key, extra);
+            d.Extras[key] = extra;
+        }
+        else if (roll < 72)
+        {
+            Exec(exec, "UPDATE item_extra SET extra = @p0 WHERE item_id = @p1", extra, key);
+            d.Extras[key] = extra;
+        }
+        else if (roll < 74 && d.Items.Keys.FirstOrDefault(k => !d.Extras.ContainsKey(k), long.MinValue) is var free && free != long.MinValue)
+        {
+            // The extension row moves to another item: its key, and so its new rowid, changes.
+            Exec(exec, "UPDATE item_extra SET item_id = @p0 WHERE item_id = @p1", free, key);
+            d.Extras.Add(free, d.Extras[key]);
+            d.Extras.Remove(key);
+        }
+        else
+        {
+            Exec(exec, "DELETE FROM item_extra WHERE item_id = @p0", key);
+            d.Extras.Remove(key);
+        }
+    }
+
     private static object? CountryText(long? code) => code is { } c ? KeyData.CodeText(c) : null;
 
     private static void RemoveItem(KeyData d, long key)
     {
         d.Items.Remove(key);
+        d.Extras.Remove(key);
         foreach (var id in d.Parts.Where(kv => kv.Value.ItemId == key).Select(kv => kv.Key).ToList()) d.Parts.Remove(id);
     }
 
