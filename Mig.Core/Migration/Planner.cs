@@ -67,6 +67,7 @@ public static class Planner
     {
         var columns = new List<ColumnPlan>();
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var rowIdColumn = RowIdColumn(table);
         foreach (var c in table.Columns)
         {
             OldColumn? from = null;
@@ -80,6 +81,10 @@ public static class Planner
             }
             if (from is not null && used.Add(from.Name))
             {
+                // An old value that is not an integer cannot become the new rowid: CAST would change the
+                // key (and so what references it) and a plain copy fails with "datatype mismatch". That is
+                // a plan error below, not a loss to accept or a missing default.
+                var becomesRowId = c == rowIdColumn && !IsRowId(source!, from);
                 var affinity = Affinity(from.DeclaredType);
                 if (affinity == c.Type || (affinity == SqlType.Blob && from.DeclaredType.Length == 0))
                 {
@@ -88,12 +93,22 @@ public static class Planner
                 else
                 {
                     columns.Add(new ColumnPlan(c, from.Name, FillKind.Convert, $"{why}, {from.DeclaredType} -> {SqlValues.Keyword(c.Type)}"));
-                    var lossy = analyze ? LossyConversions(connection, oldSchema, source!, from.Name, c.Type) : (0, []);
+                    var lossy = analyze && !becomesRowId ? LossyConversions(connection, oldSchema, source!, from.Name, c.Type) : (0, []);
                     if (lossy.Count > 0)
                         losses.Add(new DataLoss(source!.Name, from.Name, lossy.Count,
                             $"{lossy.Count} value(s) of {source.Name}.{from.Name} do not survive {from.DeclaredType} -> {SqlValues.Keyword(c.Type)} (rowids {string.Join(", ", lossy.Sample)})"));
                 }
-                if (analyze && c.NotNull && !from.NotNull)
+                if (analyze && becomesRowId)
+                {
+                    var (count, sample) = UnconvertibleKeys(connection, oldSchema, source!, from.Name);
+                    if (count > 0)
+                        errors.Add(new PlanError(IdMapping.UnconvertibleKeyCode,
+                            $"{table.Name}.{c.Name} becomes the table's INTEGER PRIMARY KEY (its rowid) from {source!.Name}.{from.Name}, but {count} row(s) hold a key that is not an integer " +
+                            $"and cannot become a rowid without changing ({string.Join(", ", sample)}{(count > sample.Count ? ", ..." : "")}). Mig does not guess a key, and -p:MigAllowDataLoss=true does not apply; " +
+                            $"nothing was changed. Correct these keys in the old file (an integer each, '007' as 7, together with the rows that reference them), " +
+                            $"or keep {ShortName(table.ClrType)}.{c.Property} of the old key's type; then run MigPlan again."));
+                }
+                else if (analyze && c.NotNull && !from.NotNull)
                 {
                     var nulls = Count(connection, $"SELECT count(*) FROM {oldSchema}.{SqlIdentifier.Quote(source!.Name)} WHERE {SqlIdentifier.Quote(from.Name)} IS NULL");
                     if (nulls > 0 && c.Default is null && c.DefaultExpression is null)
@@ -138,8 +153,7 @@ public static class Planner
         // Replay finds rows by rowid. A new INTEGER PRIMARY KEY is the new rowid, so it must
         // carry the old rowid (copied from the old table's own INTEGER PRIMARY KEY), or be
         // derivable from each captured row image (the old key, through _id_mapping).
-        var aliasColumn = table.PrimaryKey.Count == 1 && table.FindColumn(table.PrimaryKey[0]) is { Type: SqlType.Integer } k
-            && !table.ForeignKeys.Any(f => f.Columns.Contains(k.Name)) ? k : null;
+        var aliasColumn = rowIdColumn;
         var rowIdChanges = false;
         if (aliasColumn is not null && source is not null)
         {
@@ -161,10 +175,38 @@ public static class Planner
         return new TablePlan(table, source, reason, columns, aliasColumn is not null) { RowIdChanges = rowIdChanges };
     }
 
+    /// <summary>
+    /// The new table's rowid alias: its single INTEGER PRIMARY KEY. A key that is also a foreign key
+    /// (an extension table, dsl.md) is one too: SQLite makes any column declared exactly INTEGER
+    /// PRIMARY KEY the rowid, and Ddl writes <c>INTEGER NOT NULL PRIMARY KEY</c> for it.
+    /// </summary>
+    private static ColumnModel? RowIdColumn(TableModel table) =>
+        table.PrimaryKey.Count == 1 && table.FindColumn(table.PrimaryKey[0]) is { Type: SqlType.Integer } k ? k : null;
+
     private static bool BecomesRowId(TableModel table, OldTable source, ColumnModel column, OldColumn from) =>
-        table.PrimaryKey.Count == 1 && string.Equals(table.PrimaryKey[0], column.Name, StringComparison.OrdinalIgnoreCase) && column.Type == SqlType.Integer
-        && !table.ForeignKeys.Any(f => f.Columns.Contains(column.Name))
+        column == RowIdColumn(table)
         && source.PrimaryKey.Count == 1 && string.Equals(source.PrimaryKey[0], from.Name, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Old keys that no INTEGER rowid can hold as they are (what replay refuses too, <see cref="IdMapping"/>):
+    /// NULL, non-integral REALs, text that does not read back as the same integer ('abc', '007'). With up to five "rowid r: value" samples.
+    /// </summary>
+    private static (long Count, IReadOnlyList<string> Sample) UnconvertibleKeys(SqliteConnection connection, string schema, OldTable table, string column)
+    {
+        var v = SqlIdentifier.Quote(column);
+        var where = $"{v} IS NULL OR NOT ({Survives(v, SqlType.Integer)})";
+        var from = $"{schema}.{SqlIdentifier.Quote(table.Name)}";
+        var count = Count(connection, $"SELECT count(*) FROM {from} WHERE {where}");
+        var sample = new List<string>();
+        if (count > 0)
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"SELECT rowid, quote({v}) FROM {from} WHERE {where} ORDER BY rowid LIMIT 5";
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) sample.Add($"rowid {r.GetInt64(0).ToString(CultureInfo.InvariantCulture)}: {r.GetString(1)}");
+        }
+        return (count, sample);
+    }
 
     private static bool IsRowId(OldTable table, OldColumn column) =>
         table.PrimaryKey.Count == 1 && string.Equals(table.PrimaryKey[0], column.Name, StringComparison.OrdinalIgnoreCase)

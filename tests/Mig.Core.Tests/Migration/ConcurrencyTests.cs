@@ -229,7 +229,7 @@ public sealed class ConcurrencyTests
     }
 
     /// <summary>Commits counted across writers; waiting on it is waiting on the writers, never on time.</summary>
-    private sealed class CommitCounter
+    internal sealed class CommitCounter
     {
         private readonly object gate = new();
         private int total;

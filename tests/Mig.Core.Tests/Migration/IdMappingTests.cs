@@ -290,6 +290,148 @@ public sealed class IdMappingTests
         Assert.AreEqual(Planner.AmbiguousMatchCode, Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false)).Code);
     }
 
+    // Extension tables (dsl.md): the key is also a foreign key to the base row. SQLite makes an
+    // INTEGER PRIMARY KEY the rowid all the same, so a legacy INT key (product_detail) and a TEXT key
+    // of numbers (country_flag, as Mig made it) change rowids like their base tables do.
+    private const string ExtensionV1 = """
+        [PK(nameof(Code))]
+        public sealed record Country(string Code, string Name);
+        public abstract record CountryOpt
+        {
+            public sealed record WithFlag(Country Country, string Flag) : CountryOpt;
+        }
+        """;
+
+    private const string ExtensionV2 = """
+        [PK(nameof(Code))]
+        public sealed record Country(long Code, string Name);
+        public abstract record CountryOpt
+        {
+            public sealed record WithFlag(Country Country, string Flag) : CountryOpt;
+        }
+        [PK(nameof(Id))]
+        public sealed record Product(long Id, string Name);
+        public abstract record ProductOpt
+        {
+            public sealed record WithDetail(Product Product, string Detail) : ProductOpt;
+        }
+        """;
+
+    private static readonly string[] ExtensionSeed =
+    [
+        "CREATE TABLE product(id INT PRIMARY KEY, name TEXT NOT NULL)",
+        "CREATE TABLE product_detail(product_id INT NOT NULL PRIMARY KEY REFERENCES product(id), detail TEXT NOT NULL)",
+        "INSERT INTO country(rowid, code, name) VALUES (1, '10', 'Alpha'), (2, '20', 'Beta'), (20, '2', 'Two')",
+        "INSERT INTO country_flag(rowid, country_code, flag) VALUES (1, '20', 'b'), (2, '10', 'a'), (3, '2', 'two')",
+        "INSERT INTO product(rowid, id, name) VALUES (1, 2, 'two'), (2, 1, 'one'), (3, 30, 'thirty'), (5, 5, 'five')",
+        "INSERT INTO product_detail(rowid, product_id, detail) VALUES (1, 2, 'd2'), (2, 1, 'd1'), (3, 30, 'd30')",
+    ];
+
+    private static void AssertExtensionsEqualOld(MigrationPair pair, string when)
+    {
+        AreEqual(pair.Rows(pair.OldPath, "SELECT CAST(country_code AS INTEGER), CAST(country_code AS INTEGER), flag FROM country_flag ORDER BY 1"),
+            pair.Rows(pair.NewPath, "SELECT rowid, country_code, flag FROM country_flag ORDER BY rowid"), $"country_flag {when}");
+        AreEqual(pair.Rows(pair.OldPath, "SELECT product_id, product_id, detail FROM product_detail ORDER BY 1"),
+            pair.Rows(pair.NewPath, "SELECT rowid, product_id, detail FROM product_detail ORDER BY rowid"), $"product_detail {when}");
+        AreEqual(pair.Rows(pair.OldPath, "SELECT id, id, name FROM product ORDER BY 1"),
+            pair.Rows(pair.NewPath, "SELECT rowid, id, name FROM product ORDER BY rowid"), $"product {when}");
+    }
+
+    [TestMethod]
+    public void ExtensionTablesWhoseKeyIsAlsoAForeignKeyAreFollowedThroughTheMappingToo()
+    {
+        using var pair = MigrationPair.Create(ExtensionV1, ExtensionSeed);
+        var migrator = pair.Migrator(SchemaFixture.Model(ExtensionV2));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        AssertExtensionsEqualOld(pair, "after the copy");
+
+        Write(pair,
+            "UPDATE product_detail SET detail = 'D2' WHERE product_id = 2",
+            "INSERT INTO product_detail(product_id, detail) VALUES (5, 'd5')"); // rowid 4
+        Write(pair,
+            "DELETE FROM product_detail WHERE product_id = 30",
+            "UPDATE product_detail SET product_id = 30 WHERE product_id = 1",
+            "INSERT OR REPLACE INTO product_detail(rowid, product_id, detail) VALUES (1, 1, 'd1 again')"); // replaces key 2 silently
+        Write(pair,
+            "UPDATE country_flag SET flag = 'A' WHERE country_code = '10'",
+            "DELETE FROM country_flag WHERE country_code = '20'",
+            "INSERT OR REPLACE INTO country_flag(country_code, flag) VALUES ('2', 'two again')");
+        migrator.Drain();
+        AssertExtensionsEqualOld(pair, "after drain");
+        migrator.Cutover();
+        AssertExtensionsEqualOld(pair, "after cutover");
+        AreEqual([Row(1L, "d1 again"), Row(5L, "d5"), Row(30L, "d1")], pair.Rows(pair.NewPath, "SELECT product_id, detail FROM product_detail ORDER BY rowid"), "product_detail, written out");
+        AreEqual([Row(2L, "two again"), Row(10L, "A")], pair.Rows(pair.NewPath, "SELECT country_code, flag FROM country_flag ORDER BY rowid"), "country_flag, written out");
+        Assert.IsEmpty(pair.Rows(pair.NewPath, "SELECT * FROM pragma_foreign_key_check"));
+
+        var plan = migrator.Plan(online: true);
+        CollectionAssert.AreEquivalent(new[] { "country", "country_flag", "product", "product_detail" },
+            plan.Tables.Where(t => t.RowIdChanges).Select(t => t.Table.Name).ToArray());
+    }
+
+    [TestMethod]
+    public void AnExtensionTableWhoseKeyIsTheRowIdAlreadyKeepsIt()
+    {
+        // As Mig creates it: product_detail(product_id INTEGER NOT NULL PRIMARY KEY, ...) is the rowid.
+        using var pair = MigrationPair.Create(ExtensionV2);
+        pair.Execute(pair.OldPath, "INSERT INTO product(id, name) VALUES (1, 'one'), (7, 'seven')");
+        pair.Execute(pair.OldPath, "INSERT INTO product_detail(product_id, detail) VALUES (7, 'd7'), (1, 'd1')");
+        var migrator = pair.Migrator(SchemaFixture.Model(ExtensionV2 + "[PK(nameof(Id))] public sealed record Tag(long Id, string Name);"));
+        var plan = migrator.Plan(online: true);
+        Assert.IsEmpty(plan.Errors, string.Join("; ", plan.Errors.Select(e => e.Message)));
+        var detail = plan.Tables.Single(t => t.Table.Name == "product_detail");
+        Assert.IsTrue(detail.RowIdAliasFromSource, "the key carries the old rowid");
+        Assert.IsFalse(detail.RowIdChanges);
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        Write(pair, "DELETE FROM product_detail WHERE product_id = 1", "UPDATE product_detail SET product_id = 1, detail = 'moved' WHERE product_id = 7");
+        migrator.Drain();
+        Assert.AreEqual(0L, migrator.Status().IdMappingRows);
+        migrator.Cutover();
+        AreEqual([Row(1L, 1L, "moved")], pair.Rows(pair.NewPath, "SELECT rowid, product_id, detail FROM product_detail"));
+    }
+
+    /// <summary>Old keys that are not integers: what a TEXT or INT key can hold that no INTEGER rowid can.</summary>
+    private static readonly string[] BadKeySeed =
+    [
+        "CREATE TABLE product(id INT PRIMARY KEY, name TEXT NOT NULL)",
+        "CREATE TABLE review(id INTEGER PRIMARY KEY, product_id INT NOT NULL REFERENCES product(id), stars INTEGER NOT NULL)",
+        "INSERT INTO country(rowid, code, name) VALUES (1, '10', 'Alpha'), (2, '007', 'Bond'), (3, 'x1', 'Nowhere')",
+        "INSERT INTO product(rowid, id, name) VALUES (1, 2, 'two'), (2, 'abc', 'letters'), (3, 1.5, 'half'), (4, NULL, 'no key'), (5, 5, 'five')",
+    ];
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void KeysThatCannotBecomeTheRowIdAreAPlanErrorAndNothingChanges(bool offline)
+    {
+        using var pair = MigrationPair.Create(V1, BadKeySeed);
+        var migrator = pair.Migrator(V2Model.Value);
+        var oldHash = MigrationPair.Hash(pair.OldPath);
+
+        var plan = migrator.Plan(online: !offline);
+        var errors = plan.Errors.Where(e => e.Code == IdMapping.UnconvertibleKeyCode).Select(e => e.Message).ToList();
+        Assert.HasCount(2, errors, string.Join("\n", plan.Errors.Select(e => $"{e.Code} {e.Message}")));
+        var product = errors.Single(m => m.Contains("product.id", StringComparison.Ordinal));
+        StringAssert.Contains(product, "3 row(s)");
+        StringAssert.Contains(product, "rowid 2: 'abc', rowid 3: 1.5, rowid 4: NULL");
+        var country = errors.Single(m => m.Contains("country.code", StringComparison.Ordinal));
+        StringAssert.Contains(country, "rowid 2: '007', rowid 3: 'x1'");
+        StringAssert.Contains(country, "Correct");
+        Assert.IsFalse(plan.Errors.Any(e => e.Code == Planner.NotNullWithoutDefaultCode), "a NULL key is this error, not a missing default");
+        Assert.IsFalse(plan.Losses.Any(l => l.Column == "code"), "and not a data loss that -p:MigAllowDataLoss=true could accept");
+
+        foreach (var allow in new[] { false, true })
+        {
+            var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline, allowDataLoss: allow));
+            Assert.AreEqual(IdMapping.UnconvertibleKeyCode, e.Code);
+            StringAssert.Contains(e.Message, "rowid 2: 'abc'");
+        }
+        Assert.AreEqual(oldHash, MigrationPair.Hash(pair.OldPath), "refused: the old file is untouched");
+        Assert.IsFalse(File.Exists(pair.NewPath));
+        Assert.IsEmpty(System.IO.Directory.GetFiles(pair.Directory, "*.tmp*"));
+        Assert.AreEqual("none", migrator.Status().Phase);
+    }
+
     [TestMethod]
     public void OfflineTheKeysBecomeTheRowIdsWithoutAMapping()
     {
