@@ -221,7 +221,17 @@ internal sealed class CopyBenchmark(Options options, Schema v2, string source, S
         phases.Add("lock, checks and plan (reads the old schema, counts rows)", planned - start);
         if (!offline) phases.Add("WAL switch of the old file + capture install", captured - planned);
         phases.Add("create new tables, attach, copy (chunks of 50,000 rows)", copied - captured);
-        phases.Add("commit, indexes, seeds, foreign key check, WAL, audit" + (offline ? ", rename" : ""), end - copied);
+        // After the copy Mig logs each step as "Mig: <step> in <n> s"; each phase runs from the
+        // line before to that step's line, and the rest (closing, renaming) to the end.
+        var at = copied;
+        foreach (var (time, line) in log.Lines.Where(l => l.At > copied))
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(line, @"^Mig: (.+) in [0-9.]+ s$");
+            if (!m.Success) continue;
+            phases.Add(m.Groups[1].Value, time - at);
+            at = time;
+        }
+        phases.Add("the rest (close" + (offline ? ", rename" : "") + ")", end - at);
     }
 
     /// <summary>Every contender's last new file holds exactly the floor's rows.</summary>
