@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Mig.Schema;
@@ -75,21 +76,30 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
                 Copier.CreateSchema(target, model, hash, oldPath);
                 NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
                 var started = DateTime.UtcNow;
-                var cutoff = Copier.Copy(target, plan, online: !offline, ReportCopy);
-                var violations = Copier.Finish(target, model);
+                var (cutoff, violations) = Copier.Copy(target, plan, model, online: !offline, ReportCopy, log);
                 if (violations.Count > 0)
                     throw new MigOperationException(ForeignKeyCode,
-                        $"The copied data breaks foreign keys of the new schema: {string.Join("; ", violations)}. Fix the data in the old file or the schema; then MigReset and MigMigrate again.");
+                        $"The copied data breaks foreign keys of the new schema: {string.Join("; ", violations)}. Nothing was committed to the new file. Fix the data in the old file or the schema; then MigReset and MigMigrate again.");
                 NewDatabase.Execute(target, "DETACH DATABASE old");
                 var rows = plan.Tables.Where(t => t.Source is not null).Sum(t => t.Source!.RowCount);
-                if (offline)
-                {
-                    NewDatabase.Execute(target, $"DROP TABLE {NewDatabase.IdMappingTable}");
-                    NewDatabase.Execute(target, $"UPDATE {Protocol.StatusTable} SET status = '{Protocol.Ready}' WHERE id = 0");
-                }
+                var clock = Stopwatch.StartNew();
                 NewDatabase.UseWal(target);
-                NewDatabase.Audit(target, offline ? "MigMigrate offline" : "MigMigrate", hash, "ok",
-                    $"copied about {rows} rows from {oldPath} in {(DateTime.UtcNow - started).TotalSeconds:F1} s; cutoff {cutoff}");
+                log(Copier.Step("switched the new file to WAL", clock));
+                clock.Restart();
+                // One transaction (one fsync): offline, the file turns ready together with its
+                // audit entry, once everything else is done; it is still the temporary file.
+                using (var txn = target.BeginTransaction())
+                {
+                    if (offline)
+                    {
+                        NewDatabase.Execute(target, $"DROP TABLE {NewDatabase.IdMappingTable}", txn);
+                        NewDatabase.Execute(target, $"UPDATE {Protocol.StatusTable} SET status = '{Protocol.Ready}' WHERE id = 0", txn);
+                    }
+                    NewDatabase.Audit(target, offline ? "MigMigrate offline" : "MigMigrate", hash, "ok",
+                        $"copied about {rows} rows from {oldPath} in {(DateTime.UtcNow - started).TotalSeconds:F1} s; cutoff {cutoff}", txn);
+                    txn.Commit();
+                }
+                log(Copier.Step(offline ? "marked the file ready and recorded the audit" : "recorded the audit", clock));
             }
             if (offline)
             {
