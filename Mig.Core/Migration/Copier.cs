@@ -48,10 +48,11 @@ public static class Copier
     /// transaction whose first read fixes the snapshot, and records the log cutoff
     /// read in that same snapshot (0 offline, where there is no log). With key
     /// violations nothing is committed (the new file keeps its empty tables and no
-    /// cutoff) and they are returned; otherwise the cutoff is returned.
+    /// cutoff) and they are returned; otherwise <paramref name="beforeCommit"/> adds its
+    /// writes (given the transaction and the cutoff) and the cutoff is returned.
     /// </summary>
     public static (long Cutoff, IReadOnlyList<string> Violations) Copy(SqliteConnection target, MigrationPlan plan, SchemaModel model, bool online,
-        Action<CopyProgress> progress, Action<string> log)
+        Action<CopyProgress> progress, Action<string> log, Action<SqliteTransaction, long> beforeCommit)
     {
         // Deferred: BEGIN IMMEDIATE would take the write lock of every attached file, the
         // old one included, and block the old service for the whole copy. The first read
@@ -82,6 +83,7 @@ public static class Copier
 
         NewDatabase.SetInfo(target, "cutoff", cutoff.ToString(CultureInfo.InvariantCulture), txn);
         NewDatabase.SetInfo(target, "checkpoint", cutoff.ToString(CultureInfo.InvariantCulture), txn);
+        beforeCommit(txn, cutoff);
         FaultPoint.Reached(FaultPoint.CopyCommit);
         clock.Restart();
         txn.Commit();

@@ -76,19 +76,12 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
                 Copier.CreateSchema(target, model, hash, oldPath);
                 NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
                 var started = DateTime.UtcNow;
-                var (cutoff, violations) = Copier.Copy(target, plan, model, online: !offline, ReportCopy, log);
-                if (violations.Count > 0)
-                    throw new MigOperationException(ForeignKeyCode,
-                        $"The copied data breaks foreign keys of the new schema: {string.Join("; ", violations)}. Nothing was committed to the new file. Fix the data in the old file or the schema; then MigReset and MigMigrate again.");
-                NewDatabase.Execute(target, "DETACH DATABASE old");
                 var rows = plan.Tables.Where(t => t.Source is not null).Sum(t => t.Source!.RowCount);
-                var clock = Stopwatch.StartNew();
-                NewDatabase.UseWal(target);
-                log(Copier.Step("switched the new file to WAL", clock));
-                clock.Restart();
-                // One transaction (one fsync): offline, the file turns ready together with its
-                // audit entry, once everything else is done; it is still the temporary file.
-                using (var txn = target.BeginTransaction())
+                // The status and the audit entry go into the copy's own commit: each separate
+                // commit costs an fsync (and, after the WAL switch, a checkpoint when the file
+                // closes). Offline the file turns ready with its data; it is the temporary file
+                // until the rename, and a failure after this deletes it.
+                var (_, violations) = Copier.Copy(target, plan, model, online: !offline, ReportCopy, log, (txn, cutoff) =>
                 {
                     if (offline)
                     {
@@ -97,9 +90,14 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
                     }
                     NewDatabase.Audit(target, offline ? "MigMigrate offline" : "MigMigrate", hash, "ok",
                         $"copied about {rows} rows from {oldPath} in {(DateTime.UtcNow - started).TotalSeconds:F1} s; cutoff {cutoff}", txn);
-                    txn.Commit();
-                }
-                log(Copier.Step(offline ? "marked the file ready and recorded the audit" : "recorded the audit", clock));
+                });
+                if (violations.Count > 0)
+                    throw new MigOperationException(ForeignKeyCode,
+                        $"The copied data breaks foreign keys of the new schema: {string.Join("; ", violations)}. Nothing was committed to the new file. Fix the data in the old file or the schema; then MigReset and MigMigrate again.");
+                NewDatabase.Execute(target, "DETACH DATABASE old");
+                var clock = Stopwatch.StartNew();
+                NewDatabase.UseWal(target);
+                log(Copier.Step("switched the new file to WAL", clock));
             }
             if (offline)
             {

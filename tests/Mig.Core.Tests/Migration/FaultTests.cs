@@ -52,6 +52,8 @@ public sealed class FaultTests
         Assert.AreEqual("copy-incomplete", status.Phase, string.Join("\n", status.Lines()));
         Assert.AreEqual(Protocol.Recording, status.OldMarker);
         Assert.IsNull(status.Cutoff, "the copy's transaction did not commit");
+        Assert.AreEqual(0L, HotDb.Scalar(pair.NewPath, $"SELECT count(*) FROM {NewDatabase.AuditTable} WHERE operation = 'MigMigrate'"),
+            "the audit entry commits with the copy, so a killed copy records none");
         StringAssert.Contains(status.Next, "MigReset");
         StringAssert.Contains(status.Next, "MigMigrate");
         AssertToolStatus(pair, "copy-incomplete", "MigReset");
