@@ -12,6 +12,8 @@ public static class FaultPoint
 {
     /// <summary>Inside the copy's transaction, after the first chunk of a table with rows.</summary>
     public const string Copy = "copy";
+    /// <summary>At the end of the copy's transaction (indexes built, keys checked), just before it commits.</summary>
+    public const string CopyCommit = "copy-commit";
     /// <summary>During drain, after the first replay batch has committed.</summary>
     public const string Drain = "drain";
     /// <summary>During cutover, after verification, inside the transaction that marks the file ready.</summary>

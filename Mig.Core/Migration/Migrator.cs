@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Mig.Schema;
@@ -79,21 +80,28 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
                     NewDatabase.SetInfo(target, AcceptedLossesKey, string.Join("\n", plan.Losses.Select(Verifier.LossKey).Distinct()));
                 NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
                 var started = DateTime.UtcNow;
-                var cutoff = Copier.Copy(target, plan, online: !offline, ReportCopy);
-                var violations = Copier.Finish(target, model);
+                var rows = plan.Tables.Where(t => t.Source is not null).Sum(t => t.Source!.RowCount);
+                // The status and the audit entry go into the copy's own commit: each separate
+                // commit costs an fsync (and, after the WAL switch, a checkpoint when the file
+                // closes). Offline the file turns ready with its data; it is the temporary file
+                // until the rename, and a failure after this deletes it.
+                var (_, violations) = Copier.Copy(target, plan, model, online: !offline, ReportCopy, log, (txn, cutoff) =>
+                {
+                    if (offline)
+                    {
+                        NewDatabase.Execute(target, $"DROP TABLE {NewDatabase.IdMappingTable}", txn);
+                        NewDatabase.Execute(target, $"UPDATE {Protocol.StatusTable} SET status = '{Protocol.Ready}' WHERE id = 0", txn);
+                    }
+                    NewDatabase.Audit(target, offline ? "MigMigrate offline" : "MigMigrate", hash, "ok",
+                        $"copied about {rows} rows from {oldPath} in {(DateTime.UtcNow - started).TotalSeconds:F1} s; cutoff {cutoff}", txn);
+                });
                 if (violations.Count > 0)
                     throw new MigOperationException(ForeignKeyCode,
-                        $"The copied data breaks foreign keys of the new schema: {string.Join("; ", violations)}. Fix the data in the old file or the schema; then MigReset and MigMigrate again.");
+                        $"The copied data breaks foreign keys of the new schema: {string.Join("; ", violations)}. Nothing was committed to the new file. Fix the data in the old file or the schema; then MigReset and MigMigrate again.");
                 NewDatabase.Execute(target, "DETACH DATABASE old");
-                var rows = plan.Tables.Where(t => t.Source is not null).Sum(t => t.Source!.RowCount);
-                if (offline)
-                {
-                    NewDatabase.Execute(target, $"DROP TABLE {NewDatabase.IdMappingTable}");
-                    NewDatabase.Execute(target, $"UPDATE {Protocol.StatusTable} SET status = '{Protocol.Ready}' WHERE id = 0");
-                }
+                var clock = Stopwatch.StartNew();
                 NewDatabase.UseWal(target);
-                NewDatabase.Audit(target, offline ? "MigMigrate offline" : "MigMigrate", hash, "ok",
-                    $"copied about {rows} rows from {oldPath} in {(DateTime.UtcNow - started).TotalSeconds:F1} s; cutoff {cutoff}");
+                log(Copier.Step("switched the new file to WAL", clock));
             }
             if (offline)
             {

@@ -58,9 +58,10 @@ public static class NewDatabase
     }
 
     /// <summary>Appends to the audit trail (creating it in a file that predates it).</summary>
-    public static void Audit(SqliteConnection c, string operation, string hash, string result, string detail)
+    public static void Audit(SqliteConnection c, string operation, string hash, string result, string detail, SqliteTransaction? txn = null)
     {
         using var cmd = c.CreateCommand();
+        cmd.Transaction = txn;
         cmd.CommandText = AuditDdl + ";" + $"INSERT INTO {AuditTable}(at, operation, schema_hash, result, detail) VALUES (@at, @op, @hash, @result, @detail)";
         cmd.Parameters.AddWithValue("@at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         cmd.Parameters.AddWithValue("@op", operation);

@@ -105,7 +105,7 @@ internal static class Report
         md.AppendLine();
         Breakdown(md, "sqlite3 shell floor (`.timer on`)", copy.ShellSteps);
         Breakdown(md, "Same SQL in-process (Microsoft.Data.Sqlite)", copy.AdoSteps);
-        Breakdown(md, "Same SQL in-process, in rowid chunks of 50,000 (Copier's loop)", copy.AdoChunkedSteps);
+        Breakdown(md, "Same SQL in-process, in rowid ranges of 50,000 (Copier's loop)", copy.AdoChunkedSteps);
         Breakdown(md, "Steps Mig does beyond the floor, timed alone on the floor's files (not in the floor's total)", copy.AdoExtras);
         Breakdown(md, "Mig offline", copy.OfflinePhases);
         Breakdown(md, "Mig online", copy.OnlinePhases);

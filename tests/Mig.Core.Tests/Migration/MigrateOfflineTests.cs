@@ -23,6 +23,8 @@ public sealed class MigrateOfflineTests
         Assert.AreEqual(oldHash, MigrationPair.Hash(pair.OldPath), "an offline migration leaves the old file byte-identical");
         Assert.AreEqual(Protocol.Ready, pair.Scalar(pair.NewPath, $"SELECT status FROM {Protocol.StatusTable}"));
         Assert.DoesNotContain(NewDatabase.IdMappingTable, pair.Tables(pair.NewPath));
+        Assert.AreEqual("ok", pair.Scalar(pair.NewPath, $"SELECT group_concat(result) FROM {NewDatabase.AuditTable} WHERE operation = 'MigMigrate offline'"));
+        Assert.AreEqual("wal", pair.Scalar(pair.NewPath, "PRAGMA journal_mode"));
         CollectionAssert.AreEqual(new[] { "app-new.db", "app-old.db" }, pair.Files().Where(f => !f.EndsWith(".miglock", StringComparison.Ordinal)).ToArray(),
             "no temp, journal or WAL file is left");
         return plan;
@@ -557,6 +559,28 @@ public sealed class MigrateOfflineTests
         Assert.AreEqual(1L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM pragma_index_list('student') WHERE \"unique\" = 1"));
         Assert.AreEqual("ok", pair.Scalar(pair.NewPath, "PRAGMA integrity_check"), "the indexes hold the copied rows");
         Assert.AreEqual(1L, pair.Scalar(pair.NewPath, "SELECT id FROM student INDEXED BY ix_student_name WHERE name = 'Ann'"));
+    }
+
+    [TestMethod]
+    public void EveryRowIsCopiedWhateverItsRowid()
+    {
+        // The copy walks rowid ranges by arithmetic: a dense run of several chunks, then the
+        // extremes of the rowid space, negatives, and gaps far wider than a chunk.
+        const string schema = """
+            [PK(nameof(Id))]
+            public sealed record Thing(long Id, string Name);
+            """;
+        using var pair = MigrationPair.Create(schema,
+            "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 120000) INSERT INTO thing SELECT i, 'd' || i FROM s",
+            "INSERT INTO thing VALUES (-9223372036854775808, 'min'), (-9223372036854775807, 'min+1'), (-5, 'neg'), (0, 'zero')",
+            "INSERT INTO thing VALUES (1000000000000, 'far'), (1000000000001, 'far+1'), (4611686018427387904, 'half'), (9223372036854775807, 'max')",
+            "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 3000) INSERT INTO thing SELECT 2000000000000 + i * 1000003, 's' || i FROM s");
+        var expected = pair.Rows(pair.OldPath, "SELECT id, name FROM thing ORDER BY id");
+
+        MigrateOffline(pair, SchemaFixture.Model(schema));
+
+        Assert.HasCount(123008, expected);
+        AreEqual(expected, pair.Rows(pair.NewPath, "SELECT id, name FROM thing ORDER BY id"));
     }
 
     [TestMethod]

@@ -442,4 +442,35 @@ public sealed class OnlineProtocolTests
         Assert.AreNotEqual(newHash, MigrationPair.Hash(pair.NewPath), "the new file records the archive in its audit trail");
         Assert.AreEqual("MigArchiveOld", pair.Scalar(pair.NewPath, $"SELECT operation FROM {NewDatabase.AuditTable} ORDER BY id DESC LIMIT 1"));
     }
+
+    [TestMethod]
+    public void AKeyViolationOnlineCommitsNothingAndLeavesACopyToReset()
+    {
+        const string schema = """
+            [PK(nameof(Id))]
+            public sealed record Employee(long Id, string Name);
+            [PK(nameof(Id))]
+            [Index(nameof(Employee))]
+            public sealed record Badge(long Id, Employee Employee);
+            """;
+        using var pair = MigrationPair.Create(schema,
+            "INSERT INTO employee VALUES (1, 'a')",
+            "INSERT INTO badge VALUES (1, 1), (2, 99)");
+        var migrator = pair.Migrator(SchemaFixture.Model(schema));
+        var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false));
+        Assert.AreEqual("MIG0048", e.Code);
+        StringAssert.Contains(e.Message, "badge rowid 2 references a missing employee row");
+
+        // The check runs inside the copy's transaction: no rows, no indexes, no cutoff, so
+        // nothing downstream mistakes the file for a finished copy.
+        Assert.AreEqual("copy-incomplete", migrator.Status().Phase);
+        Assert.IsNull(pair.Scalar(pair.NewPath, $"SELECT value FROM {Protocol.InfoTable} WHERE key = 'cutoff'"));
+        Assert.AreEqual(0L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM badge"));
+        Assert.AreEqual(0L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'"));
+        Assert.AreEqual(Migrator.WrongPhaseCode, Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain()).Code);
+
+        migrator.Reset();
+        Assert.IsFalse(File.Exists(pair.NewPath));
+        Assert.AreEqual("none", migrator.Status().Phase);
+    }
 }
