@@ -49,20 +49,7 @@ public sealed class IdMappingTests
 
     private static readonly Lazy<SchemaModel> V2Model = new(() => SchemaFixture.Model(V2));
 
-    /// <summary>Writes as any other program would: a plain connection, foreign keys enforced, one transaction.</summary>
-    private static void Write(MigrationPair pair, params string[] statements)
-    {
-        using var c = MigrationPair.Open(pair.OldPath, foreignKeys: true);
-        using var txn = c.BeginTransaction();
-        foreach (var sql in statements)
-        {
-            using var cmd = c.CreateCommand();
-            cmd.Transaction = txn;
-            cmd.CommandText = sql;
-            cmd.ExecuteNonQuery();
-        }
-        txn.Commit();
-    }
+    private static void Write(MigrationPair pair, params string[] statements) => pair.WriteOld(statements);
 
     /// <summary>Inserts, value updates, key changes, a rowid change, deletes, a key reused at another rowid, a REPLACE.</summary>
     private static void CapturedWrites(MigrationPair pair)

@@ -68,6 +68,21 @@ internal sealed class MigrationPair : IDisposable
         return c;
     }
 
+    /// <summary>Writes to the old file as any other program would: a plain connection, foreign keys enforced, one transaction.</summary>
+    public void WriteOld(params string[] statements)
+    {
+        using var c = Open(OldPath, foreignKeys: true);
+        using var txn = c.BeginTransaction();
+        foreach (var sql in statements)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = txn;
+            cmd.CommandText = sql;
+            cmd.ExecuteNonQuery();
+        }
+        txn.Commit();
+    }
+
     public int Execute(string path, string sql, params (string Name, object? Value)[] parameters)
     {
         using var c = Open(path);

@@ -43,20 +43,7 @@ public sealed class OnlineProtocolTests
 
     private static MigrationPair Pair() => MigrationPair.Create(V1, Seed);
 
-    /// <summary>Writes as any other program would: a plain connection, foreign keys enforced.</summary>
-    private static void Write(MigrationPair pair, params string[] statements)
-    {
-        using var c = MigrationPair.Open(pair.OldPath, foreignKeys: true);
-        using var txn = c.BeginTransaction();
-        foreach (var sql in statements)
-        {
-            using var cmd = c.CreateCommand();
-            cmd.Transaction = txn;
-            cmd.CommandText = sql;
-            cmd.ExecuteNonQuery();
-        }
-        txn.Commit();
-    }
+    private static void Write(MigrationPair pair, params string[] statements) => pair.WriteOld(statements);
 
     /// <summary>The old file's rows transformed as V2 says, computed here: name -> title, code parsed, stock 5.</summary>
     private static Dictionary<string, List<object?[]>> Expected(MigrationPair pair) => new()
