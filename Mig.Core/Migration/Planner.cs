@@ -15,7 +15,7 @@ public static class Planner
     public const string NotNullWithoutDefaultCode = "MIG0043";
     /// <summary>Two new tables claim one old table, or a new INTEGER PRIMARY KEY comes from neither the old rowid nor the old key (online).</summary>
     public const string AmbiguousMatchCode = "MIG0051";
-    /// <summary>An old WITHOUT ROWID table, which capture cannot follow.</summary>
+    /// <summary>An old table capture cannot follow by rowid: WITHOUT ROWID, or a column whose name Mig needs for the rowid.</summary>
     public const string WithoutRowIdCode = "MIG0050";
 
     /// <summary>
@@ -44,6 +44,9 @@ public static class Planner
                 errors.Add(new PlanError(AmbiguousMatchCode, $"Both {claimed[source.Name]} and {table.Name} would take the rows of the old table {source.Name}; keep one [RenamedFrom]."));
                 continue;
             }
+            // "rowid" would hide the rowid Mig copies and replays by; the other two are keys of the captured row images.
+            if (source?.Columns.FirstOrDefault(c => c.Name is "rowid" or "_rowid_" or "_old_rowid_" || Naming.HidesRowId(c.Name)) is { } hiding)
+                errors.Add(new PlanError(WithoutRowIdCode, $"The old table {source.Name} has a column named {hiding.Name}, a name Mig needs for the rowid it copies, captures and replays rows by, so it cannot migrate the table. Rename the column in the old database (ALTER TABLE {source.Name} RENAME COLUMN {hiding.Name} TO ...) and declare [RenamedFrom(\"...\")] on the new property."));
             if (source is { WithoutRowId: true })
                 errors.Add(new PlanError(WithoutRowIdCode, $"The old table {source.Name} is WITHOUT ROWID; Mig captures and replays writes by rowid and cannot migrate it. Migrate it offline after converting it to a rowid table."));
             tables.Add(PlanTable(connection, oldSchema, table, source, reason, analyze ? errors : [], analyze ? losses : [], suggestions, online, analyze));

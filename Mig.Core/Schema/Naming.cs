@@ -46,4 +46,11 @@ public static class Naming
     /// <summary>Index name: <c>ix_&lt;table&gt;_&lt;col1&gt;_&lt;col2&gt;</c>.</summary>
     public static string Index(string table, IEnumerable<string> columns) =>
         "ix_" + table + "_" + string.Join("_", columns);
+
+    /// <summary>
+    /// True for a column named <c>rowid</c>: it would hide the table's rowid, which
+    /// migrations copy and replay by. (<c>oid</c> and <c>_rowid_</c> would only hide
+    /// those aliases, which Mig does not use.)
+    /// </summary>
+    public static bool HidesRowId(string column) => column.Equals("rowid", StringComparison.OrdinalIgnoreCase);
 }

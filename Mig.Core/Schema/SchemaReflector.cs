@@ -340,6 +340,11 @@ public static class SchemaReflector
                 defaults.TryGetValue(prop.Name, out var dflt);
                 var renamed = MemberAttribute<RenamedFromAttribute>(prop)?.OldName;
                 var refType = Unwrap(prop.PropertyType);
+                foreach (var c in cols.Where(c => Naming.HidesRowId(c.Name)))
+                    // Such a column hides SQLite's own rowid, which migrations copy, capture and replay by.
+                    errors.Add(new(SchemaErrorCodes.DuplicateName,
+                        $"{type.Name}.{prop.Name} becomes the column '{c.Name}', which would hide the table's rowid (SQLite's name for it), which migrations copy and replay by. Rename the property or give it [Column(\"...\")].",
+                        Type: type.FullName, Member: prop.Name));
                 foreach (var c in cols)
                     columns.Add(new ColumnModel(c.Name, prop.Name, c.Type, c.Kind, c.ClrType, notNull, dflt.Literal, dflt.Expr,
                         cols.Count == 1 ? renamed : null, c.ReferencedColumn));

@@ -59,6 +59,14 @@ public sealed class ValidationTests
         """, SchemaErrorCodes.NoColumns, "public sealed record Nothing", "View Nothing has no properties");
 
     [TestMethod]
+    public void AColumnNamedRowIdWouldHideTheRowId() => AssertError("""
+        [PK(nameof(Id))]
+        public sealed record Item(
+            long Id,
+            long Rowid);
+        """, SchemaErrorCodes.DuplicateName, "long Rowid", "Item.Rowid", "'rowid'");
+
+    [TestMethod]
     public void UnsupportedPropertyType() => AssertError("""
         [PK(nameof(Id))]
         public sealed record Student(

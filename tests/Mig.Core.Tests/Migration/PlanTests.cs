@@ -85,4 +85,30 @@ public sealed class PlanTests
         var e = Assert.ThrowsExactly<Sql.MigOperationException>(() => pair.Migrator(SchemaFixture.Model(V2)).Plan());
         Assert.AreEqual("MIG0047", e.Code);
     }
+
+    [TestMethod]
+    [DataRow("CREATE TABLE legacy(id INTEGER PRIMARY KEY, name TEXT) WITHOUT ROWID", "WITHOUT ROWID")]
+    [DataRow("CREATE TABLE legacy(id INTEGER PRIMARY KEY, name TEXT, rowid INTEGER)", "a column named rowid")]
+    [DataRow("CREATE TABLE legacy(id INTEGER PRIMARY KEY, name TEXT, _rowid_ INTEGER)", "a column named _rowid_")]
+    public void AnOldTableMigCannotFollowByRowIdIsRefusedBeforeAnythingChanges(string create, string why)
+    {
+        using var pair = MigrationPair.Create(V1, create, "INSERT INTO legacy(id, name) VALUES (1, 'a')");
+        var migrator = pair.Migrator(SchemaFixture.Model(V1 + """
+            [PK(nameof(Id))]
+            public sealed record Legacy(long Id, string? Name);
+            """));
+        var before = MigrationPair.Hash(pair.OldPath);
+
+        var error = migrator.Plan().Errors.Single();
+
+        Assert.AreEqual(Planner.WithoutRowIdCode, error.Code);
+        StringAssert.Contains(error.Message, why);
+        foreach (var offline in new[] { false, true })
+        {
+            var e = Assert.ThrowsExactly<Sql.MigOperationException>(() => migrator.Migrate(offline, allowDataLoss: true));
+            Assert.AreEqual(Planner.WithoutRowIdCode, e.Code, e.Message);
+        }
+        Assert.AreEqual(before, MigrationPair.Hash(pair.OldPath));
+        Assert.IsFalse(File.Exists(pair.NewPath));
+    }
 }
