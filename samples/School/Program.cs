@@ -6,8 +6,14 @@ using School.Schema;
 // does its work through the generated query methods.
 //   dotnet run -- [database]                         a tour of the generated methods
 //   dotnet run -- write <database> <ledger> <stop>   keep writing until <stop> exists (the hot-migration demo)
-if (args.Length >= 1 && args[0] == "write")
-    return await Writer.RunAsync(args[1], args[2], args[3]);
+//   dotnet run -- raw-write <database> <ledger> <stop>   the same, as a program without Mig: plain SQL
+//   dotnet run -- check <new database> <ledger> <raw ledger>   the demo's proof that no write was lost
+if (args is ["write", var db, var ledger, var stop])
+    return await Writer.RunAsync(db, ledger, stop);
+if (args is ["raw-write", var rawDb, var rawLedger, var rawStop])
+    return await RawWriter.RunAsync(rawDb, rawLedger, rawStop);
+if (args is ["check", var newDb, var appLedger, var checkRawLedger])
+    return LedgerCheck.Run(newDb, appLedger, checkRawLedger);
 
 var path = args.Length > 0 ? args[0] : MigSchemaInfo.DatabaseFileName;
 if (!File.Exists(path))
