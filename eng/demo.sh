@@ -34,7 +34,8 @@ cp samples/Directory.Build.props samples/Directory.Packages.props "$demo/"
 sed "s#../artifacts/packages#$root/artifacts/packages#" samples/nuget.config > "$demo/nuget.config"
 
 step "v1: build the School app and create its database (MigInit)"
-dotnet build "$app" -nologo -v:q | grep -E "error|warn" || true
+# The writers and the final check run from this build: stop here if it fails.
+dotnet build "$app" -nologo -v:q > "$demo/build.log" 2>&1 || { cat "$demo/build.log"; echo "demo.sh: the School app did not build" >&2; exit 1; }
 mig -t:MigInit
 old="$(ls "$data"/school-*.db)"
 

@@ -8,12 +8,12 @@ using School.Schema;
 //   dotnet run -- write <database> <ledger> <stop>   keep writing until <stop> exists (the hot-migration demo)
 //   dotnet run -- raw-write <database> <ledger> <stop>   the same, as a program without Mig: plain SQL
 //   dotnet run -- check <new database> <ledger> <raw ledger>   the demo's proof that no write was lost
-if (args is ["write", var db, var ledger, var stop])
-    return await Writer.RunAsync(db, ledger, stop);
-if (args is ["raw-write", var rawDb, var rawLedger, var rawStop])
-    return await RawWriter.RunAsync(rawDb, rawLedger, rawStop);
-if (args is ["check", var newDb, var appLedger, var checkRawLedger])
-    return LedgerCheck.Run(newDb, appLedger, checkRawLedger);
+switch (args)
+{
+    case ["write", var writeTo, var ledger, var stop]: return await Writer.RunAsync(writeTo, ledger, stop);
+    case ["raw-write", var writeTo, var ledger, var stop]: return await RawWriter.RunAsync(writeTo, ledger, stop);
+    case ["check", var migrated, var ledger, var rawLedger]: return LedgerCheck.Run(migrated, ledger, rawLedger);
+}
 
 var path = args.Length > 0 ? args[0] : MigSchemaInfo.DatabaseFileName;
 if (!File.Exists(path))
