@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Mig.Migration;
 
@@ -24,35 +23,8 @@ public sealed class ConcurrencyTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public void ConcurrentWritesBeforeDuringAndAfterTheCopyAllArriveExactlyOnce()
-    {
-        var clock = Stopwatch.StartNew();
-        var iterations = 0;
-        var totals = new int[3];
-        for (var seed = 1; iterations < MaxIterations && (iterations < MinIterations || clock.Elapsed < Budget); seed++, iterations++)
-        {
-            var counts = RunIteration(seed);
-            for (var i = 0; i < 3; i++) totals[i] += counts[i];
-        }
-        TestContext.WriteLine($"{iterations} interleavings in {clock.Elapsed.TotalSeconds:F1} s; commits before/during/after the copy: {string.Join("/", totals)}");
-    }
-
-    /// <summary>One randomised migration under four writers; returns the commits seen before, during and after the copy.</summary>
-    private static int[] RunIteration(int seed)
-    {
-        try
-        {
-            return Iteration(seed);
-        }
-        catch (Exception e) when (e is not AssertFailedException)
-        {
-            throw new AssertFailedException($"seed {seed}: {HotWriter.Describe(e)}\n{e.StackTrace}", e);
-        }
-        catch (AssertFailedException e)
-        {
-            throw new AssertFailedException($"seed {seed}: {e.Message}", e);
-        }
-    }
+    public void ConcurrentWritesBeforeDuringAndAfterTheCopyAllArriveExactlyOnce() =>
+        Interleavings.Run(MinIterations, MaxIterations, Budget, Iteration, TestContext);
 
     private static int[] Iteration(int seed)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Mig.Migration;
@@ -71,34 +70,8 @@ public sealed class IdMappingConcurrencyTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public void ConcurrentWritesToTablesWhoseRowIdChangesAllArriveExactlyOnce()
-    {
-        var clock = Stopwatch.StartNew();
-        var iterations = 0;
-        var totals = new int[3];
-        for (var seed = 1; iterations < MaxIterations && (iterations < MinIterations || clock.Elapsed < Budget); seed++, iterations++)
-        {
-            var counts = RunIteration(seed);
-            for (var i = 0; i < 3; i++) totals[i] += counts[i];
-        }
-        TestContext.WriteLine($"{iterations} interleavings in {clock.Elapsed.TotalSeconds:F1} s; commits before/during/after the copy: {string.Join("/", totals)}");
-    }
-
-    private static int[] RunIteration(int seed)
-    {
-        try
-        {
-            return Iteration(seed);
-        }
-        catch (Exception e) when (e is not AssertFailedException)
-        {
-            throw new AssertFailedException($"seed {seed}: {HotWriter.Describe(e)}\n{e.StackTrace}", e);
-        }
-        catch (AssertFailedException e)
-        {
-            throw new AssertFailedException($"seed {seed}: {e.Message}", e);
-        }
-    }
+    public void ConcurrentWritesToTablesWhoseRowIdChangesAllArriveExactlyOnce() =>
+        Interleavings.Run(MinIterations, MaxIterations, Budget, Iteration, TestContext);
 
     private static int[] Iteration(int seed)
     {
