@@ -19,7 +19,12 @@ public static class Capture
     private const int JsonArgsPerCall = 100; // SQLite allows 127 function arguments by default: 50 pairs a call
 
     /// <summary>Installs marker ('recording'), log and capture triggers in one transaction.</summary>
-    public static void Install(SqliteConnection old, IReadOnlyList<OldTable> tables, string newDatabase, string schemaHash)
+    /// <param name="old">The old file.</param>
+    /// <param name="tables">The tables to capture.</param>
+    /// <param name="newDatabase">The new file, for MigStatus.</param>
+    /// <param name="schemaHash">The new schema's hash.</param>
+    /// <param name="journalModeBefore">The old file's journal mode before Mig switched it to WAL, so MigReset can switch it back.</param>
+    public static void Install(SqliteConnection old, IReadOnlyList<OldTable> tables, string newDatabase, string schemaHash, string journalModeBefore)
     {
         using var txn = old.BeginTransaction(deferred: false);
         Execute(old, txn, Protocol.CreateMarkerTable);
@@ -33,7 +38,8 @@ public static class Capture
         using (var info = old.CreateCommand())
         {
             info.Transaction = txn;
-            info.CommandText = $"INSERT INTO {OldInfoTable}(key, value) VALUES ('new_database', @db), ('schema_hash', @hash), ('started_at', @at)";
+            info.CommandText = $"INSERT INTO {OldInfoTable}(key, value) VALUES ('new_database', @db), ('schema_hash', @hash), ('started_at', @at), ('journal_mode_before', @journal)";
+            info.Parameters.AddWithValue("@journal", journalModeBefore);
             info.Parameters.AddWithValue("@db", newDatabase);
             info.Parameters.AddWithValue("@hash", schemaHash);
             info.Parameters.AddWithValue("@at", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));

@@ -62,8 +62,9 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
                     $"The plan loses data: {string.Join("; ", plan.Losses.Select(l => l.What))}. Nothing was changed. If that is intended, run again with -p:MigAllowDataLoss=true; if a column or table was renamed, declare it with [RenamedFrom].");
             if (!offline)
             {
+                var journalModeBefore = NewDatabase.JournalMode(old);
                 NewDatabase.UseWal(old);
-                Capture.Install(old, [.. plan.Tables.Where(t => t.Source is not null).Select(t => t.Source!)], newPath, hash);
+                Capture.Install(old, [.. plan.Tables.Where(t => t.Source is not null).Select(t => t.Source!)], newPath, hash, journalModeBefore);
                 log($"Mig: capturing writes on {oldPath} (marker '{Protocol.Recording}').");
             }
         }
@@ -243,12 +244,45 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
             if (NewDatabase.Status(target) == Protocol.Ready)
                 throw Phase($"{newPath} is cut over and ready; MigReset would discard the live database. To go back, restore from a backup; to clean up the old file, run MigArchiveOld.");
         }
+        string? journal = null;
         using (var old = NewDatabase.Open(oldPath))
         {
-            if (Capture.Marker(old) is not null) Capture.Remove(old);
+            if (Capture.Marker(old) is not null)
+            {
+                var before = Capture.Info(old, "journal_mode_before");
+                Capture.Remove(old);
+                if (before is not null && before != "wal") journal = RestoreJournalMode(old, before);
+            }
         }
         NewDatabase.Delete(newPath);
-        log($"Mig: reset. {oldPath} is as the old service expects (no capture, writes allowed); {newPath} is deleted.");
+        log($"Mig: reset. {oldPath} is as the old service expects (no capture, writes allowed){journal}; {newPath} is deleted.");
+    }
+
+    /// <summary>
+    /// Switches the old file back to the journal mode it had before MigMigrate; says what happened.
+    /// Leaving WAL needs the file to itself: with the old service still connected it stays in WAL,
+    /// which every SQLite reader and writer handles.
+    /// </summary>
+    private static string RestoreJournalMode(SqliteConnection old, string mode)
+    {
+        if (mode is not ("delete" or "truncate" or "persist" or "memory" or "off")) return $", left in WAL (it was '{mode}')";
+        try
+        {
+            using var cmd = old.CreateCommand();
+            // A live service keeps its connection: do not wait for it to go away (the busy handler
+            // and Microsoft.Data.Sqlite's retries would hold MigReset for half a minute).
+            cmd.CommandText = "PRAGMA busy_timeout = 200";
+            cmd.ExecuteNonQuery();
+            cmd.CommandTimeout = 1;
+            cmd.CommandText = $"PRAGMA journal_mode = {mode}";
+            return cmd.ExecuteScalar() as string == mode
+                ? $", journal mode '{mode}' again"
+                : $", left in WAL mode (it was '{mode}'; another connection has it open: run PRAGMA journal_mode = {mode} when the service is stopped, if it matters)";
+        }
+        catch (SqliteException)
+        {
+            return $", left in WAL mode (it was '{mode}'; another connection has it open: run PRAGMA journal_mode = {mode} when the service is stopped, if it matters)";
+        }
     }
 
     /// <summary>After cutover: take Mig's bookkeeping out of the old file, or move the old file to <paramref name="archiveTo"/>.</summary>

@@ -96,6 +96,14 @@ public static class NewDatabase
             if (File.Exists(f)) File.Delete(f);
     }
 
+    /// <summary>The file's journal mode ('delete', 'wal', ...).</summary>
+    public static string JournalMode(SqliteConnection c)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode";
+        return (cmd.ExecuteScalar() as string ?? "delete").ToLowerInvariant();
+    }
+
     /// <summary>Switches a file to WAL; retried, since the switch fails at once while another process writes.</summary>
     public static void UseWal(SqliteConnection c)
     {

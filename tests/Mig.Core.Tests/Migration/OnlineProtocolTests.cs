@@ -365,6 +365,39 @@ public sealed class OnlineProtocolTests
     }
 
     [TestMethod]
+    public void ResetSwitchesAnOldFileBackToTheJournalModeItHad()
+    {
+        using var pair = Pair();
+        Assert.AreEqual("delete", pair.Scalar(pair.OldPath, "PRAGMA journal_mode = DELETE"), "an old service without WAL");
+        var migrator = pair.Migrator(V2Model.Value);
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        Assert.AreEqual("wal", pair.Scalar(pair.OldPath, "PRAGMA journal_mode"), "the copy needs WAL to block no writer");
+
+        migrator.Reset();
+
+        Assert.AreEqual("delete", pair.Scalar(pair.OldPath, "PRAGMA journal_mode"));
+        Assert.IsFalse(pair.Files().Any(f => f.StartsWith("app-old.db-", StringComparison.Ordinal)), "no -wal or -shm left: " + string.Join(", ", pair.Files()));
+        StringAssert.Contains(pair.Log[^1], "journal mode 'delete' again");
+    }
+
+    [TestMethod]
+    public void ResetLeavesAFileThatAnotherConnectionHoldsInWalAndSaysSo()
+    {
+        using var pair = Pair();
+        pair.Scalar(pair.OldPath, "PRAGMA journal_mode = DELETE");
+        var migrator = pair.Migrator(V2Model.Value);
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        using var service = MigrationPair.Open(pair.OldPath);
+        MigrationPair.Rows(service, "SELECT count(*) FROM item"); // the old service, connected
+
+        migrator.Reset();
+
+        Assert.AreEqual("wal", pair.Scalar(pair.OldPath, "PRAGMA journal_mode"));
+        StringAssert.Contains(pair.Log[^1], "left in WAL mode (it was 'delete'; another connection has it open");
+        Assert.AreEqual("none", migrator.Status().Phase);
+    }
+
+    [TestMethod]
     public void ResetLeavesTheAutoIncrementCountersAsTheyWere()
     {
         const string schema = """
