@@ -54,7 +54,7 @@ public sealed class ConcurrencyTests
             foreach (var w in writers)
             {
                 var wrng = new Random(rng.Next());
-                var thread = new Thread(() => Write(w, wrng, jitter, progress, failures, () => Volatile.Read(ref stop))) { IsBackground = true, Name = w.Tag };
+                var thread = new Thread(() => Interleavings.WriteUntilRefused(w, wrng, jitter, progress, failures, () => Volatile.Read(ref stop))) { IsBackground = true, Name = w.Tag };
                 threads.Add(thread);
                 progress.Start();
                 thread.Start();
@@ -109,34 +109,6 @@ public sealed class ConcurrencyTests
             Volatile.Write(ref stop, true);
             foreach (var t in threads) t.Join(Patience);
             foreach (var w in writers) w.Dispose();
-        }
-    }
-
-    /// <summary>A writer's loop: random transactions with random pauses, until refused (or told to stop). Failures are collected, not thrown.</summary>
-    private static void Write(HotWriter w, Random rng, int jitter, CommitCounter progress, ConcurrentQueue<string> failures, Func<bool> stop)
-    {
-        try
-        {
-            while (!stop())
-            {
-                if (!w.Step(rng.Next(1, 4))) return;
-                progress.Add();
-                switch (rng.Next(jitter + 2))
-                {
-                    case 0: break;
-                    case 1: Thread.Yield(); break;
-                    case 2: Thread.Sleep(0); break;
-                    default: Thread.Sleep(rng.Next(2)); break;
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            failures.Enqueue($"{w.Tag} after {w.Commits} commits: {HotWriter.Describe(e)}");
-        }
-        finally
-        {
-            progress.End();
         }
     }
 

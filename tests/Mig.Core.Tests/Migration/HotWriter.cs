@@ -163,7 +163,7 @@ internal sealed class MigExec(MigTransaction txn) : IHotExec
 /// that commits is added to <see cref="Mine"/>; one refused because writes are
 /// paused is not, and the writer stops. Any other failure propagates.
 /// </summary>
-internal abstract class HotWriter(string tag, Random rng) : IDisposable
+internal abstract class HotWriter(string tag, Random rng) : IRandomWriter, IDisposable
 {
     private static int writers;
     // Keys this writer moves rows to: negative (SQLite never assigns those) and its own range.
@@ -173,6 +173,8 @@ internal abstract class HotWriter(string tag, Random rng) : IDisposable
     public string Tag { get; } = tag;
     public HotData Mine { get; private set; } = new();
     public int Commits { get; private set; }
+
+    public string FailureContext => "";
     public bool Refused { get; private set; }
 
     /// <summary>When set, each commit records the capture group (txn_seq) it was logged under and the data after it.</summary>

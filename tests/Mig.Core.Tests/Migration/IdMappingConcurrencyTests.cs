@@ -98,7 +98,7 @@ public sealed class IdMappingConcurrencyTests
             foreach (var w in writers)
             {
                 var wrng = new Random(rng.Next());
-                var thread = new Thread(() => Write(w, wrng, jitter, progress, failures, () => Volatile.Read(ref stop))) { IsBackground = true, Name = w.Tag };
+                var thread = new Thread(() => Interleavings.WriteUntilRefused(w, wrng, jitter, progress, failures, () => Volatile.Read(ref stop))) { IsBackground = true, Name = w.Tag };
                 threads.Add(thread);
                 progress.Start();
                 thread.Start();
@@ -153,33 +153,6 @@ public sealed class IdMappingConcurrencyTests
             Volatile.Write(ref stop, true);
             foreach (var t in threads) t.Join(Patience);
             foreach (var w in writers) w.Dispose();
-        }
-    }
-
-    private static void Write(KeyWriter w, Random rng, int jitter, CommitCounter progress, ConcurrentQueue<string> failures, Func<bool> stop)
-    {
-        try
-        {
-            while (!stop())
-            {
-                if (!w.Step(rng.Next(1, 4))) return;
-                progress.Add();
-                switch (rng.Next(jitter + 2))
-                {
-                    case 0: break;
-                    case 1: Thread.Yield(); break;
-                    case 2: Thread.Sleep(0); break;
-                    default: Thread.Sleep(rng.Next(2)); break;
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            failures.Enqueue($"{w.Tag} after {w.Commits} commits: {HotWriter.Describe(e)}\n{w.LastOps}");
-        }
-        finally
-        {
-            progress.End();
         }
     }
 
@@ -289,7 +262,7 @@ internal sealed class KeyData
 /// some), and rows it moves to an explicit rowid go to negative rowids that may equal another row's
 /// key, so old rowids, old keys and new rowids overlap.
 /// </summary>
-internal abstract class KeyWriter(string tag, int slot, Random rng) : IDisposable
+internal abstract class KeyWriter(string tag, int slot, Random rng) : IRandomWriter, IDisposable
 {
     private long rowids;
     private readonly List<string> ops = [];
@@ -301,6 +274,8 @@ internal abstract class KeyWriter(string tag, int slot, Random rng) : IDisposabl
 
     /// <summary>The statements of the last transaction attempted, for a failure report.</summary>
     public string LastOps => string.Join("\n", ops);
+
+    public string FailureContext => "\n" + LastOps;
 
     protected Random Rng { get; } = rng;
 

@@ -1,6 +1,21 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Mig.Core.Tests.Migration;
+
+/// <summary>A writer of the concurrency tests: random transactions, one <see cref="Step"/> at a time.</summary>
+internal interface IRandomWriter
+{
+    string Tag { get; }
+
+    int Commits { get; }
+
+    /// <summary>What to show beside a failure (the last operations, for instance); empty when nothing helps.</summary>
+    string FailureContext { get; }
+
+    /// <summary>One transaction of about <paramref name="ops"/> writes; false when the file refused it (writes paused).</summary>
+    bool Step(int ops);
+}
 
 /// <summary>
 /// Runs a randomised concurrency iteration for seeds 1, 2, ... within a time budget
@@ -36,6 +51,34 @@ internal static class Interleavings
         catch (AssertFailedException e)
         {
             throw new AssertFailedException($"seed {seed}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>A writer's loop: random transactions with random pauses, until refused (or told to stop). Failures are collected, not thrown.</summary>
+    public static void WriteUntilRefused(IRandomWriter w, Random rng, int jitter, ConcurrencyTests.CommitCounter progress, ConcurrentQueue<string> failures, Func<bool> stop)
+    {
+        try
+        {
+            while (!stop())
+            {
+                if (!w.Step(rng.Next(1, 4))) return;
+                progress.Add();
+                switch (rng.Next(jitter + 2))
+                {
+                    case 0: break;
+                    case 1: Thread.Yield(); break;
+                    case 2: Thread.Sleep(0); break;
+                    default: Thread.Sleep(rng.Next(2)); break;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            failures.Enqueue($"{w.Tag} after {w.Commits} commits: {HotWriter.Describe(e)}{w.FailureContext}");
+        }
+        finally
+        {
+            progress.End();
         }
     }
 }
