@@ -195,8 +195,8 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
         NewDatabase.Audit(target, operation, hash, result.Ok ? "ok" : $"failed {(result.OnlyLosses ? DataLossCode : VerifyFailedCode)}", string.Join("; ", result.Problems()));
         if (result.OnlyLosses)
             throw new MigOperationException(DataLossCode,
-                $"Writes made while the migration recorded would be lost: {string.Join("; ", result.Losses.Select(l => l.What))}. The migration accepted no such loss when it started. " +
-                $"Nothing was cut over and the old service stays paused. To accept the loss, run {operation.Split(' ')[0]} again with -p:MigAllowDataLoss=true; to keep the data, run MigReset (the old service writes again) and change the schema.");
+                $"Writes made while the migration recorded would be lost: {string.Join("; ", result.Losses.Select(l => l.What))}. The migration accepted no such loss when it started. Nothing was cut over. " +
+                $"To accept the loss, run {operation.Split(' ')[0]} again with -p:MigAllowDataLoss=true; to keep the data, run MigReset (the old service writes again) and change the schema.");
         if (!result.Ok)
             throw new MigOperationException(VerifyFailedCode, "Verification failed: " + string.Join("; ", result.Problems()) + ". Nothing was cut over.");
         log("Mig: verified: every copied table matches, foreign keys hold, nothing pending, no data lost that was not accepted.");
