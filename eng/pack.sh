@@ -19,7 +19,10 @@ mkdir -p "$out"
 exec 9>"$root/artifacts/.pack.lock"
 flock 9
 dotnet pack Mig.Core/Mig.Core.csproj -c Release -o "$out" -nologo -v:q -p:ContinuousIntegrationBuild=true
-dotnet pack Mig.Sdk/Mig.Sdk.csproj -c Release -o "$out" -nologo -v:q -p:ContinuousIntegrationBuild=true
+pack_sdk() {
+  dotnet pack Mig.Sdk/Mig.Sdk.csproj -c Release -o "$out" -nologo -v:q -p:ContinuousIntegrationBuild=true
+}
+pack_sdk
 
 version="$(dotnet msbuild Mig.Core/Mig.Core.csproj -getProperty:PackageVersion -p:Configuration=Release)"
 for cache in "$HOME/.nuget/packages" ${NUGET_PACKAGES:+"$NUGET_PACKAGES"}; do
@@ -28,9 +31,19 @@ for cache in "$HOME/.nuget/packages" ${NUGET_PACKAGES:+"$NUGET_PACKAGES"}; do
   done
 done
 # A pack racing a clean of the tool folder once shipped an SDK without its tasks; never hand that out.
-if ! unzip -l "$out/Mig.Sdk.$version.nupkg" | grep -q "tools/net10.0/Mig.Tasks.dll"; then
-  echo "pack.sh: artifacts/packages/Mig.Sdk.$version.nupkg lacks tools/net10.0/Mig.Tasks.dll" >&2
-  exit 1
+# Zip entry names are stored as plain bytes, so grep reads them without unzip (not on every machine).
+sdk="$out/Mig.Sdk.$version.nupkg"
+has_tasks() { LC_ALL=C grep -a -q "tools/net10.0/Mig.Tasks.dll" "$sdk"; }
+if ! has_tasks; then
+  echo "pack.sh: $sdk lacks tools/net10.0/Mig.Tasks.dll; tool folder had:" >&2
+  ls -la Mig.Sdk/obj/tool/Release >&2 || true
+  echo "pack.sh: packing Mig.Sdk once more" >&2
+  pack_sdk
+  if ! has_tasks; then
+    echo "pack.sh: $sdk still lacks tools/net10.0/Mig.Tasks.dll; entries under tools/:" >&2
+    LC_ALL=C grep -a -o "tools/[A-Za-z0-9./_-]*" "$sdk" | sort -u >&2 || true
+    exit 1
+  fi
 fi
 echo "$version" > "$out/version.txt"
 echo "Packed Mig $version into $out:"
