@@ -116,6 +116,14 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
             }
             done = true;
         }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: rows the plan did not see (written after it, online)
+        {
+            var code = e.Message.Contains("NOT NULL", StringComparison.Ordinal) ? Planner.NotNullWithoutDefaultCode : Planner.DuplicateKeyCode;
+            throw new MigOperationException(code,
+                $"The copy breaks a constraint of the new schema ({e.Message}); nothing was committed to the new file. " +
+                (offline ? "The old file is untouched. Run MigPlan to see which rows, fix them in the old file or change the schema, then MigMigrate again."
+                         : "Rows written after the plan break it. Run MigReset (the old file takes writes as before), MigPlan to see which rows, fix them or the schema, then MigMigrate again."), e);
+        }
         finally
         {
             if (!done && offline) NewDatabase.Delete(building);

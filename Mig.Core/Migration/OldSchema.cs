@@ -4,7 +4,11 @@ using Mig.Sql;
 namespace Mig.Migration;
 
 /// <summary>A table as it is in an existing database file.</summary>
-public sealed record OldTable(string Name, IReadOnlyList<OldColumn> Columns, IReadOnlyList<string> PrimaryKey, bool WithoutRowId, long RowCount);
+public sealed record OldTable(string Name, IReadOnlyList<OldColumn> Columns, IReadOnlyList<string> PrimaryKey, bool WithoutRowId, long RowCount)
+{
+    /// <summary>Column sets the old file keeps unique: the primary key and each full (not partial) unique index over plain columns.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> UniqueKeys { get; init; } = [];
+}
 
 /// <summary>A column as it is in an existing database file.</summary>
 public sealed record OldColumn(string Name, string DeclaredType, bool NotNull, string? Default);
@@ -50,9 +54,43 @@ public static class Introspector
                 count = (long)cmd.ExecuteScalar()!;
             }
             var withoutRowId = sql.TrimEnd().TrimEnd(';').EndsWith("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase);
-            result.Add(new OldTable(name, [.. columns.Select(c => c.Column)],
-                [.. columns.Where(c => c.Pk > 0).OrderBy(c => c.Pk).Select(c => c.Column.Name)], withoutRowId, count));
+            IReadOnlyList<string> primaryKey = [.. columns.Where(c => c.Pk > 0).OrderBy(c => c.Pk).Select(c => c.Column.Name)];
+            var uniqueKeys = UniqueIndexes(connection, schema, name);
+            if (primaryKey.Count > 0) uniqueKeys.Insert(0, primaryKey);
+            result.Add(new OldTable(name, [.. columns.Select(c => c.Column)], primaryKey, withoutRowId, count) { UniqueKeys = uniqueKeys });
         }
         return result;
+    }
+
+    private static List<IReadOnlyList<string>> UniqueIndexes(SqliteConnection connection, string schema, string table)
+    {
+        var names = new List<string>();
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT name FROM pragma_index_list(@t, @s) WHERE \"unique\" = 1 AND partial = 0";
+            cmd.Parameters.AddWithValue("@t", table);
+            cmd.Parameters.AddWithValue("@s", schema);
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) names.Add(r.GetString(0));
+        }
+        var keys = new List<IReadOnlyList<string>>();
+        foreach (var index in names)
+        {
+            using var cmd = connection.CreateCommand();
+            // An expression column has no name: such an index says nothing about plain column values.
+            cmd.CommandText = "SELECT name FROM pragma_index_info(@i, @s) ORDER BY seqno";
+            cmd.Parameters.AddWithValue("@i", index);
+            cmd.Parameters.AddWithValue("@s", schema);
+            var columns = new List<string>();
+            var plain = true;
+            using (var r = cmd.ExecuteReader())
+                while (r.Read())
+                {
+                    if (r.IsDBNull(0)) plain = false;
+                    else columns.Add(r.GetString(0));
+                }
+            if (plain && columns.Count > 0) keys.Add(columns);
+        }
+        return keys;
     }
 }

@@ -17,6 +17,8 @@ public static class Planner
     public const string AmbiguousMatchCode = "MIG0051";
     /// <summary>An old table capture cannot follow by rowid: WITHOUT ROWID, or a column whose name Mig needs for the rowid.</summary>
     public const string WithoutRowIdCode = "MIG0050";
+    /// <summary>Old rows that would share a value of a key the new schema makes unique.</summary>
+    public const string DuplicateKeyCode = "MIG0053";
 
     /// <summary>
     /// The plan for migrating the database attached as <paramref name="oldSchema"/> to <paramref name="model"/>.
@@ -153,6 +155,10 @@ public static class Planner
             }
         }
 
+        if (analyze && source is { RowCount: > 1 })
+            foreach (var key in table.PrimaryKey.Count > 0 ? table.Uniques.Prepend(table.PrimaryKey) : table.Uniques)
+                DuplicateKeys(connection, oldSchema, table, source, [.. key.Select(k => columns.First(p => string.Equals(p.Column.Name, k, StringComparison.OrdinalIgnoreCase)))], errors);
+
         // Replay finds rows by rowid. A new INTEGER PRIMARY KEY is the new rowid, so it must
         // carry the old rowid (copied from the old table's own INTEGER PRIMARY KEY), or be
         // derivable from each captured row image (the old key, through _id_mapping).
@@ -209,6 +215,52 @@ public static class Planner
             while (r.Read()) sample.Add($"rowid {r.GetInt64(0).ToString(CultureInfo.InvariantCulture)}: {r.GetString(1)}");
         }
         return (count, sample);
+    }
+
+    /// <summary>
+    /// Adds MIG0053 when old rows would share a value of a key the new table makes unique (a new
+    /// [Unique], a new primary key, a key from a plain column, a unique column filled from one default):
+    /// the copy would fail on it, and Mig does not choose which row survives. Values are compared as the
+    /// copy writes them; rows with a NULL in the key are exempt, as UNIQUE lets NULLs repeat. No scan when
+    /// the old file already keeps a subset of the key's copied columns unique.
+    /// </summary>
+    private static void DuplicateKeys(SqliteConnection connection, string schema, TableModel table, OldTable source, IReadOnlyList<ColumnPlan> key, List<PlanError> errors)
+    {
+        var copied = key.Where(p => p.Fill == FillKind.Copy).Select(p => p.Source!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (source.UniqueKeys.Any(u => u.All(copied.Contains))) return;
+        var values = key.Select(p => Copier.ValueExpression(p, p.Source is null ? "NULL" : SqlIdentifier.Quote(p.Source))).ToList();
+        var from = $"{schema}.{SqlIdentifier.Quote(source.Name)}";
+        var grouped = $"SELECT {string.Join(", ", values.Select((v, i) => $"{v} AS k{i}"))}, count(*) AS n, min(rowid) AS first " +
+                      $"FROM {from} WHERE {string.Join(" AND ", values.Select(v => $"{v} IS NOT NULL"))} " +
+                      $"GROUP BY {string.Join(", ", values.Select((_, i) => $"k{i}"))} HAVING count(*) > 1";
+        var groups = Count(connection, $"SELECT count(*) FROM ({grouped})");
+        if (groups == 0) return;
+        var sample = new List<string>();
+        var repeated = new List<(object[] Values, string Shown, long Rows)>();
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = $"SELECT {string.Join(", ", values.Select((_, i) => $"k{i}, quote(k{i})"))}, n FROM ({grouped}) ORDER BY n DESC, first LIMIT 3";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                repeated.Add(([.. values.Select((_, i) => r.GetValue(2 * i))], string.Join(", ", values.Select((_, i) => r.GetString(2 * i + 1))), r.GetInt64(2 * values.Count)));
+        }
+        foreach (var (keyValues, shown, rows) in repeated)
+        {
+            // A few rowids per value, not all of them: a million rows may share one default.
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"SELECT rowid FROM {from} WHERE {string.Join(" AND ", values.Select((v, i) => $"{v} = @k{i}"))} ORDER BY rowid LIMIT 6";
+            for (var i = 0; i < keyValues.Length; i++) cmd.Parameters.AddWithValue($"@k{i}", keyValues[i]);
+            var rowids = new List<string>();
+            using (var r = cmd.ExecuteReader())
+                while (r.Read()) rowids.Add(r.GetInt64(0).ToString(CultureInfo.InvariantCulture));
+            sample.Add($"{shown} in {rows.ToString(CultureInfo.InvariantCulture)} rows (rowids {string.Join(", ", rowids.Take(5))}{(rowids.Count > 5 ? ", ..." : "")})");
+        }
+        var names = string.Join(", ", key.Select(p => p.Column.Name));
+        var sources = string.Join(", ", key.Select(p => p.Source is null ? $"{p.Column.Name} ({p.Reason})" : $"{source.Name}.{p.Source}"));
+        errors.Add(new PlanError(DuplicateKeyCode,
+            $"{table.Name} ({names}) must be unique in the new schema, but {groups.ToString(CultureInfo.InvariantCulture)} value(s) repeat in the old rows it comes from ({sources}): " +
+            $"{string.Join("; ", sample)}{(groups > sample.Count ? "; ..." : "")}. Mig does not choose which row survives, and -p:MigAllowDataLoss=true does not apply; nothing was changed. " +
+            $"Make these rows unique in the old file (or delete the extra ones), or drop the new key from {ShortName(table.ClrType)}; then run MigPlan again."));
     }
 
     private static bool IsRowId(OldTable table, OldColumn column) =>
