@@ -13,6 +13,10 @@
 #   5. let writes accumulate; MigStatus; MigDrain (the old file now refuses
 #      writes); stop the writers; MigCutover
 #   6. count: every write the writers saw committed is in the new database
+#
+# Environment (for the test that runs this script; a user needs neither):
+#   MIG_DEMO_DIR     scratch folder (default artifacts/demo; emptied first)
+#   MIG_DEMO_PACKED  1 = artifacts/packages is already fresh, skip step 1's pack
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -21,10 +25,14 @@ step() { printf '\n== %s\n' "$*"; }
 # MSBuild's own lines (restore, elapsed time, the error summary) are noise here.
 mig() { dotnet build "$app" -nologo -v:m -clp:NoSummary -p:MigDatabaseDir="$data" "$@" | grep -vE "Determining projects|Restored|up-to-date|Build succeeded|Build FAILED|Time Elapsed|Warning\(s\)|Error\(s\)|^$" | sed 's/^  //' || true; }
 
-step "Pack Mig"
-bash eng/pack.sh | tail -n 3
+if [ "${MIG_DEMO_PACKED:-0}" = 1 ]; then
+  step "Pack Mig: already packed ($(cat artifacts/packages/version.txt))"
+else
+  step "Pack Mig"
+  bash eng/pack.sh | tail -n 3
+fi
 
-demo="$root/artifacts/demo"
+demo="${MIG_DEMO_DIR:-$root/artifacts/demo}"
 rm -rf "$demo" && mkdir -p "$demo/data"
 app="$demo/School"
 data="$demo/data"
@@ -56,6 +64,8 @@ step "MigMigrate without permission to lose the dropped column: refused, nothing
 mig -t:MigMigrate
 
 step "MigMigrate -p:MigAllowDataLoss=true: capture, snapshot copy; the writers keep writing"
+lines() { wc -l < "$1" 2>/dev/null || echo 0; }
+app_before=$(lines "$demo/ledger.txt"); raw_before=$(lines "$demo/raw.txt")
 mig -t:MigMigrate -p:MigAllowDataLoss=true
 sleep 3
 
@@ -64,6 +74,7 @@ mig -t:MigStatus
 
 step "MigDrain: the old file refuses writes from now on; the captured writes are replayed"
 mig -t:MigDrain
+echo "committed while MigMigrate copied and recorded, before the drain: $(( $(lines "$demo/ledger.txt") - app_before )) app transactions, $(( $(lines "$demo/raw.txt") - raw_before )) raw inserts"
 sleep 1
 touch "$stop"
 wait "$app_writer" "$raw_writer"
