@@ -29,6 +29,9 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
     private readonly string oldPath = Path.GetFullPath(oldPath);
     private readonly string newPath = Path.GetFullPath(newPath);
 
+    /// <summary>How long a switch to WAL waits for other connections' transactions on the file to end (MIG0049 after).</summary>
+    public TimeSpan BusyPatience { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The plan, printed; changes nothing (the old file is opened read-only).</summary>
     public MigrationPlan Plan(bool online = true)
     {
@@ -63,7 +66,15 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
             if (!offline)
             {
                 var journalModeBefore = NewDatabase.JournalMode(old);
-                NewDatabase.UseWal(old);
+                try
+                {
+                    NewDatabase.UseWal(old, BusyPatience);
+                }
+                catch (MigOperationException e) when (e.Code == BusyCode)
+                {
+                    throw new MigOperationException(BusyCode, e.Message + " The copy needs the old file in WAL mode so that it blocks no writer; nothing was changed. " +
+                        "Run MigMigrate again when no long transaction is open on the old file, or switch it yourself at a quiet moment (PRAGMA journal_mode = WAL; the old service keeps working).", e);
+                }
                 Capture.Install(old, [.. plan.Tables.Where(t => t.Source is not null).Select(t => t.Source!)], newPath, hash, journalModeBefore);
                 log($"Mig: capturing writes on {oldPath} (marker '{Protocol.Recording}').");
             }
@@ -101,7 +112,10 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
                         $"The copied data breaks foreign keys of the new schema: {string.Join("; ", violations)}. Nothing was committed to the new file. Fix the data in the old file or the schema; then MigReset and MigMigrate again.");
                 NewDatabase.Execute(target, "DETACH DATABASE old");
                 var clock = Stopwatch.StartNew();
-                NewDatabase.UseWal(target);
+                if (offline)
+                    NewDatabase.UseWal(target, BusyPatience);
+                else
+                    SwitchCopiedFileToWal(target);
                 log(Copier.Step("switched the new file to WAL", clock));
             }
             if (offline)
@@ -127,6 +141,23 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
         finally
         {
             if (!done && offline) NewDatabase.Delete(building);
+        }
+    }
+
+    /// <summary>
+    /// Online, the copy has committed: failing MigMigrate now would report a failure for a migration
+    /// that is in place. Nobody should hold the new file yet; if someone does, it stays in rollback
+    /// mode for now, which is correct, only slower for readers, and MigCutover switches it.
+    /// </summary>
+    private void SwitchCopiedFileToWal(SqliteConnection target)
+    {
+        try
+        {
+            NewDatabase.UseWal(target, BusyPatience);
+        }
+        catch (MigOperationException e) when (e.Code == BusyCode)
+        {
+            log($"Mig: warning: {e.Message} The copy is committed; the new file stays in journal mode '{NewDatabase.JournalMode(target)}' until MigCutover switches it to WAL.");
         }
     }
 
@@ -229,6 +260,18 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
         }
         VerifyLocked("MigCutover verify", allowDataLoss);
         using var target = NewDatabase.Open(newPath);
+        if (NewDatabase.JournalMode(target) != "wal")
+        {
+            try
+            {
+                NewDatabase.UseWal(target, BusyPatience);
+            }
+            catch (MigOperationException e) when (e.Code == BusyCode)
+            {
+                throw new MigOperationException(BusyCode, e.Message + " The new file must be in WAL mode before it serves; nothing was cut over. " +
+                    "Close what holds the new file (nothing should serve it before cutover) and run MigCutover again.", e);
+            }
+        }
         using (var txn = target.BeginTransaction(deferred: false))
         {
             NewDatabase.Execute(target, $"DROP TABLE IF EXISTS {NewDatabase.IdMappingTable}", txn);

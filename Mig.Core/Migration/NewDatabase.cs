@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Mig.Sql;
@@ -71,6 +72,8 @@ public static class NewDatabase
         cmd.ExecuteNonQuery();
     }
 
+    private const int BusyTimeoutMs = 10_000;
+
     /// <summary>Opens a file Mig manages, unpooled so no lock outlives the operation.</summary>
     public static SqliteConnection Open(string path, bool create = false)
     {
@@ -82,9 +85,7 @@ public static class NewDatabase
             ForeignKeys = false, // copies and replays check keys once, afterwards
         }.ToString());
         c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA busy_timeout = 10000";
-        cmd.ExecuteNonQuery();
+        SetBusyTimeout(c, BusyTimeoutMs);
         return c;
     }
 
@@ -104,24 +105,52 @@ public static class NewDatabase
         return (cmd.ExecuteScalar() as string ?? "delete").ToLowerInvariant();
     }
 
-    /// <summary>Switches a file to WAL; retried, since the switch fails at once while another process writes.</summary>
-    public static void UseWal(SqliteConnection c)
+    /// <summary>
+    /// Switches a file to WAL, or throws MIG0049 once <paramref name="patience"/> is spent. The switch
+    /// needs the file to itself for a moment: another connection's open transaction makes it fail,
+    /// at once when that connection writes, so it is retried in short steps until the deadline
+    /// (with the connection's own busy timeout and Microsoft.Data.Sqlite's retries, a few hard
+    /// tries would each wait 30 s, and a reader that stays would hold the operation for minutes).
+    /// </summary>
+    public static void UseWal(SqliteConnection c, TimeSpan patience)
     {
-        for (var attempt = 0; ; attempt++)
+        var clock = Stopwatch.StartNew();
+        try
         {
-            try
+            while (true)
             {
-                using var cmd = c.CreateCommand();
-                cmd.CommandText = "PRAGMA journal_mode = WAL";
-                var mode = cmd.ExecuteScalar() as string;
-                if (mode == "wal") return;
-                throw new MigOperationException(Migrator.BusyCode, $"{c.DataSource} stayed in journal mode '{mode}'; Mig needs WAL so the copy blocks no writer.");
-            }
-            catch (SqliteException e) when (e.SqliteErrorCode == 5 && attempt < 100)
-            {
-                Thread.Sleep(50);
+                var left = patience - clock.Elapsed;
+                SetBusyTimeout(c, (int)Math.Clamp(left.TotalMilliseconds, 0, 1000));
+                try
+                {
+                    using var cmd = c.CreateCommand();
+                    cmd.CommandText = "PRAGMA journal_mode = WAL";
+                    cmd.CommandTimeout = 1; // seconds; 0 would retry forever
+                    var mode = cmd.ExecuteScalar() as string;
+                    if (mode == "wal") return;
+                    throw new MigOperationException(Migrator.BusyCode, $"{c.DataSource} stayed in journal mode '{mode}'; Mig needs WAL so the copy blocks no writer.");
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // BUSY, LOCKED
+                {
+                    if (clock.Elapsed >= patience)
+                        throw new MigOperationException(Migrator.BusyCode,
+                            $"{c.DataSource} could not be switched to WAL within {patience.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s: " +
+                            "another connection kept a transaction open on it the whole time (a long read, a backup, a writer).", e);
+                    Thread.Sleep(50);
+                }
             }
         }
+        finally
+        {
+            SetBusyTimeout(c, BusyTimeoutMs);
+        }
+    }
+
+    private static void SetBusyTimeout(SqliteConnection c, int milliseconds)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA busy_timeout = " + milliseconds.ToString(CultureInfo.InvariantCulture);
+        cmd.ExecuteNonQuery();
     }
 
     internal static long Scalar(SqliteConnection c, string sql, SqliteTransaction? txn = null)
