@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Build-time benchmarks (docs/benchmarks.md), written to artifacts/benchmarks/build.md:
 #  1. Wall time of a no-change `dotnet build` of samples/School with Mig against
-#     the same project without Mig. Both are temp copies with a trivial
-#     Program.cs; the copy without Mig also loses the <Sdk Name="Mig.Sdk" .../>
-#     line and the Schema/ folder. After a first build and one warm-up build of
-#     each, they are built alternately RUNS times; medians and their ratio.
+#     the same project without Mig, and against that project with the one
+#     package a SQLite app references anyway (Microsoft.Data.Sqlite, the version
+#     Mig.Core uses). All are temp copies with a trivial Program.cs; the copies
+#     without Mig lose the <Sdk Name="Mig.Sdk" .../> line and the Schema/ folder.
+#     After a first build and one warm-up build of each, they are built in turn
+#     RUNS times; medians and their ratios.
 #  2. MigGenerate for a generated 200-table schema: `dotnet build -t:MigGenerate`
 #     with obj/.../Mig/ deleted first (compile the schema, reflect it, generate
 #     the code), against the same command with nothing to do; medians of RUNS,
@@ -66,33 +68,41 @@ XML
 }
 
 echo "== 1. No-change build of samples/School, with and without Mig"
-for side in with without; do
+sides="with without sqlite"
+for side in $sides; do
   scaffold "$work/$side"
   mkdir -p "$work/$side/School"
   cp samples/School/School.csproj "$work/$side/School/"
   cp -r samples/School/Schema "$work/$side/School/"
   echo 'System.Console.WriteLine("School");' > "$work/$side/School/Program.cs"
 done
-sed -i '/<Sdk Name="Mig.Sdk"/d; /<MigDatabaseName>/d' "$work/without/School/School.csproj"
-rm -rf "$work/without/School/Schema"
-if grep -q Mig "$work/without/School/School.csproj"; then echo "the copy without Mig still mentions Mig" >&2; exit 1; fi
+sqlite_version="$(sed -n 's/.*Include="Microsoft.Data.Sqlite" Version="\([^"]*\)".*/\1/p' Directory.Packages.props)"
+for side in without sqlite; do
+  sed -i '/<Sdk Name="Mig.Sdk"/d; /<MigDatabaseName>/d' "$work/$side/School/School.csproj"
+  rm -rf "$work/$side/School/Schema"
+  if grep -q Mig "$work/$side/School/School.csproj"; then echo "the copy without Mig still mentions Mig" >&2; exit 1; fi
+done
+sed -i "s#</Project>#  <ItemGroup><PackageReference Include=\"Microsoft.Data.Sqlite\" Version=\"$sqlite_version\" /></ItemGroup>\n</Project>#" "$work/sqlite/School/School.csproj"
+grep -q "Microsoft.Data.Sqlite\" Version=\"$sqlite_version\"" "$work/sqlite/School/School.csproj" || { echo "could not add Microsoft.Data.Sqlite $sqlite_version" >&2; exit 1; }
 
 declare -A times
-for side in with without; do
+for side in $sides; do
   first=$(ms dotnet build "$work/$side/School")
   warm=$(ms dotnet build "$work/$side/School")
   echo "  $side Mig: first build (restore into an empty package folder) ${first} ms, warm-up ${warm} ms"
 done
 for i in $(seq "$RUNS"); do
-  for side in with without; do
+  for side in $sides; do
     times[$side]+="$(ms dotnet build "$work/$side/School") "
   done
 done
 with=$(median <<<"${times[with]}")
 without=$(median <<<"${times[without]}")
+sqlite=$(median <<<"${times[sqlite]}")
 echo "  with Mig:    ${times[with]}-> median $with ms"
 echo "  without Mig: ${times[without]}-> median $without ms"
-echo "  ratio $(ratio "$with" "$without")"
+echo "  without Mig, with Microsoft.Data.Sqlite $sqlite_version: ${times[sqlite]}-> median $sqlite ms"
+echo "  ratio with / without $(ratio "$with" "$without"); with / with Microsoft.Data.Sqlite $(ratio "$with" "$sqlite")"
 
 echo "== 2. MigGenerate for a generated 200-table schema"
 gen="$work/gen/Gen200"
@@ -161,7 +171,9 @@ echo "  tasks of one more run: MigCompileSchema ${compile_ms:-?} ms, MigGenerate
   echo "|---|---:|---|"
   echo "| no-change \`dotnet build\`, samples/School without Mig | $without ms | ${times[without]% } |"
   echo "| no-change \`dotnet build\`, samples/School with Mig | $with ms | ${times[with]% } |"
+  echo "| no-change \`dotnet build\`, samples/School without Mig, with Microsoft.Data.Sqlite $sqlite_version | $sqlite ms | ${times[sqlite]% } |"
   echo "| **ratio with / without** | **$(ratio "$with" "$without")** | |"
+  echo "| **ratio with / without Mig but with Microsoft.Data.Sqlite** | **$(ratio "$with" "$sqlite")** | |"
   echo "| \`dotnet build -t:MigGenerate\`, 200 tables, obj/.../Mig deleted | $gen_median ms | ${gen_times% } |"
   echo "| \`dotnet build -t:MigGenerate\`, 200 tables, nothing to do | $noop_median ms | ${noop_times% } |"
   echo "| of which task MigCompileSchema (compile + reflect, one run) | ${compile_ms:-?} ms | |"
