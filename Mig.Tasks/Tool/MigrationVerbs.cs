@@ -19,24 +19,32 @@ internal static class MigrationVerbs
         var hash = SchemaHash.Compute(model);
         var (oldPath, newPath) = Resolve(a, hash, required: a.Verb != "status");
         var migrator = new Migrator(model, hash, oldPath, newPath, Console.WriteLine);
-        switch (a.Verb)
+        try
         {
-            case "plan": migrator.Plan(online: !Flag(a, "offline")); break;
-            case "migrate": migrator.Migrate(offline: Flag(a, "offline"), allowDataLoss: Flag(a, "allow-data-loss")); break;
-            case "drain": migrator.Drain(); break;
-            case "verify": migrator.Verify(allowDataLoss: Flag(a, "allow-data-loss")); break;
-            case "cutover": migrator.Cutover(allowDataLoss: Flag(a, "allow-data-loss")); break;
-            case "reset": migrator.Reset(); break;
-            case "archive-old": migrator.ArchiveOld(a.Optional("archive-to")); break;
-            case "status":
-                var report = migrator.Status();
-                foreach (var line in report.Lines()) Console.WriteLine(line);
-                foreach (var file in a.All("status-file"))
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-                    File.WriteAllText(file, report.ToJson());
-                }
-                break;
+            switch (a.Verb)
+            {
+                case "plan": migrator.Plan(online: !Flag(a, "offline")); break;
+                case "migrate": migrator.Migrate(offline: Flag(a, "offline"), allowDataLoss: Flag(a, "allow-data-loss")); break;
+                case "drain": migrator.Drain(); break;
+                case "verify": migrator.Verify(allowDataLoss: Flag(a, "allow-data-loss")); break;
+                case "cutover": migrator.Cutover(allowDataLoss: Flag(a, "allow-data-loss")); break;
+                case "reset": migrator.Reset(); break;
+                case "archive-old": migrator.ArchiveOld(a.Optional("archive-to")); break;
+                case "status":
+                    var report = migrator.Status();
+                    foreach (var line in report.Lines()) Console.WriteLine(line);
+                    foreach (var file in a.All("status-file"))
+                    {
+                        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+                        File.WriteAllText(file, report.ToJson());
+                    }
+                    break;
+            }
+        }
+        catch (SqliteException e)
+        {
+            var (code, message) = SqliteFailures.Explain(e);
+            throw new MigOperationException(code, $"{message} Old file: {oldPath}; new file: {newPath}.", e);
         }
         return 0;
     }

@@ -48,7 +48,13 @@ internal static class Program
             Console.WriteLine(new MigDiagnostic(e.Code, e.Message).Format(origin));
             return 1;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            var (code, message) = SqliteFailures.Explain(e);
+            Console.WriteLine(new MigDiagnostic(code, message).Format(origin));
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Console.WriteLine(new MigDiagnostic(InternalCode, $"{e.GetType().Name}: {e.Message}").Format(origin));
             return 1;
