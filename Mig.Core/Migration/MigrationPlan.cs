@@ -51,7 +51,11 @@ public sealed record TablePlan(TableModel Table, OldTable? Source, string Reason
 public sealed record DataLoss(string Table, string? Column, long Rows, string What);
 
 /// <summary>A reason the plan cannot run at all, with what to do.</summary>
-public sealed record PlanError(string Code, string Message);
+public sealed record PlanError(string Code, string Message)
+{
+    /// <summary>What was found, without the advice (which depends on the phase that finds it); null when the message is all there is.</summary>
+    public string? Finding { get; init; }
+}
 
 /// <summary>
 /// Everything a migration will do, derived from the old file and the new model

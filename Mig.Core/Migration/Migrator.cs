@@ -231,7 +231,14 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
             foreach (var l in result.Losses) log($"Mig: DATA LOSS accepted by -p:MigAllowDataLoss=true: {l.What}");
             result = result with { Losses = [] };
         }
-        NewDatabase.Audit(target, operation, hash, result.Ok ? "ok" : $"failed {(result.OnlyLosses ? DataLossCode : VerifyFailedCode)}", string.Join("; ", result.Problems()));
+        var failure = result.DuplicateKeys.Count > 0 ? Planner.DuplicateKeyCode : result.OnlyLosses ? DataLossCode : VerifyFailedCode;
+        NewDatabase.Audit(target, operation, hash, result.Ok ? "ok" : $"failed {failure}", string.Join("; ", result.Problems()));
+        if (result.DuplicateKeys.Count > 0)
+            throw new MigOperationException(Planner.DuplicateKeyCode,
+                $"Writes made while the migration recorded repeat values of a key the new schema makes unique: {string.Join("; ", result.DuplicateKeys)}. " +
+                "The new file cannot hold both rows, and Mig does not choose which survives. Nothing was cut over. " +
+                "Run MigReset (the old service writes again), make those rows unique in the old file (or drop the key from the schema), then MigMigrate again." +
+                (result.Problems().Count() > result.DuplicateKeys.Count ? " Also found: " + string.Join("; ", result.Problems().Where(p => !p.StartsWith("duplicate key: ", StringComparison.Ordinal))) + "." : ""));
         if (result.OnlyLosses)
             throw new MigOperationException(DataLossCode,
                 $"Writes made while the migration recorded would be lost: {string.Join("; ", result.Losses.Select(l => l.What))}. The migration accepted no such loss when it started. Nothing was cut over. " +

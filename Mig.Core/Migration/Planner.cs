@@ -257,10 +257,11 @@ public static class Planner
         }
         var names = string.Join(", ", key.Select(p => p.Column.Name));
         var sources = string.Join(", ", key.Select(p => p.Source is null ? $"{p.Column.Name} ({p.Reason})" : $"{source.Name}.{p.Source}"));
+        var finding = $"{table.Name} ({names}) must be unique in the new schema, but {groups.ToString(CultureInfo.InvariantCulture)} value(s) repeat in the old rows it comes from ({sources}): " +
+                      $"{string.Join("; ", sample)}{(groups > sample.Count ? "; ..." : "")}";
         errors.Add(new PlanError(DuplicateKeyCode,
-            $"{table.Name} ({names}) must be unique in the new schema, but {groups.ToString(CultureInfo.InvariantCulture)} value(s) repeat in the old rows it comes from ({sources}): " +
-            $"{string.Join("; ", sample)}{(groups > sample.Count ? "; ..." : "")}. Mig does not choose which row survives, and -p:MigAllowDataLoss=true does not apply; nothing was changed. " +
-            $"Make these rows unique in the old file (or delete the extra ones), or drop the new key from {ShortName(table.ClrType)}; then run MigPlan again."));
+            $"{finding}. Mig does not choose which row survives, and -p:MigAllowDataLoss=true does not apply; nothing was changed. " +
+            $"Make these rows unique in the old file (or delete the extra ones), or drop the new key from {ShortName(table.ClrType)}; then run MigPlan again.") { Finding = finding });
     }
 
     private static bool IsRowId(OldTable table, OldColumn column) =>

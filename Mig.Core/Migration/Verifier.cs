@@ -19,8 +19,14 @@ public sealed record TableCheck(string Table, long OldRows, long NewRows, long M
 /// </param>
 public sealed record VerifyResult(IReadOnlyList<TableCheck> Tables, IReadOnlyList<string> ForeignKeyViolations, long PendingEntries, IReadOnlyList<DataLoss> Losses)
 {
+    /// <summary>
+    /// Keys the new schema makes unique whose values the old file now repeats (writes made while
+    /// recording): replay cannot keep both rows, so the new file cannot equal the old one.
+    /// </summary>
+    public IReadOnlyList<string> DuplicateKeys { get; init; } = [];
+
     /// <summary>True when every table matches, keys hold, nothing is pending and nothing is lost unaccepted.</summary>
-    public bool Ok => PendingEntries == 0 && ForeignKeyViolations.Count == 0 && Losses.Count == 0 && Tables.All(t => t.Missing == 0 && t.Different == 0);
+    public bool Ok => PendingEntries == 0 && ForeignKeyViolations.Count == 0 && Losses.Count == 0 && DuplicateKeys.Count == 0 && Tables.All(t => t.Missing == 0 && t.Different == 0);
 
     /// <summary>True when the only reason verification fails is data loss nobody accepted.</summary>
     public bool OnlyLosses => Losses.Count > 0 && (this with { Losses = [] }).Ok;
@@ -29,6 +35,7 @@ public sealed record VerifyResult(IReadOnlyList<TableCheck> Tables, IReadOnlyLis
     public IEnumerable<string> Problems()
     {
         if (PendingEntries > 0) yield return $"{PendingEntries} captured write(s) are not replayed yet; run MigDrain";
+        foreach (var d in DuplicateKeys) yield return "duplicate key: " + d;
         foreach (var v in ForeignKeyViolations) yield return "foreign key: " + v;
         foreach (var t in Tables.Where(t => t.Missing > 0 || t.Different > 0))
             yield return $"{t.Table}: {t.Missing} old row(s) missing or changed in the new file, {t.Different} new row(s) not in the old file" +
@@ -91,7 +98,10 @@ public static class Verifier
             pending = Math.Max(0, NewDatabase.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}") - checkpoint);
         }
         var losses = plan.Losses.Where(l => !acceptedLosses.Contains(LossKey(l))).ToList();
-        return new VerifyResult(checks, Copier.ForeignKeyViolations(target, model), pending, losses);
+        return new VerifyResult(checks, Copier.ForeignKeyViolations(target, model), pending, losses)
+        {
+            DuplicateKeys = [.. plan.Errors.Where(e => e.Code == Planner.DuplicateKeyCode).Select(e => e.Finding ?? e.Message)],
+        };
     }
 
     /// <summary>What a consent to a loss covers: a whole old table, or one old column (its drop or its conversion).</summary>
