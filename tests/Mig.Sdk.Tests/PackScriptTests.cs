@@ -11,9 +11,15 @@ namespace Mig.Sdk.Tests;
 [TestCategory("Pack")]
 public sealed class PackScriptTests
 {
+    // What eng/pack.sh reads. It runs on a copy: packing the repository itself would restore and
+    // rebuild Mig.Core and Mig.Tasks under the feet of the test run that is building them.
+    private static readonly string[] PackInputs = ["Mig.Core", "Mig.Tasks", "Mig.Sdk", "eng", "Directory.Build.props", "Directory.Packages.props", "nuget.config", "global.json"];
+
     [TestMethod]
     public void PackNeedsNoUnzipAndShipsTheTasks()
     {
+        var copy = Path.Combine(TestRun.Root, "pack-copy");
+        foreach (var input in PackInputs) CopySources(Path.Combine(Repo.Root, input), Path.Combine(copy, input));
         var bin = Path.Combine(TestRun.Root, "no-unzip-bin");
         Directory.CreateDirectory(bin);
         // A command that is not there: bash reports 127 for a missing command, so does this.
@@ -23,18 +29,33 @@ public sealed class PackScriptTests
             File.WriteAllText(path, "#!/bin/sh\necho \"$0: command not found\" >&2\nexit 127\n");
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        var psi = new ProcessStartInfo("bash") { WorkingDirectory = Repo.Root };
+        var psi = new ProcessStartInfo("bash") { WorkingDirectory = copy };
         psi.ArgumentList.Add(Path.Combine("eng", "pack.sh"));
         ChildEnvironment.Apply(psi.Environment, DotNetOptions.Default);
         psi.Environment["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
-        // pack.sh evicts the packed version from NUGET_PACKAGES: not from the run's primed cache.
-        psi.Environment["NUGET_PACKAGES"] = Path.Combine(TestRun.Root, "pack-test-packages");
+        // The user's package folder, as a pack from a terminal uses (restores are no-ops there); pack.sh
+        // evicts only Mig's dev version from it, never the run's isolated cache.
+        psi.Environment.Remove("NUGET_PACKAGES");
 
         var result = ProcessRunner.Run(psi, TimeSpan.FromMinutes(5));
 
         Assert.AreEqual(0, result.ExitCode, result.StdOut + "\n" + result.StdErr);
         StringAssert.Contains(result.StdOut, "Mig.Sdk." + TestRun.MigVersion + ".nupkg");
-        using var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(Repo.PackagesDir, $"Mig.Sdk.{TestRun.MigVersion}.nupkg"));
+        using var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(copy, "artifacts", "packages", $"Mig.Sdk.{TestRun.MigVersion}.nupkg"));
         Assert.IsTrue(package.Entries.Any(e => e.FullName == "tools/net10.0/Mig.Tasks.dll"), "the SDK ships its tasks");
+    }
+
+    private static void CopySources(string from, string to)
+    {
+        if (File.Exists(from))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(from, to);
+            return;
+        }
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var dir in Directory.GetDirectories(from).Where(d => Path.GetFileName(d) is not ("bin" or "obj")))
+            CopySources(dir, Path.Combine(to, Path.GetFileName(dir)));
     }
 }
