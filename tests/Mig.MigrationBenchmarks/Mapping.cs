@@ -37,4 +37,23 @@ internal static class Mapping
         yield return $"DELETE FROM main.{t.Table} WHERE id IN (SELECT json_extract(row_data, '$._rowid_') FROM old._migration_log " +
                      $"WHERE id > {cutoff} AND table_name = '{t.Table}' AND operation = 'delete')";
     }
+
+    /// <summary>
+    /// What a content check after drain needs at least, as one engineer would write it: every copied
+    /// column of every row compared both ways (EXCEPT), new-only columns left out as Mig's verify
+    /// leaves them, and one anti-join per foreign key. Each statement returns a count that must be 0.
+    /// </summary>
+    public static IEnumerable<string> CompareSql()
+    {
+        foreach (var (table, columns) in Tables)
+        {
+            var copied = columns.Where(c => !c.OldValue.StartsWith('\'') && c.OldValue != "0").ToList();
+            var oldSide = $"SELECT {string.Join(", ", copied.Select(c => c.OldValue))} FROM old.{table}";
+            var newSide = $"SELECT {string.Join(", ", copied.Select(c => c.Column))} FROM main.{table}";
+            yield return $"SELECT count(*) FROM ({oldSide} EXCEPT {newSide})";
+            yield return $"SELECT count(*) FROM ({newSide} EXCEPT {oldSide})";
+        }
+        yield return "SELECT count(*) FROM main.customer_order o LEFT JOIN main.customer c ON c.id = o.customer_id WHERE c.id IS NULL";
+        yield return "SELECT count(*) FROM main.order_line l LEFT JOIN main.customer_order o ON o.id = l.order_id WHERE o.id IS NULL";
+    }
 }

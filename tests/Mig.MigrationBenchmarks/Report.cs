@@ -61,6 +61,10 @@ internal static class Report
                     $"{Fmt.S(series.Median)} (window {Fmt.S(window.Median)})", $"{Fmt.S(drain.Floor.Median)} (sqlite3 set-based replay)",
                     Fmt.R(r) + " (speed)", "window < 1 s", window.Median < 1 ? "yes" : "no");
             }
+            if (drain.Cutover.Values.Count > 0)
+                summary.Row($"Cutover after the drain (verify every row, then ready); writes stay refused",
+                    Fmt.S(drain.Cutover.Median), $"{Fmt.S(drain.CutoverInProcess.Median)} (EXCEPT both ways + FK anti-joins, same library)",
+                    Fmt.R(drain.CutoverInProcess.Median / drain.Cutover.Median) + " (speed)", "reported (no goal)", "-");
         }
         if (capture is not null)
         {
@@ -167,6 +171,18 @@ internal static class Report
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Before the window (lock, phase checks, BEGIN IMMEDIATE + marker + guard triggers), grouped: median {Fmt.Ms(drain.GroupedBeforeDraining.Median)}.");
         md.AppendLine();
+        if (drain.Cutover.Values.Count > 0)
+        {
+            md.AppendLine("Writes stay refused after the drain until traffic moves to the new service, so MigCutover is part of what the old service's writers wait through. " +
+                          "Mig's cutover re-plans against the old file (row counts, loss and duplicate-key scans), compares every copied column of every row both ways, checks each foreign key, then marks the file ready; " +
+                          "the floor is the comparison alone (EXCEPT both ways per table and one anti-join per foreign key) on the same data, run in-process on the SQLite library Mig uses; the sqlite3 shell (an older SQLite) runs the same SQL for reference.");
+            md.AppendLine();
+            var c = new Table("Contender", "Median", "Min", "Max", "Speed vs floor");
+            foreach (var s in new[] { drain.CutoverInProcess, drain.CutoverFloor, drain.Cutover })
+                c.Row(s.Name, Fmt.S(s.Median), Fmt.S(s.Min), Fmt.S(s.Max), Fmt.R(drain.CutoverInProcess.Median / s.Median));
+            md.Append(c);
+            md.AppendLine();
+        }
         md.AppendLine("Checks after the last round:");
         md.AppendLine();
         foreach (var c in drain.Checks) md.AppendLine("- " + c);
