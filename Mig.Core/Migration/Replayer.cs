@@ -126,7 +126,23 @@ public sealed class Replayer : IDisposable
             Delete(s, txn, e.Operation == "delete" ? rowid : row.GetProperty("_old_rowid_").GetInt64());
             if (e.Operation == "delete") return;
         }
-        Upsert(s, txn, row, rowid);
+        if (e.Operation == "insert" && s.InsertRepeats) Insert(s, txn, row, rowid);
+        else Upsert(s, txn, row, rowid);
+    }
+
+    /// <summary>
+    /// An inserted row is new to the new file, so the UPDATE that looks for it first is skipped. On a
+    /// second replay of the same entry (after a crash) it is there: REPLACE writes the same image with
+    /// the same fills for new-only columns, which no replayed update changes, so the result is the same
+    /// (<see cref="TableStatements.InsertRepeats"/>: not for a [DefaultExpr] fill, which may differ each time).
+    /// </summary>
+    private static void Insert(TableStatements s, SqliteTransaction txn, JsonElement row, long rowid)
+    {
+        s.Insert.Transaction = txn;
+        for (var i = 0; i < s.Sources.Count; i++)
+            s.Insert.Parameters[i].Value = row.TryGetProperty(s.Sources[i], out var v) ? Decode(v) : DBNull.Value;
+        s.Insert.Parameters[^1].Value = rowid;
+        s.Insert.ExecuteNonQuery();
     }
 
     private static void Delete(TableStatements s, SqliteTransaction txn, long rowid)
@@ -169,7 +185,11 @@ public sealed class Replayer : IDisposable
         _ => throw new FormatException($"Unexpected value in a captured row: {v.GetRawText()}"),
     };
 
-    private sealed record TableStatements(SqliteCommand Update, SqliteCommand Insert, SqliteCommand Delete, IReadOnlyList<string> Sources, IdMapping.Replay? Mapping);
+    private sealed record TableStatements(SqliteCommand Update, SqliteCommand Insert, SqliteCommand Delete, IReadOnlyList<string> Sources, IdMapping.Replay? Mapping)
+    {
+        /// <summary>True when inserting the same image twice writes the same row: no fill is evaluated per row.</summary>
+        public bool InsertRepeats { get; init; }
+    }
 
     private TableStatements Statements(TablePlan table)
     {
@@ -206,7 +226,10 @@ public sealed class Replayer : IDisposable
         var delete = target.CreateCommand();
         delete.CommandText = $"DELETE FROM {name} WHERE rowid = @rowid";
         delete.Parameters.Add("@rowid", SqliteType.Integer);
-        s = new TableStatements(update, insert, delete, sources, table.RowIdChanges ? new IdMapping.Replay(target, table) : null);
+        s = new TableStatements(update, insert, delete, sources, table.RowIdChanges ? new IdMapping.Replay(target, table) : null)
+        {
+            InsertRepeats = table.Columns.All(c => c.Column.DefaultExpression is null),
+        };
         statements[table.Table.Name] = s;
         return s;
     }
