@@ -196,6 +196,33 @@ public sealed class OnlineProtocolTests
     }
 
     [TestMethod]
+    public void ReplayingAnInsertAgainKeepsAFillThatDiffersPerEvaluation()
+    {
+        // An insert is replayed as INSERT OR REPLACE without looking for the row first, except
+        // where a [DefaultExpr] fill would come out different the second time.
+        using var pair = MigrationPair.Create("""
+            [AutoIncPK(nameof(Id))]
+            public sealed record Note(long Id, string Text);
+            """, "INSERT INTO note(text) VALUES ('copied')");
+        var migrator = pair.Migrator(SchemaFixture.Model("""
+            [AutoIncPK(nameof(Id))]
+            [DefaultExpr(nameof(Token), "lower(hex(randomblob(8)))")]
+            public sealed record Note(long Id, string Text, string Token);
+            """));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        Write(pair, "INSERT INTO note(text) VALUES ('captured')");
+        migrator.Drain();
+        var once = pair.Rows(pair.NewPath, "SELECT id, text, token FROM note ORDER BY id");
+
+        var cutoff = (string)pair.Scalar(pair.NewPath, $"SELECT value FROM {Protocol.InfoTable} WHERE key = 'cutoff'")!;
+        pair.Execute(pair.NewPath, $"UPDATE {Protocol.InfoTable} SET value = @v WHERE key = 'checkpoint'", ("@v", cutoff));
+        migrator.Drain();
+
+        AreEqual(once, pair.Rows(pair.NewPath, "SELECT id, text, token FROM note ORDER BY id"), "the captured row keeps the token its first replay gave it");
+        Assert.HasCount(2, once);
+    }
+
+    [TestMethod]
     public void AWritersReplaceIsReplayedAsTheWriterResolvedIt()
     {
         // REPLACE deletes the rows it conflicts with without firing their delete triggers,
