@@ -186,6 +186,13 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
         }
         var started = DateTime.UtcNow;
         long applied;
+        // Each replay commit carries its own checkpoint, so a commit that a power failure takes back is
+        // replayed again from the log, which the old file keeps: in WAL mode they need no fsync of their own
+        // (synchronous NORMAL keeps the file consistent, it may only lose the latest commits). The audit
+        // entry below commits with FULL, and its fsync makes every earlier commit durable before
+        // "Drain complete" is printed. Not in rollback-journal mode, where NORMAL is weaker.
+        var walOnly = NewDatabase.JournalMode(target) == "wal";
+        if (walOnly) NewDatabase.Execute(target, "PRAGMA main.synchronous = NORMAL");
         try
         {
             using var replayer = new Replayer(target, plan);
@@ -194,10 +201,12 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
         catch (MigOperationException e)
         {
             // MigStatus reads the audit trail: without this it would only say "run MigDrain", which stops again.
+            NewDatabase.Execute(target, "PRAGMA main.synchronous = FULL");
             NewDatabase.Audit(target, "MigDrain", hash, "failed " + e.Code, e.Message);
             throw;
         }
         NewDatabase.Execute(target, "DETACH DATABASE old");
+        NewDatabase.Execute(target, "PRAGMA main.synchronous = FULL");
         NewDatabase.Audit(target, "MigDrain", hash, "ok", $"replayed {applied} captured writes in {(DateTime.UtcNow - started).TotalSeconds:F2} s");
         log("Mig: Drain complete. Run MigCutover when ready.");
     }
