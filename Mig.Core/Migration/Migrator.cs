@@ -66,15 +66,8 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
             if (!offline)
             {
                 var journalModeBefore = NewDatabase.JournalMode(old);
-                try
-                {
-                    NewDatabase.UseWal(old, BusyPatience);
-                }
-                catch (MigOperationException e) when (e.Code == BusyCode)
-                {
-                    throw new MigOperationException(BusyCode, e.Message + " The copy needs the old file in WAL mode so that it blocks no writer; nothing was changed. " +
-                        "Run MigMigrate again when no long transaction is open on the old file, or switch it yourself at a quiet moment (PRAGMA journal_mode = WAL; the old service keeps working).", e);
-                }
+                UseWal(old, "The copy needs the old file in WAL mode so that it blocks no writer; nothing was changed. " +
+                    "Run MigMigrate again when no long transaction is open on the old file, or switch it yourself at a quiet moment (PRAGMA journal_mode = WAL; the old service keeps working).");
                 Capture.Install(old, [.. plan.Tables.Where(t => t.Source is not null).Select(t => t.Source!)], newPath, hash, journalModeBefore);
                 log($"Mig: capturing writes on {oldPath} (marker '{Protocol.Recording}').");
             }
@@ -158,6 +151,19 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
         catch (MigOperationException e) when (e.Code == BusyCode)
         {
             log($"Mig: warning: {e.Message} The copy is committed; the new file stays in journal mode '{NewDatabase.JournalMode(target)}' until MigCutover switches it to WAL.");
+        }
+    }
+
+    /// <summary>Switches a file to WAL, or throws MIG0049 with what the caller's operation needs to say.</summary>
+    private void UseWal(SqliteConnection c, string consequence)
+    {
+        try
+        {
+            NewDatabase.UseWal(c, BusyPatience);
+        }
+        catch (MigOperationException e) when (e.Code == BusyCode)
+        {
+            throw new MigOperationException(BusyCode, e.Message + " " + consequence, e);
         }
     }
 
@@ -277,17 +283,8 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
         VerifyLocked("MigCutover verify", allowDataLoss);
         using var target = NewDatabase.Open(newPath);
         if (NewDatabase.JournalMode(target) != "wal")
-        {
-            try
-            {
-                NewDatabase.UseWal(target, BusyPatience);
-            }
-            catch (MigOperationException e) when (e.Code == BusyCode)
-            {
-                throw new MigOperationException(BusyCode, e.Message + " The new file must be in WAL mode before it serves; nothing was cut over. " +
-                    "Close what holds the new file (nothing should serve it before cutover) and run MigCutover again.", e);
-            }
-        }
+            UseWal(target, "The new file must be in WAL mode before it serves; nothing was cut over. " +
+                "Close what holds the new file (nothing should serve it before cutover) and run MigCutover again.");
         using (var txn = target.BeginTransaction(deferred: false))
         {
             NewDatabase.Execute(target, $"DROP TABLE IF EXISTS {NewDatabase.IdMappingTable}", txn);

@@ -138,10 +138,7 @@ public sealed class Replayer : IDisposable
     /// </summary>
     private static void Insert(TableStatements s, SqliteTransaction txn, JsonElement row, long rowid)
     {
-        s.Insert.Transaction = txn;
-        for (var i = 0; i < s.Sources.Count; i++)
-            s.Insert.Parameters[i].Value = row.TryGetProperty(s.Sources[i], out var v) ? Decode(v) : DBNull.Value;
-        s.Insert.Parameters[^1].Value = rowid;
+        Bind(s.Insert, txn, s.Sources, row, rowid);
         s.Insert.ExecuteNonQuery();
     }
 
@@ -156,17 +153,17 @@ public sealed class Replayer : IDisposable
     {
         // Upsert by rowid: update the row if it is there (new-only columns keep their
         // values), insert it otherwise (new-only columns get their fill).
-        s.Update.Transaction = txn;
-        s.Insert.Transaction = txn;
-        for (var i = 0; i < s.Sources.Count; i++)
-        {
-            var value = row.TryGetProperty(s.Sources[i], out var v) ? Decode(v) : DBNull.Value;
-            s.Update.Parameters[i].Value = value;
-            s.Insert.Parameters[i].Value = value;
-        }
-        s.Update.Parameters[^1].Value = rowid;
-        s.Insert.Parameters[^1].Value = rowid;
-        if (s.Update.ExecuteNonQuery() == 0) s.Insert.ExecuteNonQuery();
+        Bind(s.Update, txn, s.Sources, row, rowid);
+        if (s.Update.ExecuteNonQuery() == 0) Insert(s, txn, row, rowid);
+    }
+
+    /// <summary>Binds a row image to an update or insert statement: the copied columns' values in order, the rowid last.</summary>
+    private static void Bind(SqliteCommand cmd, SqliteTransaction txn, IReadOnlyList<string> sources, JsonElement row, long rowid)
+    {
+        cmd.Transaction = txn;
+        for (var i = 0; i < sources.Count; i++)
+            cmd.Parameters[i].Value = row.TryGetProperty(sources[i], out var v) ? Decode(v) : DBNull.Value;
+        cmd.Parameters[^1].Value = rowid;
     }
 
     /// <summary>A JSON value of the row image back to what SQLite stored: BLOBs from hex, integers as integers.</summary>
