@@ -2,8 +2,9 @@ namespace Mig;
 
 /// <summary>
 /// Names and states of Mig's bookkeeping tables (hot-migration.md), defined once
-/// for the runtime and the migration engine. Everything Mig adds to a database
-/// starts with <c>_mig</c>, so it never collides with a schema table.
+/// for the runtime and the migration engine. Mig recognises its own objects by
+/// their exact names (<see cref="IsReserved"/>), never by a prefix: a user table
+/// called <c>_migrations</c> is the user's, and is copied like any other.
 /// </summary>
 public static class Protocol
 {
@@ -34,6 +35,31 @@ public static class Protocol
     public const string LogTable = "_migration_log";
     /// <summary>The text of the guard triggers' RAISE(ABORT, ...) while draining.</summary>
     public const string WritesPausedMessage = "mig: writes are paused for a migration";
+
+    /// <summary>Old database: facts about the migration in progress (the new file, the schema hash, the captured tables).</summary>
+    public const string OldInfoTable = "_mig_old_info";
+    /// <summary>New database: old rowid -> new rowid of rows whose key became the rowid.</summary>
+    public const string IdMappingTable = "_id_mapping";
+    /// <summary>New database: one row per operation run against the pair of files.</summary>
+    public const string AuditTable = "_mig_audit";
+    /// <summary>New database: the index of <see cref="IdMappingTable"/> by new rowid.</summary>
+    public const string IdMappingIndex = "_mig_id_mapping_new_id";
+
+    /// <summary>
+    /// Every table and index name Mig creates in a database file. A schema may not declare them
+    /// (MIG0006), and only they are left out when Mig reads a file's tables. SQLite compares
+    /// names without regard to ASCII case, and so does this.
+    /// </summary>
+    public static IReadOnlyList<string> ReservedNames { get; } =
+        [StatusTable, InfoTable, MarkerTable, LogTable, OldInfoTable, IdMappingTable, AuditTable, IdMappingIndex];
+
+    /// <summary>True when <paramref name="name"/> is one of <see cref="ReservedNames"/> (exactly, ignoring ASCII case as SQLite does).</summary>
+    public static bool IsReserved(string name)
+    {
+        foreach (var r in ReservedNames)
+            if (string.Equals(r, name, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
 
     /// <summary>The bookkeeping DDL of a database Mig creates, with its status.</summary>
     public static IReadOnlyList<string> NewDatabaseStatements(string status) =>

@@ -1,22 +1,37 @@
 using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Mig.Sql;
 
 namespace Mig.Migration;
 
 /// <summary>
-/// The old file's side of a hot migration: the marker, the log, and triggers
-/// that append the full row image of every write to the log inside the
-/// writer's own transaction, so every writer is captured, Mig's runtime or not
-/// (hot-migration.md, rule 1). Guards refuse writes while draining. Everything
-/// here is named <c>_mig*</c> and <see cref="Remove"/> takes it all away again.
+/// The old file's side of a hot migration: the marker, the log, and triggers that
+/// record which row of which table every write touched, inside the writer's own
+/// transaction, so every writer is captured, Mig's runtime or not (hot-migration.md,
+/// rule 1). The log holds references (table, rowid), never values: replay reads each
+/// touched row from the old file itself, so no value passes through the writer's
+/// SQLite (whose version may render a REAL with fewer digits), through text (which
+/// would turn invalid UTF-8 into U+FFFD) or through a size limit (a row image of a
+/// large BLOB could fail the writer's own statement). Guards refuse writes while
+/// draining. Every object here has an exact name recorded in <see cref="Protocol.OldInfoTable"/>,
+/// and <see cref="Remove(SqliteConnection)"/> drops exactly those.
 /// </summary>
 public static class Capture
 {
-    /// <summary>Old-file table of facts about the migration (the new file, the schema hash).</summary>
-    public const string OldInfoTable = "_mig_old_info";
+    /// <summary>Old-file table of facts about the migration (the new file, the schema hash, the captured tables).</summary>
+    public const string OldInfoTable = Protocol.OldInfoTable;
 
-    private const int JsonArgsPerCall = 100; // SQLite allows 127 function arguments by default: 50 pairs a call
+    /// <summary>A table or a capture trigger of the old file changed after capture was installed.</summary>
+    public const string OldSchemaChangedCode = "MIG0070";
+
+    private const string TablesKey = "captured_tables";
+    private const string GuardedKey = "guarded_tables";
+    private const string SchemaKey = "schema_at_install";
+    private static readonly string[] Operations = ["insert", "update", "delete"];
+    // Capture's triggers by kind and operation; "conflict" ones exist only on tables with unique keys.
+    private static readonly (string Kind, string Op)[] CaptureKinds =
+        [("capture", "insert"), ("capture", "update"), ("capture", "delete"), ("conflict", "insert"), ("conflict", "update")];
 
     /// <summary>Installs marker ('recording'), log and capture triggers in one transaction.</summary>
     /// <param name="old">The old file.</param>
@@ -33,62 +48,69 @@ public static class Capture
         // it be dropped, so Remove could not give the file back as it was. Without it ids still only
         // grow: log rows are never deleted, only the whole table is dropped.
         var autoIncrement = TableExists(old, txn, "sqlite_sequence") ? " AUTOINCREMENT" : "";
-        Execute(old, txn, $"CREATE TABLE {Protocol.LogTable}(id INTEGER PRIMARY KEY{autoIncrement}, txn_id INTEGER NOT NULL, ordering INTEGER NOT NULL, operation TEXT NOT NULL, table_name TEXT NOT NULL, row_data TEXT NOT NULL)");
+        Execute(old, txn, $"CREATE TABLE {Protocol.LogTable}(id INTEGER PRIMARY KEY{autoIncrement}, txn_id INTEGER NOT NULL, operation TEXT NOT NULL, table_name TEXT NOT NULL, row_id INTEGER NOT NULL)");
         Execute(old, txn, $"CREATE TABLE {OldInfoTable}(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-        using (var info = old.CreateCommand())
-        {
-            info.Transaction = txn;
-            info.CommandText = $"INSERT INTO {OldInfoTable}(key, value) VALUES ('new_database', @db), ('schema_hash', @hash), ('started_at', @at), ('journal_mode_before', @journal)";
-            info.Parameters.AddWithValue("@journal", journalModeBefore);
-            info.Parameters.AddWithValue("@db", newDatabase);
-            info.Parameters.AddWithValue("@hash", schemaHash);
-            info.Parameters.AddWithValue("@at", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-            info.ExecuteNonQuery();
-        }
         foreach (var t in tables)
             foreach (var sql in CaptureTriggers(t)) Execute(old, txn, sql);
+        var names = tables.Select(t => t.Name).ToList();
+        SetInfo(old, txn, "new_database", newDatabase);
+        SetInfo(old, txn, "schema_hash", schemaHash);
+        SetInfo(old, txn, "started_at", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        SetInfo(old, txn, "journal_mode_before", journalModeBefore);
+        SetInfo(old, txn, TablesKey, JsonList(names));
+        // Every table is guarded while draining, captured or not (one the new schema drops, too):
+        // "writes are refused" holds for the whole file. Virtual tables take no triggers.
+        SetInfo(old, txn, GuardedKey, JsonList(Introspector.Tables(old, countRows: false).Where(t => t.Kind == "table").Select(t => t.Name)));
+        // Read after the triggers exist, in the same transaction: the schema capture was made for.
+        SetInfo(old, txn, SchemaKey, Fingerprint(old, txn, "main", names));
         txn.Commit();
     }
 
     /// <summary>
-    /// The three capture triggers of a table. The row image is JSON of every column
-    /// plus the rowid; a BLOB becomes {"$blob": hex} because json_object refuses BLOBs.
-    /// An update also records the old rowid, so a changed key moves the row.
+    /// The capture triggers of a table. Each logs the rowid the write touched; an update that
+    /// changes the rowid logs the old one too, so replay removes the row from where it was.
+    /// <para>
+    /// A REPLACE (INSERT OR REPLACE, UPDATE OR REPLACE, an upsert's REPLACE) deletes the rows whose
+    /// unique values it takes without firing their delete triggers. The "conflict" triggers log
+    /// those rows before the write: for each unique key, the rows that hold the new values (one
+    /// index lookup). Without a REPLACE the write either finds none or fails and takes the entry
+    /// with it; an entry too many is harmless, as replay makes a logged row what it is in the old file.
+    /// </para>
     /// </summary>
     public static IEnumerable<string> CaptureTriggers(OldTable t)
     {
         var name = SqlIdentifier.Quote(t.Name);
-        string Log(string op, string image) =>
-            $"INSERT INTO {Protocol.LogTable}(txn_id, ordering, operation, table_name, row_data) VALUES ((SELECT txn_seq FROM {Protocol.MarkerTable} WHERE id = 0), 0, '{op}', {Literal(t.Name)}, {image});";
-        yield return $"CREATE TRIGGER {TriggerName("capture", t.Name, "insert")} AFTER INSERT ON {name} BEGIN {Log("insert", Image(t, "NEW", includeOldRowId: false))} END";
-        yield return $"CREATE TRIGGER {TriggerName("capture", t.Name, "update")} AFTER UPDATE ON {name} BEGIN {Log("update", Image(t, "NEW", includeOldRowId: true))} END";
-        yield return $"CREATE TRIGGER {TriggerName("capture", t.Name, "delete")} AFTER DELETE ON {name} BEGIN {Log("delete", "json_object('_rowid_', OLD.rowid)")} END";
-    }
-
-    private static string Image(OldTable t, string row, bool includeOldRowId)
-    {
-        var pairs = new List<string> { $"'_rowid_', {row}.rowid" };
-        if (includeOldRowId) pairs.Add("'_old_rowid_', OLD.rowid");
-        foreach (var c in t.Columns)
+        var seq = $"(SELECT txn_seq FROM {Protocol.MarkerTable} WHERE id = 0)";
+        string Log(string op, string rowid, string? when = null) =>
+            $"INSERT INTO {Protocol.LogTable}(txn_id, operation, table_name, row_id) SELECT {seq}, '{op}', {Literal(t.Name)}, {rowid}{(when is null ? "" : " WHERE " + when)};";
+        yield return $"CREATE TRIGGER {TriggerName("capture", "insert", t.Name)} AFTER INSERT ON {name} BEGIN {Log("insert", "NEW.rowid")} END";
+        yield return $"CREATE TRIGGER {TriggerName("capture", "update", t.Name)} AFTER UPDATE ON {name} BEGIN {Log("update", "NEW.rowid")} {Log("update", "OLD.rowid", "OLD.rowid IS NOT NEW.rowid")} END";
+        yield return $"CREATE TRIGGER {TriggerName("capture", "delete", t.Name)} AFTER DELETE ON {name} BEGIN {Log("delete", "OLD.rowid")} END";
+        if (t.ConflictKeys.Count == 0) yield break;
+        string Conflicts(bool update) => string.Concat(t.ConflictKeys.Select(key =>
         {
-            var v = $"{row}.{SqlIdentifier.Quote(c.Name)}";
-            pairs.Add($"{Literal(c.Name)}, CASE typeof({v}) WHEN 'blob' THEN json_object('$blob', hex({v})) ELSE {v} END");
-        }
-        // Wide tables exceed SQLite's argument limit in one call: merge objects of 50 pairs.
-        var chunks = pairs.Chunk(JsonArgsPerCall / 2).Select(c => $"json_object({string.Join(", ", c)})").ToList();
-        return chunks.Count == 1 ? chunks[0] : chunks.Skip(1).Aggregate(chunks[0], (acc, next) => $"json_patch({acc}, {next})");
+            var match = string.Join(" AND ", key.Select(k => $"c.{SqlIdentifier.Quote(k.Name)} = NEW.{SqlIdentifier.Quote(k.Name)} COLLATE {SqlIdentifier.Quote(k.Collation)}"));
+            var changed = update ? $" AND c.rowid IS NOT OLD.rowid AND ({string.Join(" OR ", key.Select(k => $"NEW.{SqlIdentifier.Quote(k.Name)} IS NOT OLD.{SqlIdentifier.Quote(k.Name)}"))})" : "";
+            return $"INSERT INTO {Protocol.LogTable}(txn_id, operation, table_name, row_id) SELECT {seq}, 'replace', {Literal(t.Name)}, c.rowid FROM {name} AS c WHERE {match}{changed};";
+        }));
+        yield return $"CREATE TRIGGER {TriggerName("conflict", "insert", t.Name)} BEFORE INSERT ON {name} BEGIN {Conflicts(update: false)} END";
+        yield return $"CREATE TRIGGER {TriggerName("conflict", "update", t.Name)} BEFORE UPDATE ON {name} BEGIN {Conflicts(update: true)} END";
     }
 
-    /// <summary>Sets 'draining' and installs guards that refuse every write to a data table, in one write transaction.</summary>
-    public static void StartDraining(SqliteConnection old, IReadOnlyList<OldTable> tables)
+    /// <summary>
+    /// Sets 'draining' and installs guards that refuse every write to a captured table, in one write
+    /// transaction; refuses (MIG0070, nothing changed) when the old file's tables changed since capture began.
+    /// </summary>
+    public static void StartDraining(SqliteConnection old)
     {
         // BEGIN IMMEDIATE waits (busy timeout) for the writer in flight; every write
         // that commits before it is in the log, and none can commit after it.
         using var txn = old.BeginTransaction(deferred: false);
+        RequireUnchangedSchema(old, "main", txn);
         Execute(old, txn, $"UPDATE {Protocol.MarkerTable} SET status = '{Protocol.Draining}' WHERE id = 0");
-        foreach (var t in tables)
-            foreach (var op in new[] { "insert", "update", "delete" })
-                Execute(old, txn, $"CREATE TRIGGER IF NOT EXISTS {TriggerName("guard", t.Name, op)} BEFORE {op.ToUpperInvariant()} ON {SqlIdentifier.Quote(t.Name)} BEGIN SELECT RAISE(ABORT, '{Protocol.WritesPausedMessage}'); END");
+        foreach (var table in Names(old, GuardedKey, "main", txn))
+            foreach (var op in Operations)
+                Execute(old, txn, $"CREATE TRIGGER IF NOT EXISTS {TriggerName("guard", op, table)} BEFORE {op.ToUpperInvariant()} ON {SqlIdentifier.Quote(table)} BEGIN SELECT RAISE(ABORT, '{Protocol.WritesPausedMessage}'); END");
         txn.Commit();
     }
 
@@ -96,22 +118,104 @@ public static class Capture
     public static void Remove(SqliteConnection old)
     {
         using var txn = old.BeginTransaction(deferred: false);
-        var triggers = new List<string>();
-        using (var cmd = old.CreateCommand())
-        {
-            cmd.Transaction = txn;
-            cmd.CommandText = "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '\\_mig\\_%' ESCAPE '\\'";
-            using var r = cmd.ExecuteReader();
-            while (r.Read()) triggers.Add(r.GetString(0));
-        }
-        foreach (var t in triggers) Execute(old, txn, $"DROP TRIGGER {SqlIdentifier.Quote(t)}");
+        Remove(old, txn);
+        txn.Commit();
+    }
+
+    /// <summary>
+    /// Removes Mig's capture inside the caller's transaction: exactly the triggers Mig created for the
+    /// tables it recorded (never a user's trigger, whatever its name), then Mig's tables.
+    /// </summary>
+    public static void Remove(SqliteConnection old, SqliteTransaction txn)
+    {
+        foreach (var table in CapturedTables(old, "main", txn))
+            foreach (var (kind, op) in CaptureKinds)
+                Execute(old, txn, $"DROP TRIGGER IF EXISTS {TriggerName(kind, op, table)}");
+        foreach (var table in Names(old, GuardedKey, "main", txn))
+            foreach (var op in Operations)
+                Execute(old, txn, $"DROP TRIGGER IF EXISTS {TriggerName("guard", op, table)}");
         Execute(old, txn, $"DROP TABLE IF EXISTS {Protocol.LogTable}");
         Execute(old, txn, $"DROP TABLE IF EXISTS {Protocol.MarkerTable}");
         Execute(old, txn, $"DROP TABLE IF EXISTS {OldInfoTable}");
         // AUTOINCREMENT left a row for the log in sqlite_sequence; the old file did not have it.
         if (TableExists(old, txn, "sqlite_sequence"))
             Execute(old, txn, $"DELETE FROM sqlite_sequence WHERE name = '{Protocol.LogTable}'");
-        txn.Commit();
+    }
+
+    /// <summary>The tables whose writes are captured, as recorded at install.</summary>
+    public static IReadOnlyList<string> CapturedTables(SqliteConnection old, string schema = "main", SqliteTransaction? txn = null) =>
+        Names(old, TablesKey, schema, txn);
+
+    private static List<string> Names(SqliteConnection old, string key, string schema, SqliteTransaction? txn)
+    {
+        if (Info(old, key, schema, txn) is not { } json) return [];
+        using var doc = JsonDocument.Parse(json);
+        return [.. doc.RootElement.EnumerateArray().Select(e => e.GetString()!)];
+    }
+
+    /// <summary>Names as a JSON array: any character a table name may hold survives (a newline, a quote).</summary>
+    private static string JsonList(IEnumerable<string> names)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var n in names) w.WriteStringValue(n);
+            w.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Refuses (MIG0070) when a table of the old file, or one of Mig's capture triggers, is not as it
+    /// was when capture was installed: a table dropped, created, altered or renamed by the old service,
+    /// or a trigger dropped. Writes made across such a change may not be in the log, or not be
+    /// replayable, so nothing built on the log can be trusted.
+    /// </summary>
+    public static void RequireUnchangedSchema(SqliteConnection c, string schema = "main", SqliteTransaction? txn = null)
+    {
+        var recorded = Info(c, SchemaKey, schema, txn);
+        if (recorded is null) return;
+        var now = Fingerprint(c, txn, schema, CapturedTables(c, schema, txn));
+        if (now == recorded) return;
+        var before = recorded.Split('\n').ToHashSet(StringComparer.Ordinal);
+        var after = now.Split('\n').ToHashSet(StringComparer.Ordinal);
+        var changes = before.Except(after).Select(l => "was: " + l).Concat(after.Except(before).Select(l => "now: " + l)).Take(6).ToList();
+        throw new MigOperationException(OldSchemaChangedCode,
+            $"The old file's schema changed while the migration recorded ({string.Join("; ", changes)}). " +
+            "Writes made across that change may be missing from the log or not fit the plan, so the new file cannot be trusted; nothing was paused, replayed or cut over by this step. " +
+            "Run MigReset (the old service writes as before), then MigPlan and MigMigrate again; change the old file's schema only when no migration is in progress.");
+    }
+
+    /// <summary>
+    /// The old file's tables (their CREATE statements) and Mig's capture triggers for
+    /// <paramref name="captured"/>, one line each in a fixed order; "missing" for a trigger that is gone.
+    /// </summary>
+    private static string Fingerprint(SqliteConnection c, SqliteTransaction? txn, string schema, IReadOnlyList<string> captured)
+    {
+        var lines = new List<string>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.Transaction = txn;
+            // Indexes too: a unique index made while recording is one a REPLACE could delete through unseen.
+            cmd.CommandText = $"SELECT type, name, coalesce(sql, '') FROM {schema}.sqlite_schema WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                if (!Protocol.IsReserved(r.GetString(1))) lines.Add($"{r.GetString(0)} {r.GetString(1)}: {r.GetString(2)}");
+        }
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.Transaction = txn;
+            cmd.CommandText = $"SELECT sql FROM {schema}.sqlite_schema WHERE type = 'trigger' AND name = @n";
+            var n = cmd.Parameters.Add("@n", SqliteType.Text);
+            foreach (var table in captured)
+                foreach (var (kind, op) in CaptureKinds)
+                {
+                    n.Value = TriggerNameText(kind, op, table);
+                    lines.Add($"trigger {n.Value}: {cmd.ExecuteScalar() as string ?? "missing"}");
+                }
+        }
+        return string.Join("\n", lines);
     }
 
     /// <summary>The marker of the old file, or null when no migration touches it.</summary>
@@ -124,10 +228,11 @@ public static class Capture
     }
 
     /// <summary>A value from the old file's migration facts.</summary>
-    public static string? Info(SqliteConnection old, string key, string schema = "main")
+    public static string? Info(SqliteConnection old, string key, string schema = "main", SqliteTransaction? txn = null)
     {
-        if (!TableExists(old, null, OldInfoTable, schema)) return null;
+        if (!TableExists(old, txn, OldInfoTable, schema)) return null;
         using var cmd = old.CreateCommand();
+        cmd.Transaction = txn;
         cmd.CommandText = $"SELECT value FROM {schema}.{OldInfoTable} WHERE key = @k";
         cmd.Parameters.AddWithValue("@k", key);
         return cmd.ExecuteScalar() as string;
@@ -142,11 +247,22 @@ public static class Capture
         return (long)cmd.ExecuteScalar()! > 0;
     }
 
-    private static string TriggerName(string kind, string table, string op)
+    /// <summary>
+    /// A trigger's name carries the table's name exactly (quoted), so two tables never share one:
+    /// a sanitised name would make <c>a-b</c> and <c>a b</c>, or any two names in another script, collide.
+    /// </summary>
+    private static string TriggerName(string kind, string op, string table) => SqlIdentifier.Quote(TriggerNameText(kind, op, table));
+
+    private static string TriggerNameText(string kind, string op, string table) => $"_mig_{kind}_{op}_{table}";
+
+    private static void SetInfo(SqliteConnection c, SqliteTransaction txn, string key, string value)
     {
-        var safe = new StringBuilder();
-        foreach (var ch in table) safe.Append(char.IsAsciiLetterOrDigit(ch) ? ch : '_');
-        return SqlIdentifier.Quote($"_mig_{kind}_{safe}_{op}");
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = txn;
+        cmd.CommandText = $"INSERT INTO {OldInfoTable}(key, value) VALUES (@k, @v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+        cmd.Parameters.AddWithValue("@k", key);
+        cmd.Parameters.AddWithValue("@v", value);
+        cmd.ExecuteNonQuery();
     }
 
     internal static string Literal(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";

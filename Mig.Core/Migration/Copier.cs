@@ -75,7 +75,10 @@ public static class Copier
             foreach (var ix in table.Indexes) NewDatabase.Execute(target, Ddl.CreateIndex(table, ix), txn);
         log(Step("built the indexes", clock));
         clock.Restart();
-        SchemaWriter.WriteSeeds(target, model);
+        // The rows a seed adds are the only ones the new file may have that the old one lacks; verify
+        // knows them by rowid. A seed never overwrites a copied row: that row is the user's data.
+        foreach (var group in SchemaWriter.WriteSeeds(target, model, onlyMissing: true).GroupBy(s => s.Table, StringComparer.Ordinal))
+            NewDatabase.SetInfo(target, SeededRowsKey(group.Key), string.Join(",", group.Select(s => s.RowId.ToString(CultureInfo.InvariantCulture))), txn);
         log(Step("wrote the seeds", clock));
         clock.Restart();
         var violations = ForeignKeyViolations(target, model, txn);
@@ -91,6 +94,9 @@ public static class Copier
         log(Step("committed the copy", clock));
         return (cutoff, []);
     }
+
+    /// <summary>The new file's fact that lists the rowids a seed inserted into <paramref name="table"/> during the copy.</summary>
+    internal static string SeededRowsKey(string table) => "seeded_rows:" + table;
 
     /// <summary>A step's log line with its duration, for operators and the benchmark's phase split.</summary>
     internal static string Step(string what, Stopwatch clock) =>

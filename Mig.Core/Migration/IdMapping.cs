@@ -24,7 +24,7 @@ public static class IdMapping
     public const string UnconvertibleKeyCode = "MIG0052";
 
     // Replay and verify look entries up by new_id as well (who owns this new rowid?).
-    private const string NewIdIndex = "_mig_id_mapping_new_id";
+    private const string NewIdIndex = Protocol.IdMappingIndex;
 
     /// <summary>
     /// Fills the mapping of every table whose rowid changes from the rows just copied, in the

@@ -187,7 +187,7 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
         if (Capture.Marker(target, "old") == Protocol.Recording)
         {
             using (var old = NewDatabase.Open(oldPath))
-                Capture.StartDraining(old, Introspector.Tables(old, countRows: false));
+                Capture.StartDraining(old);
             log($"Mig: {oldPath} is draining: writes are refused from now on (MigWritesPausedException in the old service).");
         }
         var started = DateTime.UtcNow;

@@ -13,9 +13,9 @@ namespace Mig.Migration;
 public static class NewDatabase
 {
     /// <summary>Old rowid -> new rowid of rows whose key became the rowid (normally none; see <see cref="IdMapping"/>).</summary>
-    public const string IdMappingTable = "_id_mapping";
+    public const string IdMappingTable = Protocol.IdMappingTable;
     /// <summary>One row per operation run against this pair of files.</summary>
-    public const string AuditTable = "_mig_audit";
+    public const string AuditTable = Protocol.AuditTable;
 
     /// <summary>The bookkeeping of a file a migration builds.</summary>
     public static IReadOnlyList<string> MigrationStatements =>

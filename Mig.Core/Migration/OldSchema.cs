@@ -8,7 +8,29 @@ public sealed record OldTable(string Name, IReadOnlyList<OldColumn> Columns, IRe
 {
     /// <summary>Column sets the old file keeps unique: the primary key and each full (not partial) unique index over plain columns.</summary>
     public IReadOnlyList<IReadOnlyList<string>> UniqueKeys { get; init; } = [];
+
+    /// <summary>What SQLite says the table is: 'table', 'virtual' (a module such as FTS5) or 'shadow' (a virtual table's storage).</summary>
+    public string Kind { get; init; } = "table";
+
+    /// <summary>
+    /// The column that is the table's rowid (an INTEGER PRIMARY KEY that SQLite made an alias), or null.
+    /// Read from SQLite, not from the declaration's text: <c>INTEGER PRIMARY KEY DESC</c> as a column
+    /// constraint is not an alias, while <c>PRIMARY KEY (x DESC)</c> as a table constraint is.
+    /// </summary>
+    public string? RowIdAlias { get; init; }
+
+    /// <summary>
+    /// Every unique index over plain columns (the primary key's, UNIQUE constraints', partial ones), with
+    /// each column's collation: the values on which a REPLACE may delete another row without a trigger firing.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<KeyColumn>> ConflictKeys { get; init; } = [];
+
+    /// <summary>Unique indexes over an expression: which rows a REPLACE deletes through them cannot be found by column values.</summary>
+    public IReadOnlyList<string> ExpressionUniqueIndexes { get; init; } = [];
 }
+
+/// <summary>A column of a unique index and the collation the index compares it with.</summary>
+public sealed record KeyColumn(string Name, string Collation);
 
 /// <summary>A column as it is in an existing database file.</summary>
 public sealed record OldColumn(string Name, string DeclaredType, bool NotNull, string? Default);
@@ -16,7 +38,8 @@ public sealed record OldColumn(string Name, string DeclaredType, bool NotNull, s
 /// <summary>
 /// Reads the schema of an existing file from the file itself (sqlite_schema and
 /// pragmas), never from C# types: the old file is the truth about the old data.
-/// Mig's own bookkeeping (<c>_mig*</c>) and SQLite's (<c>sqlite_*</c>) are left out.
+/// Mig's own bookkeeping (the exact names of <see cref="Protocol.ReservedNames"/>, nothing else)
+/// and SQLite's (<c>sqlite_*</c>, a prefix SQLite reserves) are left out.
 /// </summary>
 public static class Introspector
 {
@@ -26,15 +49,19 @@ public static class Introspector
     /// </summary>
     public static IReadOnlyList<OldTable> Tables(SqliteConnection connection, string schema = "main", bool countRows = true)
     {
-        var names = new List<(string Name, string Sql)>();
+        // pragma table_list (SQLite 3.37) knows each table's kind: WITHOUT ROWID and virtual tables are
+        // recognised by SQLite itself, whatever options follow in the declaration (", STRICT").
+        var names = new List<(string Name, string Kind, bool WithoutRowId)>();
         using (var cmd = connection.CreateCommand())
         {
-            cmd.CommandText = $"SELECT name, coalesce(sql, '') FROM {schema}.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_mig%' ESCAPE '\\' ORDER BY name";
+            cmd.CommandText = "SELECT name, type, wr FROM pragma_table_list WHERE schema = @s AND type IN ('table', 'virtual', 'shadow') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
+            cmd.Parameters.AddWithValue("@s", schema);
             using var r = cmd.ExecuteReader();
-            while (r.Read()) names.Add((r.GetString(0), r.GetString(1)));
+            while (r.Read())
+                if (!Protocol.IsReserved(r.GetString(0))) names.Add((r.GetString(0), r.GetString(1), r.GetInt64(2) != 0));
         }
         var result = new List<OldTable>();
-        foreach (var (name, sql) in names)
+        foreach (var (name, kind, withoutRowId) in names)
         {
             var columns = new List<(int Pk, OldColumn Column)>();
             using (var cmd = connection.CreateCommand())
@@ -51,46 +78,69 @@ public static class Introspector
             {
                 using var cmd = connection.CreateCommand();
                 cmd.CommandText = $"SELECT count(*) FROM {schema}.{SqlIdentifier.Quote(name)}";
-                count = (long)cmd.ExecuteScalar()!;
+                try
+                {
+                    count = (long)cmd.ExecuteScalar()!;
+                }
+                catch (SqliteException) when (kind == "virtual")
+                {
+                    count = 1; // a module this SQLite lacks: the rows cannot be counted, so assume there are some
+                }
             }
-            var withoutRowId = sql.TrimEnd().TrimEnd(';').EndsWith("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase);
             IReadOnlyList<string> primaryKey = [.. columns.Where(c => c.Pk > 0).OrderBy(c => c.Pk).Select(c => c.Column.Name)];
-            var uniqueKeys = UniqueIndexes(connection, schema, name);
+            var indexes = UniqueIndexes(connection, schema, name);
+            var uniqueKeys = indexes.Keys;
+            var pkIndex = indexes.PrimaryKeyIndex;
             if (primaryKey.Count > 0) uniqueKeys.Insert(0, primaryKey);
-            result.Add(new OldTable(name, [.. columns.Select(c => c.Column)], primaryKey, withoutRowId, count) { UniqueKeys = uniqueKeys });
+            // A single-column INTEGER primary key of a rowid table is the rowid unless SQLite built an
+            // index for it (origin 'pk'): that is the INTEGER PRIMARY KEY DESC quirk, and any other type.
+            var alias = kind == "table" && !withoutRowId && primaryKey.Count == 1 && !pkIndex
+                && string.Equals(columns.First(c => c.Column.Name == primaryKey[0]).Column.DeclaredType, "INTEGER", StringComparison.OrdinalIgnoreCase)
+                ? primaryKey[0] : null;
+            result.Add(new OldTable(name, [.. columns.Select(c => c.Column)], primaryKey, withoutRowId, count) { UniqueKeys = uniqueKeys, Kind = kind, RowIdAlias = alias, ConflictKeys = indexes.ConflictKeys, ExpressionUniqueIndexes = indexes.ExpressionIndexes });
         }
         return result;
     }
 
-    private static List<IReadOnlyList<string>> UniqueIndexes(SqliteConnection connection, string schema, string table)
+    private sealed record IndexFacts(List<IReadOnlyList<string>> Keys, bool PrimaryKeyIndex, List<IReadOnlyList<KeyColumn>> ConflictKeys, List<string> ExpressionIndexes);
+
+    private static IndexFacts UniqueIndexes(SqliteConnection connection, string schema, string table)
     {
-        var names = new List<string>();
+        var indexes = new List<(string Name, bool Partial)>();
+        var pkIndex = false;
         using (var cmd = connection.CreateCommand())
         {
-            cmd.CommandText = "SELECT name FROM pragma_index_list(@t, @s) WHERE \"unique\" = 1 AND partial = 0";
+            cmd.CommandText = "SELECT name, origin, partial FROM pragma_index_list(@t, @s) WHERE \"unique\" = 1";
             cmd.Parameters.AddWithValue("@t", table);
             cmd.Parameters.AddWithValue("@s", schema);
             using var r = cmd.ExecuteReader();
-            while (r.Read()) names.Add(r.GetString(0));
+            while (r.Read())
+            {
+                indexes.Add((r.GetString(0), r.GetInt64(2) != 0));
+                if (r.GetString(1) == "pk") pkIndex = true;
+            }
         }
-        var keys = new List<IReadOnlyList<string>>();
-        foreach (var index in names)
+        var facts = new IndexFacts([], pkIndex, [], []);
+        foreach (var (index, partial) in indexes)
         {
             using var cmd = connection.CreateCommand();
-            // An expression column has no name: such an index says nothing about plain column values.
-            cmd.CommandText = "SELECT name FROM pragma_index_info(@i, @s) ORDER BY seqno";
+            // An expression column has no name (cid -2): such an index says nothing about plain column values.
+            cmd.CommandText = "SELECT name, coll FROM pragma_index_xinfo(@i, @s) WHERE key = 1 ORDER BY seqno";
             cmd.Parameters.AddWithValue("@i", index);
             cmd.Parameters.AddWithValue("@s", schema);
-            var columns = new List<string>();
+            var columns = new List<KeyColumn>();
             var plain = true;
             using (var r = cmd.ExecuteReader())
                 while (r.Read())
                 {
                     if (r.IsDBNull(0)) plain = false;
-                    else columns.Add(r.GetString(0));
+                    else columns.Add(new KeyColumn(r.GetString(0), r.IsDBNull(1) ? "BINARY" : r.GetString(1)));
                 }
-            if (plain && columns.Count > 0) keys.Add(columns);
+            if (!plain) { facts.ExpressionIndexes.Add(index); continue; }
+            if (columns.Count == 0) continue;
+            facts.ConflictKeys.Add(columns);
+            if (!partial) facts.Keys.Add([.. columns.Select(c => c.Name)]);
         }
-        return keys;
+        return facts;
     }
 }

@@ -46,9 +46,13 @@ public static class Planner
                 errors.Add(new PlanError(AmbiguousMatchCode, $"Both {claimed[source.Name]} and {table.Name} would take the rows of the old table {source.Name}; keep one [RenamedFrom]."));
                 continue;
             }
-            // "rowid" would hide the rowid Mig copies and replays by; the other two are keys of the captured row images.
-            if (source?.Columns.FirstOrDefault(c => c.Name is "rowid" or "_rowid_" or "_old_rowid_" || Naming.HidesRowId(c.Name)) is { } hiding)
+            // A column named "rowid" (in any case) would hide the rowid Mig copies, captures and replays by.
+            if (source?.Columns.FirstOrDefault(c => Naming.HidesRowId(c.Name)) is { } hiding)
                 errors.Add(new PlanError(WithoutRowIdCode, $"The old table {source.Name} has a column named {hiding.Name}, a name Mig needs for the rowid it copies, captures and replays rows by, so it cannot migrate the table. Rename the column in the old database (ALTER TABLE {source.Name} RENAME COLUMN {hiding.Name} TO ...) and declare [RenamedFrom(\"...\")] on the new property."));
+            if (online && source is { ExpressionUniqueIndexes.Count: > 0 })
+                errors.Add(new PlanError(WithoutRowIdCode, $"The old table {source.Name} has a unique index on an expression ({string.Join(", ", source.ExpressionUniqueIndexes)}); a REPLACE through it deletes rows without a trigger firing, and Mig cannot tell which, so it cannot capture this table online. Migrate offline (-p:MigOffline=true), or replace the index by one on plain columns."));
+            if (source is { Kind: not "table" })
+                errors.Add(new PlanError(WithoutRowIdCode, $"The old table {source.Name} is a {(source.Kind == "virtual" ? "virtual table (a module such as FTS5)" : "virtual table's storage (a shadow table)")}; Mig can neither capture its writes nor create it from the schema. Give the new table another name (the old one is then dropped with its data, which the plan reports), or migrate the file by hand."));
             if (source is { WithoutRowId: true })
                 errors.Add(new PlanError(WithoutRowIdCode, $"The old table {source.Name} is WITHOUT ROWID; Mig captures and replays writes by rowid and cannot migrate it. Migrate it offline after converting it to a rowid table."));
             tables.Add(PlanTable(connection, oldSchema, table, source, reason, analyze ? errors : [], analyze ? losses : [], suggestions, online, analyze));
@@ -167,9 +171,7 @@ public static class Planner
         if (aliasColumn is not null && source is not null)
         {
             var plan = columns.First(p => p.Column == aliasColumn);
-            var oldAlias = source.PrimaryKey.Count == 1 && Affinity(source.Columns.First(c => c.Name == source.PrimaryKey[0]).DeclaredType) == SqlType.Integer
-                && string.Equals(source.Columns.First(c => c.Name == source.PrimaryKey[0]).DeclaredType, "INTEGER", StringComparison.OrdinalIgnoreCase)
-                ? source.PrimaryKey[0] : null;
+            var oldAlias = source.RowIdAlias;
             var aliasFromSource = plan.Source is not null && string.Equals(plan.Source, oldAlias, StringComparison.OrdinalIgnoreCase);
             // The old key (INT, or numeric TEXT) becomes the rowid: its value is kept, only the rowid
             // changes, and _id_mapping lets replay and verify follow each old rowid to its new one.
@@ -264,9 +266,7 @@ public static class Planner
             $"Make these rows unique in the old file (or delete the extra ones), or drop the new key from {ShortName(table.ClrType)}; then run MigPlan again.") { Finding = finding });
     }
 
-    private static bool IsRowId(OldTable table, OldColumn column) =>
-        table.PrimaryKey.Count == 1 && string.Equals(table.PrimaryKey[0], column.Name, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(column.DeclaredType, "INTEGER", StringComparison.OrdinalIgnoreCase) && !table.WithoutRowId;
+    private static bool IsRowId(OldTable table, OldColumn column) => string.Equals(table.RowIdAlias, column.Name, StringComparison.OrdinalIgnoreCase);
 
     private static (long Count, IReadOnlyList<long> Sample) LossyConversions(SqliteConnection connection, string schema, OldTable table, string column, SqlType target)
     {

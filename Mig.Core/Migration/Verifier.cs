@@ -48,7 +48,8 @@ public sealed record VerifyResult(IReadOnlyList<TableCheck> Tables, IReadOnlyLis
 /// Compares old and new after drain (hot-migration.md, MigVerify): row counts,
 /// <c>pragma foreign_key_check</c>, and the content of every copied column, row
 /// by row by rowid (old values transformed as the plan transforms them), so a
-/// lost, doubled or altered write shows. Seeded rows are exempt: seeds may change them.
+/// lost, doubled or altered write shows. Nothing is exempt but the rows a seed added to
+/// the new file (a seed never changes a copied row).
 /// </summary>
 public static class Verifier
 {
@@ -62,17 +63,19 @@ public static class Verifier
     /// </summary>
     public static VerifyResult Run(SqliteConnection target, MigrationPlan plan, SchemaModel model, bool online, IReadOnlySet<string> acceptedLosses)
     {
+        if (online) Capture.RequireUnchangedSchema(target, "old");
         var checks = new List<TableCheck>();
         var mapping = IdMapping.Exists(target);
         foreach (var t in plan.Tables.Where(t => t.Source is not null))
         {
             var copied = t.Columns.Where(c => c.Source is not null).ToList();
-            var seeded = SeededRowIds(target, model, t.Table);
-            var exempt = seeded.Count == 0 ? "" : $" AND rowid NOT IN ({string.Join(",", seeded)})";
+            // Rows a seed added during the copy are the one thing the new file may have that the old
+            // lacks. Only that side is exempt: every old row must still be in the new file as it is.
+            var seeded = NewDatabase.Info(target, Copier.SeededRowsKey(t.Table.Name)) is { } ids ? ids : "";
+            var exempt = seeded.Length == 0 ? "" : $" AND rowid NOT IN ({seeded})";
             // Old rows are compared at their new rowid: the old rowid, or where _id_mapping puts it.
             var rowid = IdMapping.VerifiedRowId(t, mapping);
-            var oldExempt = seeded.Count == 0 ? "" : $" AND {rowid} NOT IN ({string.Join(",", seeded)})";
-            var oldSide = $"SELECT {rowid}{string.Concat(copied.Select(c => ", " + Copier.ValueExpression(c, SqlIdentifier.Quote(c.Source!))))} FROM old.{SqlIdentifier.Quote(t.Source!.Name)} WHERE 1{oldExempt}";
+            var oldSide = $"SELECT {rowid}{string.Concat(copied.Select(c => ", " + Copier.ValueExpression(c, SqlIdentifier.Quote(c.Source!))))} FROM old.{SqlIdentifier.Quote(t.Source!.Name)}";
             var newSide = $"SELECT rowid{string.Concat(copied.Select(c => ", " + SqlIdentifier.Quote(c.Column.Name)))} FROM main.{SqlIdentifier.Quote(t.Table.Name)} WHERE 1{exempt}";
             var missing = NewDatabase.Scalar(target, $"SELECT count(*) FROM ({oldSide} EXCEPT {newSide})");
             var different = NewDatabase.Scalar(target, $"SELECT count(*) FROM ({newSide} EXCEPT {oldSide})");
@@ -107,21 +110,4 @@ public static class Verifier
     /// <summary>What a consent to a loss covers: a whole old table, or one old column (its drop or its conversion).</summary>
     public static string LossKey(DataLoss loss) => loss.Column is null ? loss.Table : $"{loss.Table}.{loss.Column}";
 
-    private static List<long> SeededRowIds(SqliteConnection target, SchemaModel model, TableModel table)
-    {
-        var result = new List<long>();
-        foreach (var seed in model.Seeds.Where(s => s.Table == table.Name))
-        {
-            var keyIndexes = table.PrimaryKey.Select(k => seed.Columns.ToList().IndexOf(k)).ToList();
-            using var cmd = target.CreateCommand();
-            cmd.CommandText = $"SELECT rowid FROM main.{SqlIdentifier.Quote(table.Name)} WHERE {string.Join(" AND ", table.PrimaryKey.Select((k, i) => $"{SqlIdentifier.Quote(k)} = @k{i}"))}";
-            var ps = table.PrimaryKey.Select((_, i) => cmd.Parameters.AddWithValue("@k" + i.ToString(CultureInfo.InvariantCulture), DBNull.Value)).ToList();
-            foreach (var row in seed.Rows)
-            {
-                for (var i = 0; i < ps.Count; i++) ps[i].Value = row[keyIndexes[i]] ?? DBNull.Value;
-                if (cmd.ExecuteScalar() is long id) result.Add(id);
-            }
-        }
-        return result;
-    }
 }

@@ -25,7 +25,7 @@ public static class SchemaErrorCodes
     public const string InexpressibleForeignKey = "MIG0004";
     /// <summary>Record-typed references form a cycle.</summary>
     public const string ReferenceCycle = "MIG0005";
-    /// <summary>Two tables, views or indexes share a name, or a column is named rowid (it would hide the rowid).</summary>
+    /// <summary>Two tables, views or indexes share a name, one takes a name Mig reserves, or a column is named rowid (it would hide the rowid).</summary>
     public const string DuplicateName = "MIG0006";
     /// <summary>A view property matches no column of the joined tables.</summary>
     public const string UnresolvedViewColumn = "MIG0007";

