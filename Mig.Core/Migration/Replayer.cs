@@ -25,6 +25,9 @@ public sealed record ReplayProgress(long Applied, long Pending, TimeSpan Elapsed
 /// </summary>
 public sealed class Replayer : IDisposable
 {
+    /// <summary>A log entry replay cannot read (a row reference that is not an integer): written by hand, or damaged.</summary>
+    public const string UnreadableEntryCode = "MIG0071";
+
     private const long BatchEntries = 2000;
     private readonly SqliteConnection target;
     private readonly MigrationPlan plan;
@@ -32,6 +35,7 @@ public sealed class Replayer : IDisposable
     private readonly SqliteCommand tablesInBatch;
     private readonly SqliteCommand touch;
     private readonly SqliteCommand entries;
+    private readonly SqliteCommand unreadable;
 
     /// <summary>A replayer on <paramref name="target"/> (the new file, with the old attached as <c>old</c>).</summary>
     public Replayer(SqliteConnection target, MigrationPlan plan)
@@ -41,6 +45,7 @@ public sealed class Replayer : IDisposable
         NewDatabase.Execute(target, "CREATE TEMP TABLE IF NOT EXISTS mig_touched(row_id INTEGER PRIMARY KEY)");
         var range = $"FROM old.{Protocol.LogTable} WHERE id > @from AND id <= @to";
         tablesInBatch = Command($"SELECT table_name, count(*) {range} GROUP BY table_name", "@from", "@to");
+        unreadable = Command($"SELECT id, quote(row_id), quote(table_name) {range} AND (typeof(row_id) <> 'integer' OR typeof(table_name) <> 'text') LIMIT 1", "@from", "@to");
         touch = Command($"DELETE FROM temp.mig_touched; INSERT OR IGNORE INTO temp.mig_touched(row_id) SELECT row_id {range} AND table_name = @t", "@from", "@to", "@t");
         entries = Command($"SELECT row_id {range} AND table_name = @t ORDER BY id", "@from", "@to", "@t");
     }
@@ -78,6 +83,13 @@ public sealed class Replayer : IDisposable
 
     private long ApplyBatch(SqliteTransaction txn, long from, long to)
     {
+        Bind(unreadable, txn, from, to);
+        using (var r = unreadable.ExecuteReader())
+            if (r.Read())
+                throw new MigOperationException(UnreadableEntryCode,
+                    $"The capture log of the old file has an entry replay cannot read: entry {r.GetInt64(0).ToString(CultureInfo.InvariantCulture)} names row {r.GetString(1)} of table {r.GetString(2)}. " +
+                    "Mig's triggers never write such an entry; something else wrote to the log or damaged it, so the captured writes cannot be trusted. " +
+                    "Nothing after the checkpoint was applied. Run MigReset (the old service writes again), then MigMigrate again.");
         var tables = new List<(string Name, long Entries)>();
         Bind(tablesInBatch, txn, from, to);
         using (var r = tablesInBatch.ExecuteReader())
@@ -227,6 +239,7 @@ public sealed class Replayer : IDisposable
         }
         tablesInBatch.Dispose();
         touch.Dispose();
+        unreadable.Dispose();
         entries.Dispose();
     }
 }
