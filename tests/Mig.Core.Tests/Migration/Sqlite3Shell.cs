@@ -17,9 +17,9 @@ internal static class Sqlite3Shell
     }
 
     /// <summary>Runs <paramref name="script"/> on <paramref name="path"/> and returns what happened.</summary>
-    public static (int ExitCode, string Output, string Error) TryRun(string path, string script)
+    public static (int ExitCode, string Output, string Error) TryRun(string path, string script, bool bail = true)
     {
-        using var p = Process.Start(new ProcessStartInfo("sqlite3", ["-bail", path])
+        using var p = Process.Start(new ProcessStartInfo("sqlite3", bail ? ["-bail", path] : [path])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
