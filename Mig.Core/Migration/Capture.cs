@@ -96,6 +96,13 @@ public static class Capture
     public static void Remove(SqliteConnection old)
     {
         using var txn = old.BeginTransaction(deferred: false);
+        RemoveInTransaction(old, txn);
+        txn.Commit();
+    }
+
+    /// <summary>Removes what <see cref="Remove(SqliteConnection)"/> removes inside the caller's transaction (MigArchiveOld retires the file in the same commit).</summary>
+    public static void RemoveInTransaction(SqliteConnection old, SqliteTransaction txn)
+    {
         var triggers = new List<string>();
         using (var cmd = old.CreateCommand())
         {
@@ -111,7 +118,6 @@ public static class Capture
         // AUTOINCREMENT left a row for the log in sqlite_sequence; the old file did not have it.
         if (TableExists(old, txn, "sqlite_sequence"))
             Execute(old, txn, $"DELETE FROM sqlite_sequence WHERE name = '{Protocol.LogTable}'");
-        txn.Commit();
     }
 
     /// <summary>The marker of the old file, or null when no migration touches it.</summary>
