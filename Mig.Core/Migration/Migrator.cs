@@ -578,7 +578,8 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
         var dest = Directory.Exists(archiveTo) ? Path.Combine(archiveTo, Path.GetFileName(oldPath)) : Path.GetFullPath(archiveTo);
         if (File.Exists(dest))
             throw new MigOperationException(NotOursCode,
-                $"The archive {dest} already exists; Mig does not overwrite it. {oldPath} is retired and clean in place. Choose another -p:MigArchiveTo or move that file, then MigArchiveOld again.");
+                $"The archive {dest} already exists; Mig does not overwrite it. {oldPath} is retired and clean in place, and stays there. " +
+                "If that archive is from an earlier MigArchiveOld that was stopped before it removed the old file, check it and keep one of the two; otherwise choose another -p:MigArchiveTo or move that file, then MigArchiveOld again.");
         var tmp = Path.Combine(Path.GetDirectoryName(dest)!, $".{Path.GetFileName(dest)}.{Environment.ProcessId}.tmp");
         try
         {
@@ -592,13 +593,13 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
                     // One self-contained file: an archive has no business with -wal and -shm files.
                     NewDatabase.Execute(archive, "PRAGMA journal_mode = DELETE");
                     if (NewDatabase.Scalar(archive, "SELECT count(*) FROM pragma_quick_check WHERE quick_check <> 'ok'") != 0)
-                        throw new MigOperationException(Migrator.NotOursCode, $"The archive written to {tmp} does not pass SQLite's quick_check; it was deleted and {oldPath} stays in place (retired). Run MigArchiveOld again.");
-                    foreach (var table in Introspector.Tables(source, countRows: false))
+                        throw new MigOperationException(VerifyFailedCode, $"The archive written to {tmp} does not pass SQLite's quick_check; it was deleted and {oldPath} stays in place (retired). Run MigArchiveOld again.");
+                    foreach (var table in TableNames(source))
                     {
-                        var name = SqlIdentifier.Quote(table.Name);
+                        var name = SqlIdentifier.Quote(table);
                         var (inOld, inArchive) = (NewDatabase.Scalar(source, $"SELECT count(*) FROM {name}"), NewDatabase.Scalar(archive, $"SELECT count(*) FROM {name}"));
                         if (inOld != inArchive)
-                            throw new MigOperationException(Migrator.NotOursCode, $"The archive holds {inArchive} rows of {table.Name}, the old file {inOld}; it was deleted and {oldPath} stays in place (retired). Run MigArchiveOld again.");
+                            throw new MigOperationException(VerifyFailedCode, $"The archive holds {inArchive} rows of {table}, the old file {inOld}; it was deleted and {oldPath} stays in place (retired). Run MigArchiveOld again.");
                     }
                 }
                 using (var stream = new FileStream(tmp, FileMode.Open, FileAccess.ReadWrite)) stream.Flush(flushToDisk: true);
@@ -621,6 +622,16 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
             SqliteConnection.ClearAllPools();
             NewDatabase.Delete(tmp);
         }
+    }
+
+    private static List<string> TableNames(SqliteConnection c)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+        using var r = cmd.ExecuteReader();
+        var names = new List<string>();
+        while (r.Read()) names.Add(r.GetString(0));
+        return names;
     }
 
     /// <summary>The state of both files and what to run next.</summary>
@@ -651,6 +662,8 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
     {
         RecordedPair record;
         using (var old = NewDatabase.Open(oldPath)) record = RecordedPair.Read(old);
+        if (!File.Exists(newPath) && record.CutOverAt is not null)
+            throw Phase($"{operation}: " + CutOverAdvice(record));
         if (!File.Exists(newPath))
             throw Phase(record.Marker is not null
                 ? $"{operation}: there is no new file {newPath}: an earlier MigMigrate stopped before it copied. Run MigMigrate again (it copies; the capture stays), or MigReset to abandon."

@@ -124,7 +124,7 @@ public sealed record StatusReport(
                                   : ("cut-over", "Move traffic to the new service; then MigArchiveOld cleans up the old file.");
         if (!oldExists) return ("no-old-database", "Set -p:MigDatabase to the live database, or run MigInit for a first database.");
         if (marker is null)
-            return newExists ? ("stale-new-file", "The new file is an unfinished copy and the old file records no migration (a reset that stopped, or a failed offline run): run MigReset (it deletes that file), then MigMigrate.")
+            return newExists ? ("stale-new-file", "The new file is an unfinished copy of this old file, which records no migration any more (a MigReset that stopped half-way): run MigReset (it deletes that file), then MigMigrate.")
                              : ("none", "Run MigPlan to see what a migration would do, then MigMigrate.");
         if (cutOverAt is not null && !newExists)
             return ("new-file-missing", $"The old file records a cutover to {newPath} at {cutOverAt}, but that file is missing: put it back where it was (it may have been moved or renamed). " +
