@@ -10,6 +10,8 @@ namespace Mig.Migration;
 /// </summary>
 public static class FaultPoint
 {
+    /// <summary>After MigMigrate installed capture on the old file, before the new file exists.</summary>
+    public const string Captured = "captured";
     /// <summary>Inside the copy's transaction, after the first chunk of a table with rows.</summary>
     public const string Copy = "copy";
     /// <summary>At the end of the copy's transaction (indexes built, keys checked), just before it commits.</summary>
@@ -18,6 +20,9 @@ public static class FaultPoint
     public const string Drain = "drain";
     /// <summary>During cutover, after verification, inside the transaction that marks the file ready.</summary>
     public const string Cutover = "cutover";
+
+    /// <summary>MigArchiveOld, between retiring the old file and removing its capture (one transaction since they must not be split).</summary>
+    public const string Archive = "archive";
 
     private static readonly string? PauseAt = Environment.GetEnvironmentVariable("MIG_FAULT_PAUSE_AT");
 

@@ -89,6 +89,41 @@ public static class NewDatabase
         return c;
     }
 
+    /// <summary>
+    /// Opens a file read-only for inspection (MigStatus, the checks before a delete). A process
+    /// killed inside a write transaction of a rollback-journal file (the copy builds the new file
+    /// that way) leaves a hot journal, which a read-only connection cannot roll back (SQLITE_READONLY).
+    /// Then the file is opened read-write once, so SQLite rolls the unfinished transaction back as
+    /// any next writer would (only when no live process holds it: a journal is hot only then).
+    /// </summary>
+    public static SqliteConnection OpenForReading(string path)
+    {
+        var c = OpenReadOnly(path);
+        try
+        {
+            Scalar(c, "SELECT count(*) FROM sqlite_schema");
+            return c;
+        }
+        catch (SqliteException e) when ((e.SqliteErrorCode & 0xff) == 8 && File.Exists(path + "-journal")) // READONLY (READONLY_ROLLBACK)
+        {
+            c.Dispose();
+            using (var writer = Open(path)) Scalar(writer, "SELECT count(*) FROM sqlite_schema");
+            return OpenReadOnly(path);
+        }
+        catch
+        {
+            c.Dispose();
+            throw;
+        }
+    }
+
+    private static SqliteConnection OpenReadOnly(string path)
+    {
+        var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        c.Open();
+        return c;
+    }
+
     /// <summary>Deletes a database file with its WAL and shared-memory files.</summary>
     public static void Delete(string path)
     {

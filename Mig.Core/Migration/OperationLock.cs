@@ -8,6 +8,8 @@ namespace Mig.Migration;
 /// advisory lock on <c>&lt;old&gt;.miglock</c> held by the open file handle, so the
 /// operating system releases it when the process ends, even when killed: a
 /// crashed run never leaves the pair locked. A side file says who holds it.
+/// The lock sits beside the resolved old file, so a symlink, a <c>..</c> or a relative
+/// spelling of the same file takes the same lock.
 /// </summary>
 public sealed class OperationLock : IDisposable
 {
@@ -23,7 +25,7 @@ public sealed class OperationLock : IDisposable
     /// <summary>Takes the lock of the pair whose old file is <paramref name="oldPath"/>, or throws MIG0041 saying who has it.</summary>
     public static OperationLock Acquire(string oldPath, string operation)
     {
-        var path = oldPath + ".miglock";
+        var path = PathResolver.Resolve(oldPath) + ".miglock";
         var info = path + ".info";
         FileStream stream;
         try

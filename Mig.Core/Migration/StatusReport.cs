@@ -14,7 +14,10 @@ public sealed record AuditEntry(string At, string Operation, string SchemaHash, 
 
 /// <summary>
 /// The state of a migration (MigStatus): each file's bookkeeping, the phase it
-/// adds up to, and the next thing to run. Read-only: it opens both files read-only.
+/// adds up to, and the next thing to run. It reports on the pair the old file records (the
+/// operations act on that pair), and says so when the caller named another new file or schema.
+/// It opens both files read-only, except to let SQLite roll back a killed writer's hot journal
+/// (<see cref="NewDatabase.OpenForReading"/>), so it answers after a kill at any point.
 /// </summary>
 public sealed record StatusReport(
     string Phase,
@@ -33,6 +36,7 @@ public sealed record StatusReport(
     long? Checkpoint,
     long? Pending,
     long? IdMappingRows,
+    string? CutOverAt,
     IReadOnlyList<TableCount> Tables,
     IReadOnlyList<AuditEntry> Audit)
 {
@@ -40,28 +44,42 @@ public sealed record StatusReport(
     public static StatusReport Read(SchemaModel model, string hash, string oldPath, string newPath)
     {
         string? marker = null; long? logEntries = null, lastLog = null;
+        RecordedPair? record = null;
         var oldCounts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         var oldExists = File.Exists(oldPath);
+        var notes = new List<string>();
         if (oldExists)
         {
-            using var old = OpenReadOnly(oldPath);
-            marker = Capture.Marker(old);
+            oldPath = PathResolver.Resolve(oldPath);
+            using var old = NewDatabase.OpenForReading(oldPath);
+            record = RecordedPair.Read(old);
+            marker = record.Marker;
             if (Capture.TableExists(old, null, Protocol.LogTable))
             {
                 logEntries = NewDatabase.Scalar(old, $"SELECT count(*) FROM {Protocol.LogTable}");
                 lastLog = NewDatabase.Scalar(old, $"SELECT coalesce(max(id), 0) FROM {Protocol.LogTable}");
             }
             foreach (var t in Introspector.Tables(old)) oldCounts[t.Name] = t.RowCount;
+            if (record.NewDatabase is { } recorded && !PathResolver.Same(recorded, newPath))
+            {
+                notes.Add($"{oldPath} records {recorded} as its new file, not {newPath}; this report is about the recorded pair, and operations naming {newPath} are refused (MIG0044).");
+                newPath = recorded;
+            }
+            if (record.SchemaHash is { } h && h != hash && marker is not null)
+                notes.Add($"The migration builds schema {h}; this checkout's schema is {hash}: MigMigrate, MigDrain, MigVerify and MigCutover refuse here (MIG0044), run them from a checkout of {h}. " +
+                          "MigStatus, MigReset (before cutover) and MigArchiveOld (after) work from any checkout.");
         }
-        string? status = null, newHash = null; long? cutoff = null, checkpoint = null, mapping = null;
+        newPath = PathResolver.Resolve(newPath);
+        string? status = null, newHash = null, newOld = null; long? cutoff = null, checkpoint = null, mapping = null;
         var newCounts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         var audit = new List<AuditEntry>();
         var newExists = File.Exists(newPath);
         if (newExists)
         {
-            using var target = OpenReadOnly(newPath);
+            using var target = NewDatabase.OpenForReading(newPath);
             status = NewDatabase.Status(target);
             newHash = NewDatabase.Info(target, "schema_hash");
+            newOld = NewDatabase.Info(target, "old_database");
             cutoff = ParseLong(NewDatabase.Info(target, "cutoff"));
             checkpoint = ParseLong(NewDatabase.Info(target, "checkpoint"));
             if (Capture.TableExists(target, null, NewDatabase.IdMappingTable))
@@ -78,26 +96,44 @@ public sealed record StatusReport(
         long? pending = lastLog is not null && checkpoint is not null ? Math.Max(0, lastLog.Value - checkpoint.Value) : null;
         var names = model.Tables.Select(t => t.Name).Concat(oldCounts.Keys).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
         var tables = names.Select(n => new TableCount(n, oldCounts.TryGetValue(n, out var o) ? o : null, newCounts.TryGetValue(n, out var c) ? c : null)).ToList();
-        var (phase, next) = Decide(oldExists, marker, newExists, status, cutoff, pending);
+        var fromThisOld = newOld is null || PathResolver.Same(newOld, oldPath);
+        var (phase, next) = Decide(oldPath, newPath, oldExists, record, newExists, status, newOld, fromThisOld, cutoff, pending);
         // The state alone cannot tell "run MigDrain" from "MigDrain stopped on a write it cannot replay".
-        if (phase is not ("done" or "cut-over") && audit.Count > 0 && audit[^1].Result.StartsWith("failed", StringComparison.Ordinal))
+        if (phase is not ("done" or "cut-over" or "new-path-taken") && audit.Count > 0 && audit[^1].Result.StartsWith("failed", StringComparison.Ordinal))
             next = $"The last {audit[^1].Operation} {audit[^1].Result}: {audit[^1].Detail} Otherwise: {next}";
+        if (notes.Count > 0) next = string.Join(" ", notes) + " " + next;
         return new StatusReport(phase, next, hash, oldPath, oldExists, marker, logEntries, lastLog, newPath, newExists, status, newHash,
-            cutoff, checkpoint, pending, mapping, tables, audit);
+            cutoff, checkpoint, pending, mapping, record?.CutOverAt, tables, audit);
     }
 
-    private static (string Phase, string Next) Decide(bool oldExists, string? marker, bool newExists, string? status, long? cutoff, long? pending)
+    private static (string Phase, string Next) Decide(string oldPath, string newPath, bool oldExists, RecordedPair? record, bool newExists,
+        string? status, string? newOld, bool fromThisOld, long? cutoff, long? pending)
     {
+        var marker = record?.Marker;
+        var cutOverAt = record?.CutOverAt;
+        // A file at the new path that no migration of this old file made: name it, never advise deleting it.
+        if (newExists && status == Protocol.Retired)
+            return ("new-path-taken", $"{newPath} is a retired database (an old file MigArchiveOld retired after an earlier cutover) and takes this schema's file name. " +
+                "Mig neither overwrites nor deletes it: move it away (keep it as a backup) or choose another -p:MigNewDatabase, then MigMigrate.");
+        if (newExists && !fromThisOld)
+            return ("new-path-taken", $"{newPath} was built from {newOld}, not from {oldPath}; Mig neither overwrites nor deletes it. " +
+                $"For that migration, run MigStatus -p:MigDatabase={newOld}; to migrate {oldPath}, " +
+                (marker is null ? "choose another -p:MigNewDatabase." : "move that file away (then MigMigrate copies again), or abandon with MigReset."));
         if (newExists && status == Protocol.Ready)
-            return marker is null ? ("done", "Nothing to do: the new file is live" + (oldExists ? "; the old file is clean (delete or keep it)." : "."))
+            return marker is null ? ("done", "Nothing to do: the new file is live" + (!oldExists ? "." : record?.Retired == true ? "; the old file is retired (delete or keep it)." : "; the old file is clean (delete or keep it)."))
                                   : ("cut-over", "Move traffic to the new service; then MigArchiveOld cleans up the old file.");
         if (!oldExists) return ("no-old-database", "Set -p:MigDatabase to the live database, or run MigInit for a first database.");
         if (marker is null)
-            return newExists ? ("stale-new-file", "The new file exists but the old file is not recording: run MigReset (deletes the new file), then MigMigrate.")
+            return newExists ? ("stale-new-file", "The new file is an unfinished copy of this old file, which records no migration any more (a MigReset that stopped half-way): run MigReset (it deletes that file), then MigMigrate.")
                              : ("none", "Run MigPlan to see what a migration would do, then MigMigrate.");
-        if (!newExists) return ("broken", "The old file records writes but the new file is missing (the copy crashed early): run MigReset, then MigMigrate.");
-        if (cutoff is null) return ("copy-incomplete", "The copy did not finish (the process stopped during it): run MigReset, then MigMigrate.");
+        if (cutOverAt is not null && !newExists)
+            return ("new-file-missing", $"The old file records a cutover to {newPath} at {cutOverAt}, but that file is missing: put it back where it was (it may have been moved or renamed). " +
+                "The old file stays paused; MigReset does not apply after a cutover (the new file may have served writes).");
+        if (!newExists) return ("broken", "The old file records writes but the new file is missing (MigMigrate stopped before it copied): run MigMigrate again (it copies; the capture stays, so writes made meanwhile are kept), or MigReset to abandon.");
+        if (cutoff is null) return ("copy-incomplete", "The copy did not finish (MigMigrate was stopped or failed during it; no cutoff): run MigMigrate again (it deletes the unfinished copy and copies again; the capture keeps recording), or MigReset to abandon.");
         if (marker == Protocol.Recording) return ("recording", "The copy is done and writes are captured. Deploy the new service (it waits for cutover); run MigDrain when ready to switch.");
+        if (cutOverAt is not null)
+            return (pending > 0 ? "draining" : "drained", $"MigCutover was interrupted after the old file recorded it ({cutOverAt}): run MigCutover again to finish it. MigReset no longer applies.");
         return pending > 0 ? ("draining", $"Writes are paused and {pending} captured writes are not replayed yet: run MigDrain (it resumes where it stopped).")
                            : ("drained", "Every captured write is replayed: run MigCutover.");
     }
@@ -108,7 +144,7 @@ public sealed record StatusReport(
         yield return $"Mig status: {Phase}";
         yield return $"  schema  {SchemaHash}";
         yield return $"  old     {OldPath}{(OldExists ? "" : " (missing)")}: marker {OldMarker ?? "none"}" +
-                     (LogEntries is null ? "" : $", log {LogEntries} entries (last id {LastLogId})");
+                     (LogEntries is null ? "" : $", log {LogEntries} entries (last id {LastLogId})") + (CutOverAt is null ? "" : $", cut over at {CutOverAt}");
         yield return $"  new     {NewPath}{(NewExists ? "" : " (missing)")}" +
                      (NewExists ? $": status {NewStatus ?? "none"}, schema {NewSchemaHash ?? "?"}, cutoff {Show(Cutoff)}, checkpoint {Show(Checkpoint)}, pending {Show(Pending)}, _id_mapping {Show(IdMappingRows)}" : "");
         foreach (var t in Tables) yield return $"  {t.Table,-28} old {Show(t.OldRows),10}   new {Show(t.NewRows),10}";
@@ -122,13 +158,6 @@ public sealed record StatusReport(
     private static string Show(long? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "-";
 
     private static long? ParseLong(string? s) => s is null ? null : long.Parse(s, CultureInfo.InvariantCulture);
-
-    private static SqliteConnection OpenReadOnly(string path)
-    {
-        var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        c.Open();
-        return c;
-    }
 }
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]

@@ -54,23 +54,27 @@ internal static class MigrationVerbs
     /// <summary>
     /// The old file is -p:MigDatabase, or else the one <c>name-*.db</c> in the
     /// database directory that is neither the current schema's file nor retired
-    /// or unfinished; the new file is -p:MigNewDatabase or the current schema's
-    /// file next to the old one.
+    /// or unfinished; the new file is -p:MigNewDatabase, or else the one the
+    /// old file records (a migration in progress acts on its own pair, whatever this
+    /// checkout's schema or the -p:MigNewDatabase of migrate time), or else the
+    /// current schema's file next to the old one. Paths are resolved (symlinks, "..").
     /// </summary>
     private static (string Old, string New) Resolve(ToolArguments a, string hash, bool required)
     {
         var name = a.Required("database-name");
         var fileName = SchemaHash.DatabaseFileName(name, hash);
-        var explicitOld = a.Optional("database");
-        var dir = explicitOld is not null ? Path.GetDirectoryName(Path.GetFullPath(explicitOld))! : Path.GetFullPath(a.Required("database-dir"));
-        var newPath = a.Optional("new-database") is { } n ? Path.GetFullPath(n) : Path.Combine(dir, fileName);
-        if (explicitOld is not null) return (Path.GetFullPath(explicitOld), newPath);
+        var explicitOld = a.Optional("database") is { } o ? PathResolver.Resolve(o) : null;
+        var explicitNew = a.Optional("new-database") is { } n ? PathResolver.Resolve(n) : null;
+        var dir = explicitOld is not null ? Path.GetDirectoryName(explicitOld)! : PathResolver.Resolve(a.Required("database-dir"));
+        var computedNew = explicitNew ?? Path.Combine(dir, fileName);
+        string NewFor(string old) => explicitNew ?? RecordedPair.TryRead(old)?.NewDatabase ?? computedNew;
+        if (explicitOld is not null) return (explicitOld, NewFor(explicitOld));
 
         var candidates = Directory.Exists(dir)
-            ? Directory.GetFiles(dir, name + "-*.db").Where(f => !string.Equals(Path.GetFullPath(f), newPath, StringComparison.Ordinal) && IsLive(f)).Order(StringComparer.Ordinal).ToList()
+            ? Directory.GetFiles(dir, name + "-*.db").Select(PathResolver.Resolve).Where(f => !PathResolver.Same(f, computedNew) && IsLive(f)).Distinct().Order(StringComparer.Ordinal).ToList()
             : [];
-        if (candidates.Count == 1) return (candidates[0], newPath);
-        if (!required) return (candidates.Count == 0 ? Path.Combine(dir, name + "-<none>.db") : string.Join(" | ", candidates), newPath);
+        if (candidates.Count == 1) return (candidates[0], NewFor(candidates[0]));
+        if (!required) return (candidates.Count == 0 ? Path.Combine(dir, name + "-<none>.db") : string.Join(" | ", candidates), computedNew);
         if (candidates.Count == 0)
             throw new MigOperationException(Migrator.NoOldDatabaseCode,
                 $"No old database {name}-*.db in {dir} besides the current schema's {fileName}. Set -p:MigDatabase=<path of the live database> (for a first database, run MigInit).");
@@ -78,19 +82,13 @@ internal static class MigrationVerbs
             $"Several databases could be the old one in {dir}: {string.Join(", ", candidates.Select(Path.GetFileName))}. Set -p:MigDatabase=<path> to the live one (MigArchiveOld retires the others).");
     }
 
-    /// <summary>A file that could be the live database: not a migration's unfinished file, not retired by MigArchiveOld.</summary>
+    /// <summary>
+    /// A file that could be the live database: not a migration's unfinished file, not retired by
+    /// MigArchiveOld. (An old file cut over but not archived yet still counts: MigArchiveOld finds it.)
+    /// </summary>
     private static bool IsLive(string path)
     {
-        try
-        {
-            using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            c.Open();
-            var status = NewDatabase.Status(c);
-            return status is null or Protocol.Ready;
-        }
-        catch (SqliteException)
-        {
-            return false;
-        }
+        var record = RecordedPair.TryRead(path);
+        return record is not null && record.OwnStatus is null or Protocol.Ready;
     }
 }

@@ -1,0 +1,32 @@
+using Microsoft.Data.Sqlite;
+
+namespace Mig.Migration;
+
+/// <summary>
+/// What the file at a new path is, read before Mig deletes, rebuilds or reports on it: Mig only
+/// ever deletes its own unfinished copy ('migrating', built from this old file), or an empty
+/// file its MigMigrate created and was killed before the schema committed.
+/// </summary>
+/// <param name="Status">'migrating', 'ready', 'retired', or null (no bookkeeping).</param>
+/// <param name="OldDatabase">The old file it was built from, as its <c>_mig_info</c> records.</param>
+/// <param name="Cutoff">The log id the copy committed with; null while the copy has not committed.</param>
+/// <param name="Empty">No table at all (a killed MigMigrate before its schema committed).</param>
+public sealed record NewFileFacts(string? Status, string? OldDatabase, string? Cutoff, bool Empty)
+{
+    /// <summary>Reads the facts of an existing file (rolling back a killed writer's hot journal, see <see cref="NewDatabase.OpenForReading"/>).</summary>
+    public static NewFileFacts Read(string path)
+    {
+        using var c = NewDatabase.OpenForReading(path);
+        return new NewFileFacts(NewDatabase.Status(c), NewDatabase.Info(c, "old_database"), NewDatabase.Info(c, "cutoff"),
+            NewDatabase.Scalar(c, "SELECT count(*) FROM sqlite_schema") == 0);
+    }
+
+    /// <summary>This migration's unfinished copy from <paramref name="oldPath"/>, which Mig may delete and build again.</summary>
+    public bool IsUnfinishedCopyOf(string oldPath, bool recordedByOld) =>
+        Status != Protocol.Ready && Status != Protocol.Retired &&
+        ((Status == Protocol.Migrating && PathResolver.Same(OldDatabase, oldPath)) || (Empty && recordedByOld));
+
+    /// <summary>What the file is, for messages.</summary>
+    public string Describe() =>
+        Empty ? "an empty database" : $"status '{Status ?? "none"}'" + (OldDatabase is null ? ", no old file recorded" : $", built from {OldDatabase}");
+}

@@ -1,0 +1,50 @@
+using Microsoft.Data.Sqlite;
+
+namespace Mig.Migration;
+
+/// <summary>
+/// What an old file records about the migration it belongs to (<c>_mig_old_info</c>, written by
+/// MigMigrate and MigCutover; <c>_mig_info</c> of a file MigArchiveOld retired). Operations act on
+/// this pair, not on a path the current checkout computes: a checkout at another schema, or one
+/// run without the -p:MigNewDatabase of migrate time, computes another file.
+/// </summary>
+/// <param name="Marker">The capture marker ('recording', 'draining') or null.</param>
+/// <param name="NewDatabase">The new file MigMigrate builds, or the file a retired old file was retired for.</param>
+/// <param name="SchemaHash">The schema the new file is built for.</param>
+/// <param name="CutOverAt">When MigCutover recorded in the old file that it hands over (null before).</param>
+/// <param name="OwnStatus">The old file's own status ('ready', 'retired', ...), or null.</param>
+public sealed record RecordedPair(string? Marker, string? NewDatabase, string? SchemaHash, string? CutOverAt, string? OwnStatus)
+{
+    /// <summary>Key in <c>_mig_old_info</c>: MigCutover writes it before it marks the new file ready.</summary>
+    public const string CutOverKey = "cut_over_at";
+    /// <summary>Key in a retired old file's <c>_mig_info</c>: the new file it was retired for.</summary>
+    public const string RetiredForKey = "retired_for";
+
+    /// <summary>Whether the old file is retired (MigArchiveOld).</summary>
+    public bool Retired => OwnStatus == Protocol.Retired;
+
+    /// <summary>Reads the record of an open old file.</summary>
+    public static RecordedPair Read(SqliteConnection old)
+    {
+        var status = Migration.NewDatabase.Status(old);
+        var newDatabase = Capture.Info(old, "new_database");
+        if (newDatabase is null && status == Protocol.Retired) newDatabase = Migration.NewDatabase.Info(old, RetiredForKey);
+        return new RecordedPair(Capture.Marker(old), newDatabase, Capture.Info(old, "schema_hash"), Capture.Info(old, CutOverKey), status);
+    }
+
+    /// <summary>The record of an old file read-only, or null when it cannot be read (missing, not a database): the operation then says why.</summary>
+    public static RecordedPair? TryRead(string oldPath)
+    {
+        if (!File.Exists(oldPath)) return null;
+        try
+        {
+            using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = oldPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            c.Open();
+            return Read(c);
+        }
+        catch (SqliteException)
+        {
+            return null;
+        }
+    }
+}
