@@ -22,13 +22,28 @@ public sealed class MigWritesPausedException : Exception
 /// </summary>
 public sealed class MigDatabaseNotReadyException : Exception
 {
+    /// <summary>
+    /// The <see cref="Status"/> when another connection held the file locked for longer than a
+    /// short wait, so that its status could not be read: a migration's copy does that to the new
+    /// file (rollback journal, one long write transaction).
+    /// </summary>
+    public const string Locked = "locked";
+
     /// <summary>Creates the exception for a database file and its status.</summary>
     public MigDatabaseNotReadyException(string database, string status)
-        : base($"{database} is not ready to serve (status '{status}'): a migration is building it. It serves after MigCutover.")
+        : this(database, status, null)
+    {
+    }
+
+    /// <summary>Creates the exception for a database file and its status, with the error that revealed it.</summary>
+    public MigDatabaseNotReadyException(string database, string status, Exception? inner)
+        : base(status == Locked
+            ? $"{database} is not ready to serve: another connection holds it locked, as a migration does while it copies into it, so its status cannot be read. It serves after MigCutover."
+            : $"{database} is not ready to serve (status '{status}'): a migration is building it. It serves after MigCutover.", inner)
         => (Database, Status) = (database, status);
 
     /// <summary>The database file.</summary>
     public string Database { get; }
-    /// <summary>The status found in the file.</summary>
+    /// <summary>The status found in the file, or <see cref="Locked"/>.</summary>
     public string Status { get; }
 }

@@ -7,7 +7,10 @@ namespace Mig;
 /// One open connection with its prepared commands and what it last saw of the
 /// migration markers. Commands stay prepared across transactions; the markers
 /// are re-read only when <c>PRAGMA data_version</c> says another connection
-/// committed something, so checking them costs one tiny statement.
+/// committed something, so checking them costs one tiny statement. It never
+/// waits for a lock inside SQLite (busy timeout 0): a statement that would wait
+/// returns SQLITE_BUSY at once, and <see cref="MigDatabase"/> waits between tries
+/// without holding a thread.
 /// </summary>
 internal sealed class PooledConnection : IDisposable
 {
@@ -15,10 +18,11 @@ internal sealed class PooledConnection : IDisposable
     // Generated code passes string constants, which are interned: finding their command by
     // reference skips hashing the SQL text on every call (about 20 ns of a 2 us point select).
     private readonly Dictionary<string, SqliteCommand> commandsByReference = new(ReferenceEqualityComparer.Instance);
-    private readonly SqliteCommand beginImmediate, commit, rollback;
-    // The per-transaction statements of a read, stepped directly: through SqliteCommand each
-    // costs a data reader and about a microsecond, which is most of Mig's overhead on a point select.
-    private readonly sqlite3_stmt begin, dataVersion, commitRead;
+    private readonly SqliteCommand commit, rollback;
+    // The per-transaction statements, stepped directly: through SqliteCommand each costs a data
+    // reader and about a microsecond, which is most of Mig's overhead on a point select, and a
+    // busy one would be retried by Microsoft.Data.Sqlite in a loop that sleeps on the thread.
+    private readonly sqlite3_stmt beginImmediate, begin, dataVersion, commitRead;
     private long seenDataVersion = -1;
 
     public PooledConnection(string path, MigDatabaseOptions options)
@@ -29,16 +33,19 @@ internal sealed class PooledConnection : IDisposable
             Mode = SqliteOpenMode.ReadWrite,
             Pooling = false, // MigDatabase pools, with the prepared commands attached
             ForeignKeys = true,
-            // Microsoft.Data.Sqlite retries a busy statement until the command timeout (30 s by
-            // default) after SQLite's busy handler gives up; without this the option would not
-            // bound the wait. Whole seconds, and 0 would mean forever.
+            // Microsoft.Data.Sqlite retries a busy statement of its own commands (the caller's,
+            // COMMIT) until the command timeout (30 s by default); without this the option would
+            // not bound that wait. Whole seconds, and 0 would mean forever.
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
         }.ToString());
         Connection.Open();
-        Execute($"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}");
-        beginImmediate = Prepare("BEGIN IMMEDIATE");
+        // SQLite's busy handler sleeps on the calling thread and cannot be cancelled: the locks
+        // Mig takes (BEGIN IMMEDIATE, a read's first step) are tried once and waited for in
+        // MigDatabase. In WAL mode nothing else inside a transaction waits.
+        Execute("PRAGMA busy_timeout = 0");
         commit = Prepare("COMMIT");
         rollback = Prepare("ROLLBACK");
+        beginImmediate = PrepareRaw("BEGIN IMMEDIATE");
         begin = PrepareRaw("BEGIN");
         dataVersion = PrepareRaw("PRAGMA data_version");
         commitRead = PrepareRaw("COMMIT");
@@ -52,19 +59,82 @@ internal sealed class PooledConnection : IDisposable
     /// <summary>The old-database marker ('recording', 'draining') or null when no migration touches the file.</summary>
     public string? Marker { get; private set; }
 
-    public void Begin(bool write)
+    /// <summary>
+    /// Begins a transaction and reads the markers if the file changed, or returns false, with no
+    /// transaction open, when another connection holds the lock it needs: the write lock for a
+    /// write, and for a read a lock that keeps readers out (a rollback-journal file being committed
+    /// or written by a copy, a journal mode switch).
+    /// </summary>
+    public bool TryBegin(bool write)
     {
-        // A write waits for the lock, with Microsoft.Data.Sqlite's busy retries; a deferred BEGIN takes no lock.
-        if (write) beginImmediate.ExecuteNonQuery();
+        // A deferred BEGIN takes no lock; PRAGMA data_version opens the read snapshot (in WAL) or
+        // takes the shared lock (rollback journal), so a read waits there if it waits at all.
+        if (write)
+        {
+            var begun = raw.sqlite3_step(beginImmediate);
+            if (begun != raw.SQLITE_DONE)
+            {
+                if (IsBusy(begun))
+                {
+                    raw.sqlite3_reset(beginImmediate);
+                    return false;
+                }
+                Fail(beginImmediate, begun);
+            }
+            raw.sqlite3_reset(beginImmediate);
+        }
         else StepDone(begin);
         var rc = raw.sqlite3_step(dataVersion);
-        if (rc != raw.SQLITE_ROW) Fail(dataVersion, rc);
+        if (rc != raw.SQLITE_ROW)
+        {
+            if (IsBusy(rc))
+            {
+                raw.sqlite3_reset(dataVersion);
+                Rollback();
+                return false;
+            }
+            Fail(dataVersion, rc);
+        }
         var version = raw.sqlite3_column_int64(dataVersion, 0);
         raw.sqlite3_reset(dataVersion);
         if (version != seenDataVersion)
         {
             ReadMarkers();
             seenDataVersion = version;
+        }
+        return true;
+    }
+
+    /// <summary>SQLITE_BUSY or SQLITE_LOCKED, with any extended code: another connection holds what this one needs.</summary>
+    public static bool IsBusy(int rc) => (rc & 0xFF) is raw.SQLITE_BUSY or raw.SQLITE_LOCKED;
+
+    /// <summary>The journal mode ('wal', 'delete', ...); inside a transaction, where it cannot be busy.</summary>
+    public string JournalMode()
+    {
+        if (!TryPragma("PRAGMA journal_mode", out var mode)) throw new InvalidOperationException("PRAGMA journal_mode was busy inside a transaction.");
+        return mode;
+    }
+
+    /// <summary>
+    /// Switches the file to WAL outside a transaction; false while another connection has a
+    /// transaction open on it (the switch needs the file to itself for a moment).
+    /// </summary>
+    public bool TrySwitchToWal(out string mode) => TryPragma("PRAGMA journal_mode = WAL", out mode);
+
+    // Once per MigDatabase, so prepared each time. Even preparing it can be busy: the pragma reads the schema.
+    private bool TryPragma(string sql, out string result)
+    {
+        result = "";
+        var rc = raw.sqlite3_prepare_v2(Connection.Handle, sql, out var stmt);
+        using (stmt)
+        {
+            if (IsBusy(rc)) return false;
+            if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, Connection.Handle);
+            rc = raw.sqlite3_step(stmt);
+            if (IsBusy(rc)) return false;
+            if (rc != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(rc, Connection.Handle);
+            result = raw.sqlite3_column_text(stmt, 0).utf8_to_string().ToLowerInvariant();
+            return true;
         }
     }
 
@@ -160,8 +230,8 @@ internal sealed class PooledConnection : IDisposable
     public void Dispose()
     {
         foreach (var cmd in commands.Values) cmd.Dispose();
-        foreach (var cmd in new[] { beginImmediate, commit, rollback }) cmd.Dispose();
-        foreach (var stmt in new[] { begin, dataVersion, commitRead }) stmt.Dispose();
+        foreach (var cmd in new[] { commit, rollback }) cmd.Dispose();
+        foreach (var stmt in new[] { beginImmediate, begin, dataVersion, commitRead }) stmt.Dispose();
         Connection.Dispose();
     }
 }
