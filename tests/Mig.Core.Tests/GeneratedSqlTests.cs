@@ -18,7 +18,7 @@ namespace Mig.Core.Tests;
 public sealed class GeneratedSqlTests
 {
     /// <summary>Column and table names a sanitiser or a naive '@' + name would break.</summary>
-    private const string HostileSchema = """
+    internal const string HostileSchema = """
         namespace Hostile;
 
         [AutoIncPK(nameof(Id))]
