@@ -1,17 +1,16 @@
 using Mig.Schema;
-using Mig.Sql;
 using static Mig.CodeGen.QueryEmitter;
 
 namespace Mig.CodeGen;
 
-/// <summary>One column a property filters on: its SQL, its parameter, and how to get its value.</summary>
-internal sealed record FilterColumn(string Sql, string Parameter, SqlType Type, ValueKind Kind, bool NotNull, string Value);
+/// <summary>One column a property filters on or writes: its SQL, its name, and how to get its value.</summary>
+internal sealed record FilterColumn(string Sql, string Column, SqlType Type, ValueKind Kind, bool NotNull, string Value);
 
 /// <summary>
 /// The select methods both tables and views get (SelectAll, SelectBy,
 /// SelectOneBy, SelectLike). Subclasses say what a row is and how to read it.
 /// </summary>
-internal abstract class SelectEmitter(CodeWriter w, string clrType)
+internal abstract class SelectEmitter(CodeWriter w, string clrType, List<GeneratedStatement> statements)
 {
     protected CodeWriter W { get; } = w;
     protected string RowType { get; } = TypeName(clrType);
@@ -64,11 +63,16 @@ internal abstract class SelectEmitter(CodeWriter w, string clrType)
     /// <summary>Where methods are being written (the scratch writer while emitting methods).</summary>
     protected CodeWriter Target { get; private set; } = w;
 
-    /// <summary>Declares a SQL constant and returns its qualified name.</summary>
-    protected string Sql(string name, string sql)
+    /// <summary>
+    /// Declares a SQL constant and returns its qualified name. The statement is also
+    /// recorded with its parameters, so the build prepares the very text the code runs.
+    /// </summary>
+    protected string Sql(string name, string sql, StatementParameters parameters, string method, QueryModel? query)
     {
         constants.Add((name, sql));
-        return $"{Class}.{name}";
+        var constant = $"{Class}.{name}";
+        statements.Add(new GeneratedStatement(clrType, method, constant, sql, parameters.Names, query));
+        return constant;
     }
 
     protected void EmitSelects(IReadOnlyList<QueryModel> queries)
@@ -85,29 +89,45 @@ internal abstract class SelectEmitter(CodeWriter w, string clrType)
         }
     }
 
-    protected string SelectSql(IEnumerable<FilterColumn> filters, string? orderBy, bool like, bool limitOne)
+    protected string SelectSql(IEnumerable<FilterColumn> filters, string? orderBy, bool like, bool limitOne, StatementParameters parameters)
     {
-        var where = string.Join(" AND ", filters.Select(f =>
-            like ? $"{f.Sql} LIKE '%' || {f.Parameter} || '%'"
-                 : f.NotNull ? $"{f.Sql} = {f.Parameter}" : $"{f.Sql} IS {f.Parameter}"));
+        var where = string.Join(" AND ", filters.Select(f => like ? Contains(f.Sql, parameters.Bind(f)) : Equal(f, parameters)));
         var order = string.Join(", ", QueryNames.OrderTerms(orderBy)
             .SelectMany(t => SelectColumns(t.Property).Select(c => c + (t.Descending ? " DESC" : " ASC"))));
         return SelectFrom + (where.Length > 0 ? " WHERE " + where : "") + (order.Length > 0 ? " ORDER BY " + order : "") + (limitOne ? " LIMIT 1" : "");
     }
 
+    /// <summary><c>column = @p0</c>, or <c>IS</c> for a nullable column so that null finds NULL.</summary>
+    protected static string Equal(FilterColumn f, StatementParameters parameters) =>
+        $"{f.Sql} {(f.NotNull ? "=" : "IS")} {parameters.Bind(f)}";
+
+    /// <summary>
+    /// <c>column LIKE '%' || escaped || '%' ESCAPE '\'</c>, the value's <c>\</c>, <c>%</c> and
+    /// <c>_</c> escaped inside the statement: [SelectLike] means "contains this text", so a
+    /// search for "50%" finds only that, and the escaping costs the caller no string
+    /// (SQLite computes the pattern once per statement, not per row).
+    /// </summary>
+    private static string Contains(string column, string parameter) =>
+        $@"{column} LIKE '%' || replace(replace(replace({parameter}, '\', '\\'), '%', '\%'), '_', '\_') || '%' ESCAPE '\'";
+
     private void EmitSelect(QueryModel q, IReadOnlyList<string> properties, bool many, bool like)
     {
         var name = QueryNames.MethodName(q);
-        var filters = properties.SelectMany(p => Filter(p, ArgumentName(p), rootIsRow: false, qualified: true)).ToList();
-        var sql = Sql(name[..^"Async".Length] + "Sql", SelectSql(filters, q.OrderBy, like, limitOne: !many));
-        var args = string.Concat(properties.Select(p => $", {ArgumentType(p)} {ArgumentName(p)}"));
+        var argumentNames = ArgumentNames(properties);
+        var filters = properties.SelectMany((p, i) => Filter(p, argumentNames[i], rootIsRow: false, qualified: true)).ToList();
+        var parameters = new StatementParameters();
+        var sql = Sql(name[..^"Async".Length] + "Sql", SelectSql(filters, q.OrderBy, like, limitOne: !many, parameters), parameters, name, q);
+        var args = string.Concat(properties.Select((p, i) => $", {ArgumentType(p)} {argumentNames[i]}"));
         var result = many ? $"global::System.Collections.Generic.IReadOnlyList<{RowType}>" : RowType + "?";
         var t = Target;
-        t.Line($"/// <summary>{(many ? "Rows" : "The first row")} of <see cref=\"{RowType}\"/>{(properties.Count > 0 ? (like ? " whose " + properties[0] + " contains the text" : " by " + string.Join(", ", properties)) : "")}; SQL: <see cref=\"{sql}\"/>.</summary>");
+        var what = properties.Count == 0 ? ""
+            : like ? $" whose {properties[0]} contains the text (<c>%</c>, <c>_</c> and <c>\\</c> match themselves)"
+            : " by " + string.Join(", ", properties);
+        t.Line($"/// <summary>{(many ? "Rows" : "The first row")} of <see cref=\"{RowType}\"/>{what}; SQL: <see cref=\"{sql}\"/>.</summary>");
         t.Open($"public static {TaskOf(result)} {name}({TxnParam}{args}, {CtParam})");
         t.Open("try");
         t.Line("cancellationToken.ThrowIfCancellationRequested();");
-        EmitCommand(sql, filters);
+        EmitCommand(sql, parameters);
         t.Line("using var r = cmd.ExecuteReader();");
         if (many)
         {
@@ -130,23 +150,26 @@ internal abstract class SelectEmitter(CodeWriter w, string clrType)
     protected static string TaskOf(string? result) =>
         result is null ? "global::System.Threading.Tasks.Task" : $"global::System.Threading.Tasks.Task<{result}>";
 
-    /// <summary><c>var cmd = txn.Command(SQL, parameters...); cmd.Parameters[i].Value = ...;</c></summary>
-    protected void EmitCommand(string sqlConstant, IReadOnlyList<FilterColumn> parameters, string variable = "cmd")
+    /// <summary>
+    /// <c>var cmd = txn.Command(SQL, add the parameters once); cmd.Parameters[i].Value = ...;</c>
+    /// Each parameter is commented with its column, since its name is only a position.
+    /// </summary>
+    protected void EmitCommand(string sqlConstant, StatementParameters parameters, string variable = "cmd")
     {
         var t = Target;
-        var distinct = parameters.DistinctBy(p => p.Parameter).ToList();
-        if (distinct.Count == 0)
+        var values = parameters.Values;
+        if (values.Count == 0)
         {
             t.Line($"var {variable} = txn.Command({sqlConstant});");
             return;
         }
         t.Line($"var {variable} = txn.Command({sqlConstant}, static c =>");
         t.Line("{");
-        foreach (var p in distinct)
-            t.Line($"    c.Parameters.Add({Literal(p.Parameter)}, global::Microsoft.Data.Sqlite.SqliteType.{p.Type});");
+        for (var i = 0; i < values.Count; i++)
+            t.Line($"    c.Parameters.Add({Literal(StatementParameters.Name(i))}, global::Microsoft.Data.Sqlite.SqliteType.{values[i].Type}); // {CommentText(values[i].Column)}");
         t.Line("});");
-        for (var i = 0; i < distinct.Count; i++)
-            t.Line($"{variable}.Parameters[{i}].Value = {ToDb(distinct[i].Kind, distinct[i].NotNull, distinct[i].Value)};");
+        for (var i = 0; i < values.Count; i++)
+            t.Line($"{variable}.Parameters[{i}].Value = {ToDb(values[i].Kind, values[i].NotNull, values[i].Value)};");
     }
 
     protected void EmitCatch(string? result)

@@ -10,7 +10,8 @@ namespace Mig.CodeGen;
 /// writes, which take a referenced row's key from the record
 /// (<c>course.Student.Id</c>).
 /// </summary>
-internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel table) : SelectEmitter(w, table.ClrType)
+internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel table, List<GeneratedStatement> statements)
+    : SelectEmitter(w, table.ClrType, statements)
 {
     private readonly ReadPlan plan = new(model, table);
 
@@ -26,7 +27,7 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         {
             // From the row: row.Course.Student.Id; from an argument holding the property's value: student.Id.
             var (expr, notNull) = rootIsRow ? Access(root, false, table, c) : AccessFromProperty(root, c);
-            return new FilterColumn(qualified ? plan.RootColumn(c.Name) : SqlIdentifier.Quote(c.Name), "@" + c.Name, c.Type, c.Kind, notNull, expr);
+            return new FilterColumn(qualified ? plan.RootColumn(c.Name) : SqlIdentifier.Quote(c.Name), c.Name, c.Type, c.Kind, notNull, expr);
         })];
 
     protected override string ArgumentType(string property)
@@ -41,7 +42,7 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
     /// <summary>The value of a column reached from <paramref name="root"/>, following embedded references to the key.</summary>
     private (string Expr, bool NotNull) Access(string root, bool rootNullable, TableModel owner, ColumnModel column)
     {
-        var expr = root + (rootNullable ? "?." : ".") + column.Property;
+        var expr = root + (rootNullable ? "?." : ".") + Member(column.Property);
         if (column.ReferencedColumn is null) return (expr, !rootNullable && column.NotNull);
         var fk = owner.ForeignKeys.First(f => f.Embedded && f.Columns.Contains(column.Name));
         var target = model.FindTable(fk.ReferencedTable)!;
@@ -60,7 +61,7 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         [.. columns.Select(c =>
         {
             var (expr, notNull) = Access("row", false, table, c);
-            return new FilterColumn(SqlIdentifier.Quote(c.Name), "@" + c.Name, c.Type, c.Kind, notNull, expr);
+            return new FilterColumn(SqlIdentifier.Quote(c.Name), c.Name, c.Type, c.Kind, notNull, expr);
         })];
 
     private bool IsAutoKey(ColumnModel c) => table.AutoIncrement && c.Name == table.PrimaryKey[0];
@@ -94,31 +95,41 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
     {
         var byName = values.ToDictionary(v => v.Property, v => v.Expr, StringComparer.Ordinal);
         var args = string.Join(", ", ctor.Select(p => byName[p]));
-        var rest = values.Where(v => !ctor.Contains(v.Property)).Select(v => $"{v.Property} = {v.Expr}").ToList();
+        var rest = values.Where(v => !ctor.Contains(v.Property)).Select(v => $"{Member(v.Property)} = {v.Expr}").ToList();
         return $"new {type}({args})" + (rest.Count > 0 ? " { " + string.Join(", ", rest) + " }" : "");
     }
 
     protected override void EmitMethods()
     {
         var insertColumns = table.Columns.Where(c => !IsAutoKey(c)).ToList();
-        var insertSql = Sql("InsertSql", InsertStatement("INSERT", insertColumns));
-        EmitInsert(insertSql, insertColumns);
+        var insertParameters = new StatementParameters();
+        var insertSql = Sql("InsertSql", InsertStatement("INSERT", insertColumns, insertParameters), insertParameters, QueryNames.Insert, null);
+        EmitInsert(insertSql, insertParameters);
         EmitSelects(table.Queries);
         foreach (var q in table.Queries)
         {
             switch (q.Kind)
             {
-                case QueryKind.InsertOrIgnore: EmitInsertOrIgnore(insertColumns); break;
-                case QueryKind.SelectByOrInsert: EmitSelectByOrInsert(q, insertSql, insertColumns); break;
+                case QueryKind.InsertOrIgnore: EmitInsertOrIgnore(q, insertColumns); break;
+                case QueryKind.SelectByOrInsert: EmitSelectByOrInsert(q, insertSql, insertParameters); break;
                 case QueryKind.UpdateBy: EmitUpdateBy(q); break;
                 case QueryKind.DeleteBy: EmitDeleteBy(q); break;
-                case QueryKind.Upsert: EmitUpsert(); break;
+                case QueryKind.Upsert: EmitUpsert(q); break;
             }
         }
     }
 
-    private string InsertStatement(string verb, IReadOnlyList<ColumnModel> columns) =>
-        $"{verb} INTO {SqlIdentifier.Quote(table.Name)}({SqlIdentifier.List(columns.Select(c => c.Name))}) VALUES ({string.Join(", ", columns.Select(c => "@" + c.Name))})";
+    /// <summary>
+    /// <c>INSERT INTO t(a, b) VALUES (@p0, @p1)</c>; a table of nothing but its AUTOINCREMENT
+    /// key has no value to give, and <c>INSERT INTO t() VALUES ()</c> is no SQL, so it
+    /// inserts <c>DEFAULT VALUES</c>.
+    /// </summary>
+    private string InsertStatement(string verb, IReadOnlyList<ColumnModel> columns, StatementParameters parameters)
+    {
+        if (columns.Count == 0) return $"{verb} INTO {SqlIdentifier.Quote(table.Name)} DEFAULT VALUES";
+        var values = string.Join(", ", RowValues(columns).Select(parameters.Bind));
+        return $"{verb} INTO {SqlIdentifier.Quote(table.Name)}({SqlIdentifier.List(columns.Select(c => c.Name))}) VALUES ({values})";
+    }
 
     private void Header(string summary, string sqlConstant, string? result, string name, string args)
     {
@@ -136,37 +147,40 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         Target.Line();
     }
 
-    private void EmitInsert(string sql, IReadOnlyList<ColumnModel> columns)
+    private void EmitInsert(string sql, StatementParameters parameters)
     {
         Header($"Inserts a row and returns its rowid{(table.AutoIncrement ? " (the new key; the record's key is ignored)" : "")}", sql, "long", QueryNames.Insert, $", {RowType} row");
-        EmitCommand(sql, RowValues(columns));
+        EmitCommand(sql, parameters);
         Target.Line("cmd.ExecuteNonQuery();");
         Target.Line("return global::System.Threading.Tasks.Task.FromResult(global::Mig.MigValue.LastInsertRowId(txn));");
         Footer("long");
     }
 
-    private void EmitInsertOrIgnore(IReadOnlyList<ColumnModel> columns)
+    private void EmitInsertOrIgnore(QueryModel q, IReadOnlyList<ColumnModel> columns)
     {
-        var sql = Sql("InsertOrIgnoreSql", InsertStatement("INSERT OR IGNORE", columns));
-        Header("Inserts a row unless it breaks a unique constraint; returns its rowid, or null when ignored", sql, "long?", "InsertOrIgnoreAsync", $", {RowType} row");
-        EmitCommand(sql, RowValues(columns));
+        var parameters = new StatementParameters();
+        var name = QueryNames.MethodName(q);
+        var sql = Sql("InsertOrIgnoreSql", InsertStatement("INSERT OR IGNORE", columns, parameters), parameters, name, q);
+        Header("Inserts a row unless it breaks a unique constraint; returns its rowid, or null when ignored", sql, "long?", name, $", {RowType} row");
+        EmitCommand(sql, parameters);
         Target.Line("var affected = cmd.ExecuteNonQuery();");
         Target.Line("return global::System.Threading.Tasks.Task.FromResult<long?>(affected == 0 ? null : global::Mig.MigValue.LastInsertRowId(txn));");
         Footer("long?");
     }
 
-    private void EmitSelectByOrInsert(QueryModel q, string insertSql, IReadOnlyList<ColumnModel> insertColumns)
+    private void EmitSelectByOrInsert(QueryModel q, string insertSql, StatementParameters insertParameters)
     {
         var name = QueryNames.MethodName(q);
         var filters = q.Properties.SelectMany(p => Filter(p, "row", rootIsRow: true, qualified: true)).ToList();
-        var select = Sql(name[..^"Async".Length] + "SelectSql", SelectSql(filters, null, like: false, limitOne: true));
+        var parameters = new StatementParameters();
+        var select = Sql(name[..^"Async".Length] + "SelectSql", SelectSql(filters, null, like: false, limitOne: true, parameters), parameters, name, q);
         Header($"The stored row with the same {string.Join(", ", q.Properties)} as <paramref name=\"row\"/>, inserted first when there is none", select, RowType, name, $", {RowType} row");
         var t = Target;
-        EmitCommand(select, filters);
+        EmitCommand(select, parameters);
         t.Open("using (var r = cmd.ExecuteReader())");
         t.Line($"if (r.Read()) return global::System.Threading.Tasks.Task.FromResult({Class}.Read(r));");
         t.Close();
-        EmitCommand(insertSql, RowValues(insertColumns), "insert");
+        EmitCommand(insertSql, insertParameters, "insert");
         t.Line("insert.ExecuteNonQuery();");
         t.Line("using var stored = cmd.ExecuteReader();");
         t.Line("stored.Read();");
@@ -179,10 +193,12 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         var name = QueryNames.MethodName(q);
         var by = q.Properties.SelectMany(ColumnsOf).ToList();
         var set = table.Columns.Where(c => !by.Contains(c) && !IsAutoKey(c)).ToList();
+        var parameters = new StatementParameters();
+        var assignments = string.Join(", ", RowValues(set).Select(f => $"{f.Sql} = {parameters.Bind(f)}"));
         var sql = Sql(name[..^"Async".Length] + "Sql",
-            $"UPDATE {SqlIdentifier.Quote(table.Name)} SET {string.Join(", ", set.Select(c => $"{SqlIdentifier.Quote(c.Name)} = @{c.Name}"))} WHERE {Where(RowValues(by))}");
+            $"UPDATE {SqlIdentifier.Quote(table.Name)} SET {assignments} WHERE {Where(RowValues(by), parameters)}", parameters, name, q);
         Header($"Updates the rows with the same {string.Join(", ", q.Properties)} as <paramref name=\"row\"/>; returns how many", sql, "int", name, $", {RowType} row");
-        EmitCommand(sql, RowValues(set).Concat(RowValues(by)).ToList());
+        EmitCommand(sql, parameters);
         Target.Line("return global::System.Threading.Tasks.Task.FromResult(cmd.ExecuteNonQuery());");
         Footer("int");
     }
@@ -190,28 +206,32 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
     private void EmitDeleteBy(QueryModel q)
     {
         var name = QueryNames.MethodName(q);
-        var filters = q.Properties.SelectMany(p => Filter(p, ArgumentName(p), rootIsRow: false, qualified: false)).ToList();
-        var sql = Sql(name[..^"Async".Length] + "Sql", $"DELETE FROM {SqlIdentifier.Quote(table.Name)} WHERE {Where(filters)}");
-        var args = string.Concat(q.Properties.Select(p => $", {ArgumentType(p)} {ArgumentName(p)}"));
+        var argumentNames = ArgumentNames(q.Properties);
+        var filters = q.Properties.SelectMany((p, i) => Filter(p, argumentNames[i], rootIsRow: false, qualified: false)).ToList();
+        var parameters = new StatementParameters();
+        var sql = Sql(name[..^"Async".Length] + "Sql", $"DELETE FROM {SqlIdentifier.Quote(table.Name)} WHERE {Where(filters, parameters)}", parameters, name, q);
+        var args = string.Concat(q.Properties.Select((p, i) => $", {ArgumentType(p)} {argumentNames[i]}"));
         Header($"Deletes the rows by {string.Join(", ", q.Properties)}; returns how many", sql, "int", name, args);
-        EmitCommand(sql, filters);
+        EmitCommand(sql, parameters);
         Target.Line("return global::System.Threading.Tasks.Task.FromResult(cmd.ExecuteNonQuery());");
         Footer("int");
     }
 
-    private void EmitUpsert()
+    private void EmitUpsert(QueryModel q)
     {
         var rest = table.Columns.Where(c => !table.PrimaryKey.Contains(c.Name)).ToList();
         var update = rest.Count == 0 ? "DO NOTHING"
             : "DO UPDATE SET " + string.Join(", ", rest.Select(c => $"{SqlIdentifier.Quote(c.Name)} = excluded.{SqlIdentifier.Quote(c.Name)}"));
-        var sql = Sql("UpsertSql", $"{InsertStatement("INSERT", table.Columns)} ON CONFLICT({SqlIdentifier.List(table.PrimaryKey)}) {update}");
-        Header("Inserts the row, or updates the row with its key", sql, null, "UpsertAsync", $", {RowType} row");
-        EmitCommand(sql, RowValues(table.Columns));
+        var parameters = new StatementParameters();
+        var name = QueryNames.MethodName(q);
+        var sql = Sql("UpsertSql", $"{InsertStatement("INSERT", table.Columns, parameters)} ON CONFLICT({SqlIdentifier.List(table.PrimaryKey)}) {update}", parameters, name, q);
+        Header("Inserts the row, or updates the row with its key", sql, null, name, $", {RowType} row");
+        EmitCommand(sql, parameters);
         Target.Line("cmd.ExecuteNonQuery();");
         Target.Line("return global::System.Threading.Tasks.Task.CompletedTask;");
         Footer(null);
     }
 
-    private static string Where(IEnumerable<FilterColumn> filters) =>
-        string.Join(" AND ", filters.Select(f => f.NotNull ? $"{f.Sql} = {f.Parameter}" : $"{f.Sql} IS {f.Parameter}"));
+    private static string Where(IEnumerable<FilterColumn> filters, StatementParameters parameters) =>
+        string.Join(" AND ", filters.Select(f => Equal(f, parameters)));
 }

@@ -5,7 +5,7 @@ using static Mig.CodeGen.QueryEmitter;
 namespace Mig.CodeGen;
 
 /// <summary>The select methods of a view: its columns read straight into the record.</summary>
-internal sealed class ViewEmitter(CodeWriter w, ViewModel view) : SelectEmitter(w, view.ClrType)
+internal sealed class ViewEmitter(CodeWriter w, ViewModel view, List<GeneratedStatement> statements) : SelectEmitter(w, view.ClrType, statements)
 {
     protected override string SelectFrom =>
         $"SELECT {SqlIdentifier.List(view.Columns.Select(c => c.Name))} FROM {SqlIdentifier.Quote(view.Name)}";
@@ -17,7 +17,7 @@ internal sealed class ViewEmitter(CodeWriter w, ViewModel view) : SelectEmitter(
     protected override IReadOnlyList<FilterColumn> Filter(string property, string root, bool rootIsRow, bool qualified)
     {
         var c = Column(property);
-        return [new FilterColumn(SqlIdentifier.Quote(c.Name), "@" + c.Name, c.Type, c.Kind, c.NotNull, rootIsRow ? root + "." + property : root)];
+        return [new FilterColumn(SqlIdentifier.Quote(c.Name), c.Name, c.Type, c.Kind, c.NotNull, rootIsRow ? root + "." + Member(property) : root)];
     }
 
     protected override string ArgumentType(string property)

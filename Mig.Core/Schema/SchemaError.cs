@@ -55,4 +55,6 @@ public static class SchemaErrorCodes
     public const string QueryNameCollision = "MIG0020";
     /// <summary>A table or view record without properties: it would have no columns.</summary>
     public const string NoColumns = "MIG0021";
+    /// <summary>A generated query statement that SQLite cannot prepare against the schema (found at build time, never at run time).</summary>
+    public const string GeneratedSqlRejected = "MIG0022";
 }

@@ -377,7 +377,8 @@ public static class SchemaReflector
                     indexes.Add(new IndexModel(Naming.Index(table.Name, cols), cols));
 
             var queries = BuildQueries(type, table.Properties, isView: false);
-            CheckTableQueries(type, queries, key is not null, columnsByProp, columns);
+            var autoKey = type.GetCustomAttribute<AutoIncPKAttribute>() is not null ? key?.FirstOrDefault()?.Name : null;
+            CheckTableQueries(type, queries, key is not null, autoKey, columnsByProp, columns);
             CheckQueryNames(type, queries, isTable: true);
             if (errors.Count > before) return null;
             return new TableModel(table.Name, type.FullName!, columns, [.. key?.Select(k => k.Name) ?? []],
@@ -501,15 +502,23 @@ public static class SchemaReflector
             return result;
         }
 
-        private void CheckTableQueries(Type type, List<QueryModel> queries, bool hasKey, Dictionary<string, List<PropertyColumn>> columnsByProp, List<ColumnModel> columns)
+        private void CheckTableQueries(Type type, List<QueryModel> queries, bool hasKey, string? autoKey, Dictionary<string, List<PropertyColumn>> columnsByProp, List<ColumnModel> columns)
         {
             foreach (var q in queries)
             {
                 var attr = q.Kind.ToString();
                 if (q.Kind == QueryKind.Upsert && !hasKey)
                     errors.Add(new(SchemaErrorCodes.InvalidQuery, $"[Upsert] on {type.Name} needs a primary key to detect the conflict; add [PK(...)] or remove [Upsert].", Type: type.FullName, Attribute: attr));
-                if (q.Kind == QueryKind.UpdateBy && q.Properties.SelectMany(p => columnsByProp.TryGetValue(p, out var c) ? c : []).Count() >= columns.Count)
-                    errors.Add(new(SchemaErrorCodes.InvalidQuery, $"[UpdateBy] on {type.Name} names every column, so there is nothing left to update.", Type: type.FullName, Attribute: attr));
+                if (q.Kind == QueryKind.UpdateBy)
+                {
+                    // The update sets every other column except an AUTOINCREMENT key, which
+                    // identifies the row and is never written; with none left it would be no SQL.
+                    var named = q.Properties.SelectMany(p => columnsByProp.TryGetValue(p, out var c) ? c : []).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+                    if (!columns.Any(c => !named.Contains(c.Name) && c.Name != autoKey))
+                        errors.Add(new(SchemaErrorCodes.InvalidQuery,
+                            $"[UpdateBy] on {type.Name} names every column{(autoKey is not null && !named.Contains(autoKey) ? " but the AUTOINCREMENT key, which an update never sets" : "")}, so there is nothing left to update.",
+                            Type: type.FullName, Attribute: attr, Argument: q.Properties.FirstOrDefault()));
+                }
                 if (q.Kind == QueryKind.SelectLike && q.Properties.Count == 1 && columnsByProp.TryGetValue(q.Properties[0], out var like) && like[0].Kind != ValueKind.String)
                     errors.Add(new(SchemaErrorCodes.InvalidQuery, $"[SelectLike] on {type.Name}.{q.Properties[0]}: LIKE needs a string property.", Type: type.FullName, Attribute: attr, Argument: q.Properties[0]));
             }

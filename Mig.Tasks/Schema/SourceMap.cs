@@ -13,6 +13,13 @@ internal sealed class SourceMap(IReadOnlyList<SyntaxTree> trees)
 {
     private readonly Dictionary<string, List<TypeDeclarationSyntax>> types = Index(trees);
 
+    /// <summary>A map of schema sources that were compiled earlier: parsing them is enough to find types and attributes.</summary>
+    public static SourceMap Parse(IEnumerable<(string Path, string Text)> sources)
+    {
+        var options = new CSharpParseOptions(LanguageVersion.Preview);
+        return new SourceMap([.. sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, options, s.Path))]);
+    }
+
     private static Dictionary<string, List<TypeDeclarationSyntax>> Index(IReadOnlyList<SyntaxTree> trees)
     {
         var result = new Dictionary<string, List<TypeDeclarationSyntax>>(StringComparer.Ordinal);

@@ -11,11 +11,13 @@ public sealed class MigGenerateQueries : MigToolTask
     [Required] public string OutputFile { get; set; } = "";
     /// <summary>Stem of the database file name, for <c>MigSchemaInfo.DatabaseFileName</c>.</summary>
     [Required] public string DatabaseName { get; set; } = "";
+    /// <summary>The schema source files, to put an error in generated SQL at its attribute's line.</summary>
+    public ITaskItem[] Sources { get; set; } = [];
 
     /// <inheritdoc />
     protected override string Verb => "generate";
 
     /// <inheritdoc />
     protected override IEnumerable<(string, string?)> VerbArguments() =>
-        [("model", ModelFile), ("out", OutputFile), ("database-name", DatabaseName)];
+        [("model", ModelFile), ("out", OutputFile), ("database-name", DatabaseName), .. Sources.Select(s => ("source", (string?)s.GetMetadata("FullPath")))];
 }

@@ -117,12 +117,27 @@ internal static class Program
         return 0;
     }
 
-    /// <summary>generate: the query code of the schema, checked by Roslyn before it is written.</summary>
+    /// <summary>
+    /// generate: the query code of the schema, checked before it is written: every SQL
+    /// statement it runs must prepare against the schema (MIG0022, at the schema line of
+    /// the attribute that made it), and the C# must parse (MIG0093).
+    /// </summary>
     private static int Generate(ToolArguments a, string origin)
     {
         var model = LoadModel(a);
         var output = Path.GetFullPath(a.Required("out"));
-        var code = QueryEmitter.Emit(model, SchemaHash.Compute(model), a.Required("database-name"));
+        var generated = QueryEmitter.Generate(model, SchemaHash.Compute(model), a.Required("database-name"));
+        var sqlErrors = GeneratedSqlCheck.Check(model, generated.Statements);
+        if (sqlErrors.Count > 0)
+        {
+            // The sources only place the errors; the model was reflected from them by the compile step.
+            var map = SourceMap.Parse(a.All("source").Where(File.Exists).Select(p => (Path.GetFullPath(p), File.ReadAllText(p))));
+            foreach (var e in sqlErrors) Console.WriteLine(map.Locate(e).Format(origin));
+            // No code around a statement that cannot run: a stale file must not compile on.
+            if (File.Exists(output)) File.Delete(output);
+            return 1;
+        }
+        var code = generated.Code;
         var errors = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(code, new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Preview), output)
             .GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
         if (errors.Count > 0)

@@ -27,7 +27,7 @@ public class InsertBenchmarks : BenchBase
     private protected override void Prepare()
     {
         insert = Prepare(Ado, EntryQueries.InsertSql,
-            ("@kind", SqliteType.Text), ("@seq", SqliteType.Integer), ("@amount", SqliteType.Real), ("@note", SqliteType.Text));
+            ("@p0", SqliteType.Text), ("@p1", SqliteType.Integer), ("@p2", SqliteType.Real), ("@p3", SqliteType.Text)); // kind, seq, amount, note
         readBack = Prepare(Ado, "SELECT id, kind, seq, amount, note FROM entry WHERE id = @id", ("@id", SqliteType.Integer));
     }
 
@@ -82,10 +82,10 @@ public class InsertBenchmarks : BenchBase
     {
         var cmd = txn.Command(EntryQueries.InsertSql, static c =>
         {
-            c.Parameters.Add("@kind", SqliteType.Text);
-            c.Parameters.Add("@seq", SqliteType.Integer);
-            c.Parameters.Add("@amount", SqliteType.Real);
-            c.Parameters.Add("@note", SqliteType.Text);
+            c.Parameters.Add("@p0", SqliteType.Text); // kind
+            c.Parameters.Add("@p1", SqliteType.Integer); // seq
+            c.Parameters.Add("@p2", SqliteType.Real); // amount
+            c.Parameters.Add("@p3", SqliteType.Text); // note
         });
         var handle = txn.Connection.Handle;
         long id = 0;
@@ -114,7 +114,7 @@ public class InsertBenchmarks : BenchBase
             for (var i = 0; i < RowsPerTransaction; i++)
             {
                 var row = rows[i];
-                DapperConnection.Execute(EntryQueries.InsertSql, new { kind = row.Kind, seq = row.Seq, amount = row.Amount, note = row.Note });
+                DapperConnection.Execute(EntryQueries.InsertSql, new { p0 = row.Kind, p1 = row.Seq, p2 = row.Amount, p3 = row.Note });
                 id = SQLitePCL.raw.sqlite3_last_insert_rowid(DapperConnection.Handle);
             }
             DapperTxn.Commit();

@@ -24,7 +24,7 @@ public class OverheadBenchmarks : BenchBase
 
     private protected override void Prepare()
     {
-        select = Prepare(Ado, PersonQueries.SelectOneByEmailSql, ("@email", SqliteType.Text));
+        select = Prepare(Ado, PersonQueries.SelectOneByEmailSql, ("@p0", SqliteType.Text)); // email
         // A few more entries, like a connection that has run some other queries.
         foreach (var sql in new[] { PersonQueries.InsertSql, PersonQueries.SelectByTeamSql, PersonQueries.UpdateByIdSql, EntryQueries.InsertSql, PersonQueries.SelectOneByEmailSql })
         {
@@ -47,7 +47,7 @@ public class OverheadBenchmarks : BenchBase
     {
         SqliteCommand c = null!;
         for (var i = 0; i < Calls; i++)
-            c = txn.Command(PersonQueries.SelectOneByEmailSql, static c => c.Parameters.Add("@email", SqliteType.Text));
+            c = txn.Command(PersonQueries.SelectOneByEmailSql, static c => c.Parameters.Add("@p0", SqliteType.Text));
         return Task.FromResult(c);
     });
 

@@ -21,7 +21,7 @@ public class SelectManyBenchmarks : BenchBase
     private int next;
 
     private protected override void Prepare() =>
-        select = Prepare(Ado, PersonQueries.SelectByTeamSql, ("@team", SqliteType.Integer));
+        select = Prepare(Ado, PersonQueries.SelectByTeamSql, ("@p0", SqliteType.Integer)); // team
 
     private long NextTeam()
     {
@@ -71,7 +71,7 @@ public class SelectManyBenchmarks : BenchBase
         DapperTxn.Begin(write: false);
         try
         {
-            var list = DapperConnection.Query<Person>(PersonQueries.SelectByTeamSql, new { team }).AsList();
+            var list = DapperConnection.Query<Person>(PersonQueries.SelectByTeamSql, new { p0 = team }).AsList();
             DapperTxn.Commit();
             return list;
         }

@@ -26,7 +26,7 @@ public class SelectOneBenchmarks : BenchBase
     public int QueriesPerTransaction { get; set; }
 
     private protected override void Prepare() =>
-        select = Prepare(Ado, PersonQueries.SelectOneByEmailSql, ("@email", SqliteType.Text));
+        select = Prepare(Ado, PersonQueries.SelectOneByEmailSql, ("@p0", SqliteType.Text)); // email
 
     private int Start()
     {
@@ -89,7 +89,7 @@ public class SelectOneBenchmarks : BenchBase
         var start = Start();
         return Db.ReadAsync(txn =>
         {
-            var cmd = txn.Command(PersonQueries.SelectOneByEmailSql, static c => c.Parameters.Add("@email", SqliteType.Text));
+            var cmd = txn.Command(PersonQueries.SelectOneByEmailSql, static c => c.Parameters.Add("@p0", SqliteType.Text));
             Person? last = null;
             for (var i = 0; i < QueriesPerTransaction; i++)
             {
@@ -111,7 +111,7 @@ public class SelectOneBenchmarks : BenchBase
         {
             Person? last = null;
             for (var i = 0; i < QueriesPerTransaction; i++)
-                last = DapperConnection.QueryFirstOrDefault<Person>(PersonQueries.SelectOneByEmailSql, new { email = Email(start, i) });
+                last = DapperConnection.QueryFirstOrDefault<Person>(PersonQueries.SelectOneByEmailSql, new { p0 = Email(start, i) });
             DapperTxn.Commit();
             return last;
         }

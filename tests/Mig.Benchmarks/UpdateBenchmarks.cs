@@ -25,8 +25,9 @@ public class UpdateBenchmarks : BenchBase
 
     private protected override void Prepare() =>
         update = Prepare(Ado, PersonQueries.UpdateByIdSql,
-            ("@name", SqliteType.Text), ("@email", SqliteType.Text), ("@team", SqliteType.Integer),
-            ("@score", SqliteType.Real), ("@note", SqliteType.Text), ("@id", SqliteType.Integer));
+            // name, email, team, score, note, then the key
+            ("@p0", SqliteType.Text), ("@p1", SqliteType.Text), ("@p2", SqliteType.Integer),
+            ("@p3", SqliteType.Real), ("@p4", SqliteType.Text), ("@p5", SqliteType.Integer));
 
     private int Start()
     {
@@ -96,7 +97,7 @@ public class UpdateBenchmarks : BenchBase
             {
                 var row = At(start, i);
                 n += DapperConnection.Execute(PersonQueries.UpdateByIdSql,
-                    new { name = row.Name, email = row.Email, team = row.Team, score = row.Score, note = row.Note, id = row.Id });
+                    new { p0 = row.Name, p1 = row.Email, p2 = row.Team, p3 = row.Score, p4 = row.Note, p5 = row.Id });
             }
             DapperTxn.Commit();
             return n;

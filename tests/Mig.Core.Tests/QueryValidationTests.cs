@@ -66,6 +66,13 @@ public sealed class QueryValidationTests
         """, SchemaErrorCodes.InvalidQuery, "[UpdateBy(", "nothing left");
 
     [TestMethod]
+    public void UpdateByLeavingOnlyTheAutoIncrementKeyIsAnError() => AssertError("""
+        [AutoIncPK(nameof(Id))]
+        [UpdateBy(nameof(Name))]
+        public sealed record Tag(long Id, string Name);
+        """, SchemaErrorCodes.InvalidQuery, "[UpdateBy(", "nothing left");
+
+    [TestMethod]
     public void AnOrderByTermThatIsNotAPropertyIsAnError() => AssertError("""
         [PK(nameof(Id))]
         [SelectAll(OrderBy = "Nmae DESC")]

@@ -41,7 +41,8 @@ internal sealed class BenchFile : IDisposable
         using (var insert = c.CreateCommand())
         {
             insert.CommandText = PersonQueries.InsertSql;
-            foreach (var name in new[] { "@name", "@email", "@team", "@score", "@note" }) insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            // The generated insert's parameters: name, email, team, score, note.
+            foreach (var name in new[] { "@p0", "@p1", "@p2", "@p3", "@p4" }) insert.Parameters.Add(new SqliteParameter { ParameterName = name });
             insert.Prepare();
             for (var i = 0; i < People; i++)
             {
