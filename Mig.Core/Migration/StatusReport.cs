@@ -115,7 +115,8 @@ public sealed record StatusReport(
         if (newExists && status == Protocol.Retired)
             return ("new-path-taken", $"{newPath} is a retired database (an old file MigArchiveOld retired after an earlier cutover) and takes this schema's file name. " +
                 "Mig neither overwrites nor deletes it: move it away (keep it as a backup) or choose another -p:MigNewDatabase, then MigMigrate.");
-        if (newExists && !fromThisOld)
+        // Only against an old file that is there: with none (archived, or none found), a ready new file is simply live.
+        if (newExists && oldExists && !fromThisOld)
             return ("new-path-taken", $"{newPath} was built from {newOld}, not from {oldPath}; Mig neither overwrites nor deletes it. " +
                 $"For that migration, run MigStatus -p:MigDatabase={newOld}; to migrate {oldPath}, " +
                 (marker is null ? "choose another -p:MigNewDatabase." : "move that file away (then MigMigrate copies again), or abandon with MigReset."));

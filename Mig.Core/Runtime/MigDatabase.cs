@@ -186,6 +186,13 @@ public sealed class MigDatabase : IAsyncDisposable, IDisposable
         try
         {
             CheckMarkers(pooled, write: false);
+            // A migration creates its new file empty and commits schema and status a moment later:
+            // a file without a single table has nothing to serve, and must not be switched to WAL under it.
+            if (pooled.Status is null && IsEmpty(pooled))
+            {
+                notReady = true;
+                throw new MigDatabaseNotReadyException(Path, MigDatabaseNotReadyException.Empty);
+            }
             mode = pooled.JournalMode();
         }
         finally
@@ -202,6 +209,13 @@ public sealed class MigDatabase : IAsyncDisposable, IDisposable
         notReady = false;
         servable = true;
         return waitingSince;
+    }
+
+    private static bool IsEmpty(PooledConnection pooled)
+    {
+        using var cmd = pooled.Connection.CreateCommand();
+        cmd.CommandText = "SELECT NOT EXISTS (SELECT 1 FROM sqlite_schema)";
+        return (long)cmd.ExecuteScalar()! == 1;
     }
 
     /// <summary>Another connection holds the lock this transaction needs: try again between short delays until BusyTimeout.</summary>

@@ -29,6 +29,9 @@ public sealed class MigDatabaseNotReadyException : Exception
     /// </summary>
     public const string Locked = "locked";
 
+    /// <summary>The <see cref="Status"/> of a file without a single table: a migration has just created it and not yet written its schema.</summary>
+    public const string Empty = "empty";
+
     /// <summary>Creates the exception for a database file and its status.</summary>
     public MigDatabaseNotReadyException(string database, string status)
         : this(database, status, null)
@@ -39,6 +42,10 @@ public sealed class MigDatabaseNotReadyException : Exception
     public MigDatabaseNotReadyException(string database, string status, Exception? inner)
         : base(status == Locked
             ? $"{database} is not ready to serve: another connection holds it locked, as a migration does while it copies into it, so its status cannot be read. It serves after MigCutover."
+            : status == Empty
+            ? $"{database} is not ready to serve: it has no tables yet, as a migration's new file has for a moment after it is created. It serves after MigCutover."
+            : status == Protocol.Retired
+            ? $"{database} is retired (status '{status}'): a migration cut over to a new file and MigArchiveOld retired this one, which is never served again. Point the service at the new file (MigStatus names it)."
             : $"{database} is not ready to serve (status '{status}'): a migration is building it. It serves after MigCutover.", inner)
         => (Database, Status) = (database, status);
 

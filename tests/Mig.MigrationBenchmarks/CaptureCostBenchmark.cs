@@ -58,7 +58,7 @@ internal sealed partial class CaptureCostBenchmark(Options options, Schema v2, s
         if (!constantTxn.SequenceEqual(triggers)) Variants.Add(new("... with txn_id a constant (no marker subquery per row)", logDdl, constantTxn, new("txn"), new("txn ratio")));
         else Notes.Add("The installed triggers have no txn_seq subquery; that variant is left out.");
         if (!constantRow.SequenceEqual(triggers)) Variants.Add(new("... with row_data a constant '{}' (no json_object per row)", logDdl, constantRow, new("row"), new("row ratio")));
-        else Notes.Add("The installed triggers' row image was not recognised; that variant is left out.");
+        else Notes.Add("The installed triggers log a reference (table, rowid), no row image; that variant is left out.");
         Variants.Add(new("... all three: a bare log insert per write", plainLog, bare, new("bare"), new("bare ratio")));
 
         var perBlock = Math.Max(1, options.CaptureTransactions * CaptureBenchmark.NormalFactor / CaptureBenchmark.Blocks);

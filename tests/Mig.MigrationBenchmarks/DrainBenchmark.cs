@@ -14,7 +14,7 @@ namespace Mig.MigrationBenchmarks;
 /// MigDatabase does, so its entries form one group per transaction; on the second
 /// (a writer that knows nothing of Mig) they all share one <c>txn_id</c>. Timed:
 /// <c>Migrator.Drain</c> on each pair, and the baseline: the same log applied by the
-/// sqlite3 shell in one transaction, set-based (json_extract upserts by key, then the
+/// sqlite3 shell in one transaction, set-based (delete the logged rows the old file lost, then upsert the logged rows by key from the old file, then the
 /// deletes), on a copy of the first pair. All three must end with the same rows.
 /// </summary>
 internal sealed class DrainBenchmark(Options options, Schema v2, string source, Sizes sizes, Action<string> progress)

@@ -19,23 +19,21 @@ internal static class Mapping
         $"INSERT INTO main.{t.Table}({string.Join(", ", t.Columns.Select(c => c.Column))}) SELECT {string.Join(", ", t.Columns.Select(c => c.OldValue))} FROM old.{t.Table}";
 
     /// <summary>
-    /// The set-based replay of one table's captured writes after <paramref name="cutoff"/>:
-    /// every row image in log order as an upsert by key (old column names read from the
-    /// JSON, new-only columns keep their value on update and take their default on insert),
-    /// then the deletes. Exact for this workload: keys are AUTOINCREMENT, so a deleted key
-    /// never comes back, and no write changes a key.
+    /// The set-based replay of one table's captured writes after <paramref name="cutoff"/>, as an
+    /// engineer would write it for this log (which names rows, not values): delete the logged
+    /// rows the old file no longer has, then upsert the logged rows it has by key from the old
+    /// file (new-only columns keep their value on update and take their default on insert).
+    /// Exact for this workload: the key is the rowid.
     /// </summary>
     public static IEnumerable<string> ReplaySql((string Table, (string Column, string OldValue)[] Columns) t, long cutoff)
     {
         var copied = t.Columns.Where(c => !c.OldValue.StartsWith('\'') && c.OldValue != "0").ToList();
         var set = copied.Where(c => c.Column != "id").Select(c => $"{c.Column} = excluded.{c.Column}");
-        var values = copied.Select(c => c.Column == "id" ? "json_extract(row_data, '$._rowid_')" : $"json_extract(row_data, '$.{c.OldValue}')");
+        var logged = $"SELECT row_id FROM old._migration_log WHERE id > {cutoff} AND table_name = '{t.Table}'";
+        yield return $"DELETE FROM main.{t.Table} WHERE id IN ({logged}) AND id NOT IN (SELECT id FROM old.{t.Table} WHERE id IN ({logged}))";
         yield return $"INSERT INTO main.{t.Table}({string.Join(", ", copied.Select(c => c.Column))}) " +
-                     $"SELECT {string.Join(", ", values)} FROM old._migration_log " +
-                     $"WHERE id > {cutoff} AND table_name = '{t.Table}' AND operation <> 'delete' ORDER BY id " +
+                     $"SELECT {string.Join(", ", copied.Select(c => c.OldValue))} FROM old.{t.Table} WHERE id IN ({logged}) " +
                      $"ON CONFLICT(id) DO UPDATE SET {string.Join(", ", set)}";
-        yield return $"DELETE FROM main.{t.Table} WHERE id IN (SELECT json_extract(row_data, '$._rowid_') FROM old._migration_log " +
-                     $"WHERE id > {cutoff} AND table_name = '{t.Table}' AND operation = 'delete')";
     }
 
     /// <summary>

@@ -195,7 +195,7 @@ internal static class Report
         md.AppendLine();
         md.Append(CultureInfo.InvariantCulture, $"Two copies of the v1 file per round, one as served (off), one after an online Migrate (on: marker 'recording'). Per path {Fmt.N(o.CaptureTransactions)} sequential write transactions on each (after {Fmt.N(o.CaptureWarmupTransactions)} unmeasured), in {CaptureBenchmark.Blocks} blocks that alternate between the two files, so each round gives a paired on/off ratio; the ratio column is the median of those. ");
         md.Append("Each transaction: one order_line insert + one customer_order update; WAL, synchronous FULL (the default) unless stated, foreign keys on. ");
-        md.AppendLine(CultureInfo.InvariantCulture, $"With capture on each transaction appends 2 log rows of about {Fmt.N(capture.LogBytesPerTxn.Median)} bytes of JSON together, and MigDatabase also bumps txn_seq.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"With capture on each transaction appends 2 log rows (which table, which rowid: never the values) of about {Fmt.N(capture.LogBytesPerTxn.Median)} bytes together, and MigDatabase also bumps txn_seq.");
         md.AppendLine();
         var t = new Table("Path", "Off (txn/s)", "On (txn/s)", "On/off (paired, median)", "On/off min", "On/off max");
         foreach (var p in new[] { capture.Mig, capture.Raw, capture.Normal })

@@ -77,13 +77,24 @@ public sealed class AdversarialTests
             foreach (var t in tables)
                 for (var i = rng.Next(3, 15); i > 0; i--) TryExecute(c, Insert(t, rng, values));
 
-        var migrator = pair.Migrator(v2);
+        // Each operation names the old file however an operator might spell it: as is, through a
+        // symlink, through "..", relative to the working directory. All are one file and one pair.
+        var spellings = Spellings(pair);
+        var hash = SchemaHash.Compute(v2);
+        Migrator Op() => new(v2, hash, spellings[rng.Next(spellings.Count)], pair.NewPath, pair.Log.Add);
+        // Another checkout: another schema, whose computed new file is elsewhere.
+        var other = SchemaFixture.Model(Source(tables, v2: true) + "[PK(nameof(Id))] public sealed record Elsewhere(long Id);");
+        var otherCheckout = new Migrator(other, SchemaHash.Compute(other), spellings[rng.Next(spellings.Count)], pair.NewPath + ".other.db", pair.Log.Add);
+
+        var migrator = Op();
         migrator.Migrate(offline: false, allowDataLoss: false);
         using var db = new MigDatabase(pair.OldPath);
         var rounds = rng.Next(3, 9);
         for (var round = 0; round < rounds; round++)
         {
+            migrator = Op();
             if (rng.Next(5) == 0) Refused(() => new[] { () => migrator.Cutover(), () => migrator.Migrate(false, false), () => migrator.ArchiveOld(null) }[rng.Next(3)]());
+            if (rng.Next(6) == 0) Refused(() => new[] { () => otherCheckout.Drain(), () => otherCheckout.Cutover(), () => otherCheckout.Migrate(false, false) }[rng.Next(3)]());
             var statements = Enumerable.Range(0, rng.Next(1, 7)).Select(_ => Write(tables[rng.Next(tables.Count)], rng, values)).ToList();
             switch (rng.Next(3))
             {
@@ -100,10 +111,11 @@ public sealed class AdversarialTests
             }
         }
 
-        migrator.Drain();
-        if (rng.Next(3) == 0) migrator.Drain(); // resumable: a second drain applies nothing twice
-        if (rng.Next(3) == 0) Refused(() => migrator.Migrate(false, false));
-        migrator.Cutover();
+        Op().Drain();
+        if (rng.Next(3) == 0) Op().Drain(); // resumable: a second drain applies nothing twice
+        if (rng.Next(3) == 0) Refused(() => Op().Migrate(false, false));
+        if (rng.Next(3) == 0) Refused(() => otherCheckout.Cutover());
+        Op().Cutover();
         foreach (var t in tables)
         {
             var old = ValueDump.Of(pair.OldPath, t.Name, [.. t.OldNames]);
@@ -111,10 +123,19 @@ public sealed class AdversarialTests
             if (!old.SequenceEqual(@new))
                 Assert.Fail($"{t.Name}: the new file differs from the old\nold:\n{Show(old)}\nnew:\n{Show(@new)}");
         }
-        foreach (var wrong in new Action[] { migrator.Reset, migrator.Drain, () => migrator.Migrate(false, false) })
+        foreach (var wrong in new Action[] { () => Op().Reset(), () => Op().Drain(), () => Op().Migrate(false, false), () => otherCheckout.Reset() })
             if (rng.Next(2) == 0) Refused(wrong);
-        migrator.ArchiveOld(null);
+        Op().ArchiveOld(null);
         Assert.AreEqual(0L, pair.Scalar(pair.OldPath, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), "archive removed every trigger Mig made");
+    }
+
+    /// <summary>The old file's path as given, through a symlink, through "..", and relative to the working directory.</summary>
+    private static List<string> Spellings(MigrationPair pair)
+    {
+        var sub = Directory.CreateDirectory(Path.Combine(pair.Directory, "sub")).FullName;
+        var link = Path.Combine(pair.Directory, "link-to-old.db");
+        File.CreateSymbolicLink(link, pair.OldPath);
+        return [pair.OldPath, link, Path.Combine(sub, "..", Path.GetFileName(pair.OldPath)), Path.GetRelativePath(Environment.CurrentDirectory, pair.OldPath)];
     }
 
     private static string Show(List<string> lines) => string.Join("\n", lines.Select(l => l.Length > 300 ? l[..300] + "..." : l));

@@ -22,6 +22,30 @@ public sealed class PairTests
         """;
 
     [TestMethod]
+    public void AfterAnInPlaceArchiveWithNoLiveOldFileTheReadyNewFileIsDone()
+    {
+        // What MigStatus sees once MigArchiveOld retired the old file and auto-discovery finds no
+        // other live file: no old file, and a ready new file built from one that is not "this" old file.
+        using var pair = MigrationPair.Create("""
+            [PK(nameof(Id))]
+            public sealed record Note(long Id, string Text);
+            """, "INSERT INTO note VALUES (1, 'a')");
+        var v2 = SchemaFixture.Model("""
+            [PK(nameof(Id))]
+            public sealed record Note(long Id, string Text, string? Tag);
+            """);
+        var migrator = pair.Migrator(v2);
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        migrator.Drain();
+        migrator.Cutover();
+        migrator.ArchiveOld(null);
+
+        var none = Path.Combine(pair.Directory, "app-<none>.db");
+        var status = new Migrator(v2, SchemaHash.Compute(v2), none, pair.NewPath, _ => { }).Status();
+        Assert.AreEqual("done", status.Phase, string.Join("\n", status.Lines()));
+    }
+
+    [TestMethod]
     public void ResetAfterCutoverWithoutTheMigrateTimeNewPathRefusesAndTheOldFileStaysPaused()
     {
         using var pair = HotPair.Create();

@@ -12,7 +12,7 @@ namespace Mig.Core.Tests.Runtime;
 public sealed class NotReadyFileTests
 {
     // Far above what the runtime may take, far below the minutes the old constructor spun.
-    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(5); // the status wait is 1 s; the rest is room for a loaded CI machine
 
     [TestMethod]
     [DataRow("BEGIN IMMEDIATE", DisplayName = "the copy has written (RESERVED lock): readers still see 'migrating'")]
@@ -95,5 +95,46 @@ public sealed class NotReadyFileTests
         if (await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(10))) != running)
             Assert.Fail("the call is still waiting after 10 s");
         await running;
+    }
+
+    [TestMethod]
+    public async Task ARetiredFileSaysItIsRetiredAndWhereToLook()
+    {
+        using var file = RuntimeFile.Create(Protocol.Retired, wal: true);
+        await using var db = new MigDatabase(file.Path);
+        var e = await Assert.ThrowsExactlyAsync<MigDatabaseNotReadyException>(() => db.ReadAsync(t => Task.FromResult(0)));
+        Assert.AreEqual(Protocol.Retired, e.Status);
+        StringAssert.Contains(e.Message, "retired");
+        Assert.DoesNotContain("a migration is building it", e.Message, "a retired file is not being built");
+    }
+
+    [TestMethod]
+    public async Task AFileWithoutTablesYetIsNotReadyAndStaysInItsJournalMode()
+    {
+        // The moment between a migration creating its new file and committing its schema.
+        var dir = TestDatabase.NewDirectory();
+        var path = System.IO.Path.Combine(dir, "new.db");
+        using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            c.Open(); // creates the file, empty
+        }
+        try
+        {
+            await using (var db = new MigDatabase(path))
+            {
+                var e = await Assert.ThrowsExactlyAsync<MigDatabaseNotReadyException>(() => db.WriteAsync(t => Task.CompletedTask));
+                Assert.AreEqual(MigDatabaseNotReadyException.Empty, e.Status);
+            }
+            using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+            check.Open();
+            using var cmd = check.CreateCommand();
+            cmd.CommandText = "PRAGMA journal_mode";
+            Assert.AreEqual("delete", cmd.ExecuteScalar() as string, "the runtime did not switch an empty file to WAL");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }
