@@ -170,20 +170,26 @@ public sealed class Replayer : IDisposable
     {
         if (statements.TryGetValue(table.Table.Name, out var s)) return s;
         var name = $"main.{SqlIdentifier.Quote(table.Table.Name)}";
-        var source = $"old.{SqlIdentifier.Quote(table.Source!.Name)}";
+        // Aliases that cannot shadow the target's own name inside a correlated subquery.
+        var o = Alias("mig_o", table.Table.Name);
+        var k = Alias("mig_k", table.Table.Name);
+        var source = $"old.{SqlIdentifier.Quote(table.Source!.Name)} AS {o}";
         var copied = table.Columns.Where(c => c.Source is not null).ToList();
-        string Old(ColumnPlan c) => Copier.ValueExpression(c, "o." + SqlIdentifier.Quote(c.Source!));
+        string Old(ColumnPlan c) => Copier.ValueExpression(c, $"{o}.{SqlIdentifier.Quote(c.Source!)}");
         // Updated in place, new-only columns keep the value they were filled with; inserted, they get their fill.
-        var set = string.Join(", ", copied.Select(c => $"{SqlIdentifier.Quote(c.Column.Name)} = {Old(c)}"));
+        // A row value from a correlated subquery, not UPDATE ... FROM: a FROM table's rowid is not
+        // addressable there in every SQLite version, and the rowid list drives the plan.
+        string Set(string oldRowId) => copied.Count == 0 ? "" :
+            $"({string.Join(", ", copied.Select(c => SqlIdentifier.Quote(c.Column.Name)))}) = (SELECT {string.Join(", ", copied.Select(Old))} FROM {source} WHERE {o}.rowid = {oldRowId})";
         var insertColumns = new List<string>();
         var insertValues = new List<string>();
-        if (!table.RowIdAliasFromSource) { insertColumns.Add("rowid"); insertValues.Add("o.rowid"); }
+        if (!table.RowIdAliasFromSource) { insertColumns.Add("rowid"); insertValues.Add($"{o}.rowid"); }
         foreach (var c in table.Columns)
         {
             insertColumns.Add(SqlIdentifier.Quote(c.Column.Name));
             insertValues.Add(c.Source is null ? Copier.ValueExpression(c, "NULL") : Old(c));
         }
-        var insert = $"INSERT OR REPLACE INTO {name}({string.Join(", ", insertColumns)}) SELECT {string.Join(", ", insertValues)} FROM {source} AS o";
+        var insert = $"INSERT OR REPLACE INTO {name}({string.Join(", ", insertColumns)}) SELECT {string.Join(", ", insertValues)}";
 
         // OR REPLACE: a writer's REPLACE (INSERT OR REPLACE, UPDATE OR REPLACE) deletes the rows it
         // conflicts with without firing their delete triggers, so those deletes are not in the log.
@@ -194,27 +200,37 @@ public sealed class Replayer : IDisposable
         {
             s = new TableStatements([], delete, new IdMapping.Replay(target, table))
             {
-                OldKey = Command($"SELECT {SqlIdentifier.Quote(table.KeyColumn.Source!)} FROM {source} WHERE rowid = @old", "@old"),
+                OldKey = Command($"SELECT {o}.{SqlIdentifier.Quote(table.KeyColumn.Source!)} FROM {source} WHERE {o}.rowid = @old", "@old"),
+                // Called only when the old row exists (OldKey found it).
                 UpdateOne = Command(copied.Count == 0
                     ? $"UPDATE {name} SET rowid = rowid WHERE rowid = @at AND @old IS NOT NULL"
-                    : $"UPDATE OR REPLACE {name} AS n SET {set} FROM {source} AS o WHERE o.rowid = @old AND n.rowid = @at", "@old", "@at"),
-                InsertOne = Command($"{insert} WHERE o.rowid = @old", "@old"),
+                    : $"UPDATE OR REPLACE {name} SET {Set("@old")} WHERE rowid = @at", "@old", "@at"),
+                InsertOne = Command($"{insert} FROM {source} WHERE {o}.rowid = @old", "@old"),
             };
         }
         else
         {
-            var touched = "SELECT k.row_id FROM temp.mig_touched AS k";
+            // Each statement is driven by the touched rowids (a few thousand), with rowid lookups into
+            // both files: never a scan of either table.
+            string Touched(bool inOld) => $"SELECT {k}.row_id FROM temp.mig_touched AS {k} WHERE {(inOld ? "" : "NOT ")}EXISTS (SELECT 1 FROM {source} WHERE {o}.rowid = {k}.row_id)";
             var setBased = new List<SqliteCommand>
             {
-                Command($"DELETE FROM {name} WHERE rowid IN ({touched} WHERE NOT EXISTS (SELECT 1 FROM {source} AS o WHERE o.rowid = k.row_id))"),
+                Command($"DELETE FROM {name} WHERE rowid IN ({Touched(inOld: false)})"),
             };
             if (copied.Count > 0)
-                setBased.Add(Command($"UPDATE OR REPLACE {name} AS n SET {set} FROM {source} AS o, temp.mig_touched AS k WHERE o.rowid = k.row_id AND n.rowid = k.row_id"));
-            setBased.Add(Command($"{insert} JOIN temp.mig_touched AS k ON o.rowid = k.row_id WHERE NOT EXISTS (SELECT 1 FROM {name} AS n WHERE n.rowid = k.row_id)"));
+                setBased.Add(Command($"UPDATE OR REPLACE {name} SET {Set($"{name}.rowid")} WHERE rowid IN ({Touched(inOld: true)})"));
+            setBased.Add(Command($"{insert} FROM temp.mig_touched AS {k} CROSS JOIN {source} ON {o}.rowid = {k}.row_id WHERE NOT EXISTS (SELECT 1 FROM {name} WHERE {name}.rowid = {k}.row_id)"));
             s = new TableStatements(setBased, delete, null);
         }
         statements[table.Table.Name] = s;
         return s;
+    }
+
+    private static string Alias(string preferred, string avoid)
+    {
+        var alias = preferred;
+        while (string.Equals(alias, avoid, StringComparison.OrdinalIgnoreCase)) alias += "_";
+        return alias;
     }
 
     private SqliteCommand Command(string sql, params string[] parameters)

@@ -174,6 +174,12 @@ public sealed class HostileInputTests
             [Table("订单")]
             [PK(nameof(Id))]
             public sealed record Order(long Id, string V);
+            [Table("mig_o")]
+            [PK(nameof(Id))]
+            public sealed record AliasO(long Id, string V);
+            [Table("MIG_K")]
+            [PK(nameof(Id))]
+            public sealed record AliasK(long Id, string V);
             """;
         using var pair = MigrationPair.Create(v1, "INSERT INTO \"a-b\" VALUES (1, 'dash')", "INSERT INTO \"a b\" VALUES (1, 'space')");
         var migrator = pair.Migrator(SchemaFixture.Model(v1 + """
@@ -181,8 +187,10 @@ public sealed class HostileInputTests
             public sealed record Extra(long Id);
             """));
         migrator.Migrate(offline: false, allowDataLoss: false);
-        pair.WriteOld("INSERT INTO \"a-b\" VALUES (2, 'd2')", "UPDATE \"a b\" SET v = 's1'", "INSERT INTO 用户 VALUES (1, 'u')", "INSERT INTO 订单 VALUES (7, 'o')");
-        DrainCutoverAndCompare(pair, migrator, ("a-b", ["id", "v"]), ("a b", ["id", "v"]), ("用户", ["id", "v"]), ("订单", ["id", "v"]));
+        pair.WriteOld("INSERT INTO \"a-b\" VALUES (2, 'd2')", "UPDATE \"a b\" SET v = 's1'", "INSERT INTO 用户 VALUES (1, 'u')", "INSERT INTO 订单 VALUES (7, 'o')",
+            // Named like the aliases replay uses inside its correlated subqueries.
+            "INSERT INTO mig_o VALUES (1, 'x'), (2, 'y')", "INSERT INTO mig_k VALUES (1, 'x')", "UPDATE mig_o SET v = 'z' WHERE id = 1", "DELETE FROM mig_o WHERE id = 2");
+        DrainCutoverAndCompare(pair, migrator, ("a-b", ["id", "v"]), ("a b", ["id", "v"]), ("用户", ["id", "v"]), ("订单", ["id", "v"]), ("mig_o", ["id", "v"]), ("MIG_K", ["id", "v"]));
     }
 
     [TestMethod]
