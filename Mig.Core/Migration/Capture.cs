@@ -255,15 +255,7 @@ public static class Capture
 
     private static string TriggerNameText(string kind, string op, string table) => $"_mig_{kind}_{op}_{table}";
 
-    private static void SetInfo(SqliteConnection c, SqliteTransaction txn, string key, string value)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = txn;
-        cmd.CommandText = $"INSERT INTO {OldInfoTable}(key, value) VALUES (@k, @v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-        cmd.Parameters.AddWithValue("@k", key);
-        cmd.Parameters.AddWithValue("@v", value);
-        cmd.ExecuteNonQuery();
-    }
+    private static void SetInfo(SqliteConnection c, SqliteTransaction txn, string key, string value) => NewDatabase.SetFact(c, OldInfoTable, key, value, txn);
 
     internal static string Literal(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
 

@@ -39,11 +39,15 @@ public static class NewDatabase
     }
 
     /// <summary>Writes a fact.</summary>
-    public static void SetInfo(SqliteConnection c, string key, string value, SqliteTransaction? txn = null, string schema = "main")
+    public static void SetInfo(SqliteConnection c, string key, string value, SqliteTransaction? txn = null, string schema = "main") =>
+        SetFact(c, $"{schema}.{Protocol.InfoTable}", key, value, txn);
+
+    /// <summary>Writes a fact into a key/value table of Mig's (the new file's <c>_mig_info</c>, the old file's <c>_mig_old_info</c>).</summary>
+    internal static void SetFact(SqliteConnection c, string table, string key, string value, SqliteTransaction? txn)
     {
         using var cmd = c.CreateCommand();
         cmd.Transaction = txn;
-        cmd.CommandText = $"INSERT INTO {schema}.{Protocol.InfoTable}(key, value) VALUES (@k, @v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+        cmd.CommandText = $"INSERT INTO {table}(key, value) VALUES (@k, @v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
         cmd.Parameters.AddWithValue("@k", key);
         cmd.Parameters.AddWithValue("@v", value);
         cmd.ExecuteNonQuery();

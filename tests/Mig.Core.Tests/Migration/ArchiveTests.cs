@@ -37,7 +37,7 @@ public sealed class ArchiveTests
 
         var archived = Path.Combine(archive, Path.GetFileName(pair.OldPath));
         Assert.AreEqual(499L, HotDb.Scalar(archived, "SELECT count(*) FROM author"), "every committed row is in the archive");
-        Assert.AreEqual(Protocol.Retired, Status(archived));
+        Assert.AreEqual(Protocol.Retired, HotDb.Status(archived));
         Assert.AreEqual(0L, HotDb.Scalar(archived, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '\\_mig\\_%' ESCAPE '\\' AND type = 'trigger'"),
             "no capture or guard in the archive");
         Assert.AreEqual("ok", Scalar(archived, "PRAGMA integrity_check"));
@@ -69,8 +69,8 @@ public sealed class ArchiveTests
             tool.Kill();
         }
 
-        var retired = Status(pair.OldPath) == Protocol.Retired;
-        var guarded = Marker(pair.OldPath) is not null;
+        var retired = HotDb.Status(pair.OldPath) == Protocol.Retired;
+        var guarded = HotDb.Marker(pair.OldPath) is not null;
         Assert.IsTrue(retired || guarded, "after the kill the old file is either retired or still guarded and captured");
         Assert.IsFalse(service.Step(1), "the old service does not write to a file nobody reads again");
         var status = pair.Migrator().Status();
@@ -78,8 +78,8 @@ public sealed class ArchiveTests
 
         var again = HotTool.Run(pair.ToolArguments("archive-old"));
         Assert.AreEqual(0, again.ExitCode, HotTool.Show(again));
-        Assert.AreEqual(Protocol.Retired, Status(pair.OldPath));
-        Assert.IsNull(Marker(pair.OldPath));
+        Assert.AreEqual(Protocol.Retired, HotDb.Status(pair.OldPath));
+        Assert.IsNull(HotDb.Marker(pair.OldPath));
         Assert.ThrowsExactly<MigDatabaseNotReadyException>(() => service.Step(1), "a retired file refuses every call of the old service");
         Assert.AreEqual("done", pair.Migrator().Status().Phase);
     }
@@ -98,18 +98,6 @@ public sealed class ArchiveTests
             cmd.ExecuteNonQuery();
         }
         txn.Commit();
-    }
-
-    private static string? Status(string path)
-    {
-        using var c = HotDb.OpenReadOnly(path);
-        return NewDatabase.Status(c);
-    }
-
-    private static string? Marker(string path)
-    {
-        using var c = HotDb.OpenReadOnly(path);
-        return Capture.Marker(c);
     }
 
     private static string? Scalar(string path, string sql)

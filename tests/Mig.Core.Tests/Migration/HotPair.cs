@@ -170,6 +170,20 @@ internal sealed class HotPair : IDisposable
 /// <summary>Unpooled connections and row reads.</summary>
 internal static class HotDb
 {
+    /// <summary>A file's own status ('migrating', 'ready', 'retired'), or null.</summary>
+    public static string? Status(string path)
+    {
+        using var c = OpenReadOnly(path);
+        return NewDatabase.Status(c);
+    }
+
+    /// <summary>An old file's migration marker, or null.</summary>
+    public static string? Marker(string path)
+    {
+        using var c = OpenReadOnly(path);
+        return Capture.Marker(c);
+    }
+
     public static SqliteConnection OpenReadOnly(string path)
     {
         var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());

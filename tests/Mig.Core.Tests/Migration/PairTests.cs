@@ -63,7 +63,7 @@ public sealed class PairTests
         StringAssert.Contains(reset.Output, "error MIG0040", HotTool.Show(reset));
         Assert.AreEqual(before, Hashes(pair.OldPath, custom), "a refused reset changes neither file");
         AssertOldPaused(pair.OldPath);
-        Assert.AreEqual(Protocol.Ready, Status(custom), "the new file serves on");
+        Assert.AreEqual(Protocol.Ready, HotDb.Status(custom), "the new file serves on");
     }
 
     [TestMethod]
@@ -140,7 +140,7 @@ public sealed class PairTests
             Assert.IsFalse(File.Exists(other), $"{name} created nothing at the other path");
             Assert.AreEqual(before, Hashes(pair.OldPath, pair.NewPath), $"{name} changed neither file");
         }
-        Assert.AreEqual(Protocol.Recording, Marker(pair.OldPath), "the old file still records");
+        Assert.AreEqual(Protocol.Recording, HotDb.Marker(pair.OldPath), "the old file still records");
     }
 
     [TestMethod]
@@ -163,7 +163,7 @@ public sealed class PairTests
 
         Assert.AreEqual("MIG0044", e.Code, e.Message);
         Assert.AreEqual(before, Hashes(pair.OldPath, pair.NewPath), "the new file belongs to the other old file and stays");
-        Assert.AreEqual(Protocol.Recording, Marker(copy), "nothing was removed from the copy either");
+        Assert.AreEqual(Protocol.Recording, HotDb.Marker(copy), "nothing was removed from the copy either");
         var drain = Assert.ThrowsExactly<MigOperationException>(() => new Migrator(HotSchemas.ModelV2, HotPair.HashV2, copy, pair.NewPath, _ => { }).Drain());
         Assert.AreEqual("MIG0044", drain.Code, drain.Message);
     }
@@ -274,22 +274,10 @@ public sealed class PairTests
     private static (string? Old, string? New) Hashes(string oldPath, string newPath) =>
         (File.Exists(oldPath) ? MigrationPair.Hash(oldPath) : null, File.Exists(newPath) ? MigrationPair.Hash(newPath) : null);
 
-    private static string? Status(string path)
-    {
-        using var c = HotDb.OpenReadOnly(path);
-        return NewDatabase.Status(c);
-    }
-
-    private static string? Marker(string path)
-    {
-        using var c = HotDb.OpenReadOnly(path);
-        return Capture.Marker(c);
-    }
-
     /// <summary>The old file still refuses writes: the old service must not write where nobody reads.</summary>
     private static void AssertOldPaused(string oldPath)
     {
-        Assert.AreEqual(Protocol.Draining, Marker(oldPath), "the old file keeps its marker");
+        Assert.AreEqual(Protocol.Draining, HotDb.Marker(oldPath), "the old file keeps its marker");
         using var c = HotDb.OpenReadWrite(oldPath);
         using var cmd = c.CreateCommand();
         cmd.CommandText = "INSERT INTO author(name, score) VALUES ('split brain', 1)";
