@@ -39,7 +39,7 @@ internal sealed class HostileValues(Random rng, int largeBytes)
         {
             "INTEGER" => rng.Next(3) == 0 ? rng.NextInt64(long.MinValue, long.MaxValue).ToString(CultureInfo.InvariantCulture) : Integers[rng.Next(Integers.Length)],
             "REAL" => rng.Next(3) == 0 ? RandomReal() : Reals[rng.Next(Reals.Length)],
-            "TEXT" => rng.Next(9) switch
+            "TEXT" => rng.Next(11) switch
             {
                 0 => "CAST(X'63FE64' AS TEXT)",
                 1 => "CAST(X'C0AFED' AS TEXT)",
@@ -49,6 +49,8 @@ internal sealed class HostileValues(Random rng, int largeBytes)
                 5 => $"replace(printf('%.*c', {rng.Next(100, 2000)}, 'x'), 'x', char(1))",
                 6 => "'it''s \"quoted\" -- ; /* */'",
                 7 => "'用户 😀 é'",
+                // Equal under NOCASE, not under BINARY: a unique key with a collation conflicts where a byte compare does not.
+                8 or 9 => new[] { "'mixed'", "'MIXED'", "'Mixed'", "'mIxEd '" }[rng.Next(4)],
                 _ => $"'t{rng.Next(1000)}'",
             },
             _ => rng.Next(4) switch

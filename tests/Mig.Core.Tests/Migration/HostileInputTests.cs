@@ -325,6 +325,30 @@ public sealed class HostileInputTests
     }
 
     [TestMethod]
+    [DataRow("CREATE TABLE person(id INTEGER PRIMARY KEY, email TEXT, UNIQUE (email COLLATE NOCASE))", DisplayName = "UNIQUE with a collation")]
+    [DataRow("CREATE TABLE person(id INTEGER PRIMARY KEY, email TEXT COLLATE NOCASE UNIQUE)", DisplayName = "a column's collation")]
+    [DataRow("CREATE TABLE person(id INT PRIMARY KEY, email TEXT); CREATE UNIQUE INDEX person_email ON person(email COLLATE NOCASE) WHERE email IS NOT NULL", DisplayName = "partial index with a collation, key not the rowid")]
+    public void AReplaceThroughAKeyWithACollationDeletesInTheNewFileToo(string create)
+    {
+        const string v1 = """
+            [PK(nameof(Id))]
+            public sealed record Other(long Id);
+            """;
+        using var pair = MigrationPair.Create(v1, [.. create.Split("; "), "INSERT INTO person VALUES (1, 'ada@example.org'), (2, 'bo@example.org')"]);
+        var migrator = pair.Migrator(SchemaFixture.Model(v1 + """
+            [PK(nameof(Id))]
+            public sealed record Person(long Id, string? Email);
+            """));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        // 'ADA@...' equals 'ada@...' only under NOCASE: the REPLACE deletes row 1 without a trigger.
+        Sqlite3Shell.Run(pair.OldPath, "INSERT OR REPLACE INTO person VALUES (3, 'ADA@example.org'); UPDATE person SET email = 'ada.l@example.org' WHERE id = 3;");
+        migrator.Drain();
+        migrator.Cutover();
+        AreEqual(pair.Rows(pair.OldPath, "SELECT id, email FROM person ORDER BY id"), pair.Rows(pair.NewPath, "SELECT id, email FROM person ORDER BY id"));
+        AreEqual([Row(2L, "bo@example.org"), Row(3L, "ada.l@example.org")], pair.Rows(pair.NewPath, "SELECT id, email FROM person ORDER BY id"));
+    }
+
+    [TestMethod]
     public void AUniqueIndexOnAnExpressionIsRefusedOnlineBeforeAnythingChanges()
     {
         using var pair = MigrationPair.Create(Values, "CREATE UNIQUE INDEX val_lower ON val(lower(t))");
