@@ -1,3 +1,5 @@
+using Mig.Sql;
+
 namespace Mig;
 
 /// <summary>
@@ -57,7 +59,7 @@ public static class Protocol
     public static bool IsReserved(string name)
     {
         foreach (var r in ReservedNames)
-            if (string.Equals(r, name, StringComparison.OrdinalIgnoreCase)) return true;
+            if (SqlNameComparer.Same(r, name)) return true;
         return false;
     }
 

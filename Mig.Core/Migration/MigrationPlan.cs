@@ -1,5 +1,7 @@
 using Mig.Schema;
 
+using Mig.Sql;
+
 namespace Mig.Migration;
 
 /// <summary>How a new column gets its values.</summary>
@@ -71,5 +73,5 @@ public sealed record MigrationPlan(
 {
     /// <summary>The plan of the new table copied from this old table, if any.</summary>
     public TablePlan? ForOldTable(string oldName) =>
-        Tables.FirstOrDefault(t => t.Source is not null && string.Equals(t.Source.Name, oldName, StringComparison.OrdinalIgnoreCase));
+        Tables.FirstOrDefault(t => t.Source is not null && SqlNameComparer.Same(t.Source.Name, oldName));
 }

@@ -28,11 +28,11 @@ public static class Planner
     public static MigrationPlan Create(SqliteConnection connection, SchemaModel model, string oldSchema = "old", bool online = true, bool analyze = true)
     {
         var old = Introspector.Tables(connection, oldSchema, countRows: analyze);
-        var byName = old.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
+        var byName = old.ToDictionary(t => t.Name, SqlNameComparer.Instance);
         var errors = new List<PlanError>();
         var losses = new List<DataLoss>();
         var suggestions = new List<string>();
-        var claimed = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var claimed = new Dictionary<string, string>(SqlNameComparer.Instance);
         var tables = new List<TablePlan>();
 
         foreach (var table in model.Tables)
@@ -64,7 +64,7 @@ public static class Planner
         foreach (var d in dropped)
         {
             var candidate = model.Tables.FirstOrDefault(t => t.RenamedFrom is null && !byName.ContainsKey(t.Name)
-                && t.Columns.Count == d.Columns.Count && t.Columns.Select(c => c.Name).SequenceEqual(d.Columns.Select(c => c.Name), StringComparer.OrdinalIgnoreCase));
+                && t.Columns.Count == d.Columns.Count && t.Columns.Select(c => c.Name).SequenceEqual(d.Columns.Select(c => c.Name), SqlNameComparer.Instance));
             if (candidate is not null)
                 suggestions.Add($"The old table {d.Name} and the new table {candidate.Name} have the same columns. If it was renamed, add [RenamedFrom(\"{d.Name}\")] to {ShortName(candidate.ClrType)}; without it the plan drops {d.Name} and creates {candidate.Name} empty.");
         }
@@ -75,7 +75,7 @@ public static class Planner
         List<PlanError> errors, List<DataLoss> losses, List<string> suggestions, bool online, bool analyze)
     {
         var columns = new List<ColumnPlan>();
-        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var used = new HashSet<string>(SqlNameComparer.Instance);
         var rowIdColumn = RowIdColumn(table);
         foreach (var c in table.Columns)
         {
@@ -83,9 +83,9 @@ public static class Planner
             var why = "new column";
             if (source is not null)
             {
-                from = source.Columns.FirstOrDefault(o => string.Equals(o.Name, c.Name, StringComparison.OrdinalIgnoreCase));
+                from = source.Columns.FirstOrDefault(o => SqlNameComparer.Same(o.Name, c.Name));
                 if (from is not null) why = "same name";
-                else if (c.RenamedFrom is { } r && source.Columns.FirstOrDefault(o => string.Equals(o.Name, r, StringComparison.OrdinalIgnoreCase)) is { } renamed)
+                else if (c.RenamedFrom is { } r && source.Columns.FirstOrDefault(o => SqlNameComparer.Same(o.Name, r)) is { } renamed)
                 { from = renamed; why = $"[RenamedFrom(\"{r}\")]"; }
             }
             if (from is not null && used.Add(from.Name))
@@ -161,7 +161,7 @@ public static class Planner
 
         if (analyze && source is { RowCount: > 1 })
             foreach (var key in table.PrimaryKey.Count > 0 ? table.Uniques.Prepend(table.PrimaryKey) : table.Uniques)
-                DuplicateKeys(connection, oldSchema, table, source, [.. key.Select(k => columns.First(p => string.Equals(p.Column.Name, k, StringComparison.OrdinalIgnoreCase)))], errors);
+                DuplicateKeys(connection, oldSchema, table, source, [.. key.Select(k => columns.First(p => SqlNameComparer.Same(p.Column.Name, k)))], errors);
 
         // Replay finds rows by rowid. A new INTEGER PRIMARY KEY is the new rowid, so it must
         // carry the old rowid (copied from the old table's own INTEGER PRIMARY KEY), or be
@@ -172,13 +172,13 @@ public static class Planner
         {
             var plan = columns.First(p => p.Column == aliasColumn);
             var oldAlias = source.RowIdAlias;
-            var aliasFromSource = plan.Source is not null && string.Equals(plan.Source, oldAlias, StringComparison.OrdinalIgnoreCase);
+            var aliasFromSource = plan.Source is not null && SqlNameComparer.Same(plan.Source, oldAlias);
             // The old key (INT, or numeric TEXT) becomes the rowid: its value is kept, only the rowid
             // changes, and _id_mapping lets replay and verify follow each old rowid to its new one.
             // Any other source is not unique in the old file (or there is none), so a captured write
             // could not be placed without guessing: that still has to run offline.
             rowIdChanges = !aliasFromSource && plan.Source is not null && source.PrimaryKey.Count == 1
-                && string.Equals(plan.Source, source.PrimaryKey[0], StringComparison.OrdinalIgnoreCase);
+                && SqlNameComparer.Same(plan.Source, source.PrimaryKey[0]);
             if (!aliasFromSource && !rowIdChanges && online && source.RowCount > 0)
                 errors.Add(new PlanError(AmbiguousMatchCode,
                     $"{table.Name}.{aliasColumn.Name} becomes the table's INTEGER PRIMARY KEY (its rowid) but comes neither from the old table's rowid nor from its primary key, so writes captured during an online migration could not be matched to their rows. Migrate this change offline (-p:MigOffline=true)."));
@@ -196,7 +196,7 @@ public static class Planner
 
     private static bool BecomesRowId(TableModel table, OldTable source, ColumnModel column, OldColumn from) =>
         column == RowIdColumn(table)
-        && source.PrimaryKey.Count == 1 && string.Equals(source.PrimaryKey[0], from.Name, StringComparison.OrdinalIgnoreCase);
+        && source.PrimaryKey.Count == 1 && SqlNameComparer.Same(source.PrimaryKey[0], from.Name);
 
     /// <summary>
     /// Old keys that no INTEGER rowid can hold as they are (what replay refuses too, <see cref="IdMapping"/>):
@@ -228,7 +228,7 @@ public static class Planner
     /// </summary>
     private static void DuplicateKeys(SqliteConnection connection, string schema, TableModel table, OldTable source, IReadOnlyList<ColumnPlan> key, List<PlanError> errors)
     {
-        var copied = key.Where(p => p.Fill == FillKind.Copy).Select(p => p.Source!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var copied = key.Where(p => p.Fill == FillKind.Copy).Select(p => p.Source!).ToHashSet(SqlNameComparer.Instance);
         if (source.UniqueKeys.Any(u => u.All(copied.Contains))) return;
         var values = key.Select(p => Copier.ValueExpression(p, p.Source is null ? "NULL" : SqlIdentifier.Quote(p.Source))).ToList();
         var from = $"{schema}.{SqlIdentifier.Quote(source.Name)}";
@@ -266,7 +266,7 @@ public static class Planner
             $"Make these rows unique in the old file (or delete the extra ones), or drop the new key from {ShortName(table.ClrType)}; then run MigPlan again.") { Finding = finding });
     }
 
-    private static bool IsRowId(OldTable table, OldColumn column) => string.Equals(table.RowIdAlias, column.Name, StringComparison.OrdinalIgnoreCase);
+    private static bool IsRowId(OldTable table, OldColumn column) => SqlNameComparer.Same(table.RowIdAlias, column.Name);
 
     private static (long Count, IReadOnlyList<long> Sample) LossyConversions(SqliteConnection connection, string schema, OldTable table, string column, SqlType target)
     {

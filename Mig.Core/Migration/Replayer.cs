@@ -31,7 +31,7 @@ public sealed class Replayer : IDisposable
     private const long BatchEntries = 2000;
     private readonly SqliteConnection target;
     private readonly MigrationPlan plan;
-    private readonly Dictionary<string, TableStatements> statements = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, TableStatements> statements = new(SqlNameComparer.Instance);
     private readonly SqliteCommand tablesInBatch;
     private readonly SqliteCommand touch;
     private readonly SqliteCommand entries;
@@ -229,7 +229,7 @@ public sealed class Replayer : IDisposable
     private static string Alias(string preferred, string avoid)
     {
         var alias = preferred;
-        while (string.Equals(alias, avoid, StringComparison.OrdinalIgnoreCase)) alias += "_";
+        while (SqlNameComparer.Same(alias, avoid)) alias += "_";
         return alias;
     }
 

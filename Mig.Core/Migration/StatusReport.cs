@@ -45,7 +45,7 @@ public sealed record StatusReport(
     {
         string? marker = null; long? logEntries = null, lastLog = null;
         RecordedPair? record = null;
-        var oldCounts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        var oldCounts = new Dictionary<string, long>(SqlNameComparer.Instance);
         var oldExists = File.Exists(oldPath);
         var notes = new List<string>();
         if (oldExists)
@@ -71,7 +71,7 @@ public sealed record StatusReport(
         }
         newPath = PathResolver.Resolve(newPath);
         string? status = null, newHash = null, newOld = null; long? cutoff = null, checkpoint = null, mapping = null;
-        var newCounts = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        var newCounts = new Dictionary<string, long>(SqlNameComparer.Instance);
         var audit = new List<AuditEntry>();
         var newExists = File.Exists(newPath);
         if (newExists)
@@ -94,7 +94,7 @@ public sealed record StatusReport(
             }
         }
         long? pending = lastLog is not null && checkpoint is not null ? Math.Max(0, lastLog.Value - checkpoint.Value) : null;
-        var names = model.Tables.Select(t => t.Name).Concat(oldCounts.Keys).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
+        var names = model.Tables.Select(t => t.Name).Concat(oldCounts.Keys).Distinct(SqlNameComparer.Instance).Order(StringComparer.Ordinal);
         var tables = names.Select(n => new TableCount(n, oldCounts.TryGetValue(n, out var o) ? o : null, newCounts.TryGetValue(n, out var c) ? c : null)).ToList();
         var fromThisOld = newOld is null || PathResolver.Same(newOld, oldPath);
         var (phase, next) = Decide(oldPath, newPath, oldExists, record, newExists, status, newOld, fromThisOld, cutoff, pending);

@@ -1,3 +1,5 @@
+using Mig.Sql;
+
 namespace Mig.Schema;
 
 // The immutable description of a database that everything else shares:
@@ -13,7 +15,7 @@ public sealed record SchemaModel(
 {
     /// <summary>The table with this SQL name, or null.</summary>
     public TableModel? FindTable(string name) =>
-        Tables.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+        Tables.FirstOrDefault(t => SqlNameComparer.Same(t.Name, name));
 }
 
 /// <summary>SQLite storage class of a column.</summary>
@@ -106,7 +108,7 @@ public sealed record TableModel(
 {
     /// <summary>The column with this SQL name, or null.</summary>
     public ColumnModel? FindColumn(string name) =>
-        Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+        Columns.FirstOrDefault(c => SqlNameComparer.Same(c.Name, name));
 
     /// <summary>The properties the record's primary constructor takes, in order; the rest are settable.</summary>
     public IReadOnlyList<string> ConstructorProperties { get; init; } = [];

@@ -696,7 +696,7 @@ public static class SchemaReflector
                 errors.Add(new(SchemaErrorCodes.DuplicateName,
                     $"The SQL name '{name}' ({owner[(owner.LastIndexOfAny(['.', '+']) + 1)..]}) is one Mig reserves for its own bookkeeping ({string.Join(", ", Protocol.ReservedNames)}). Rename the type or give it [Table(\"...\")].",
                     Type: owner));
-            foreach (var group in names.GroupBy(n => n.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+            foreach (var group in names.GroupBy(n => n.Name, Mig.Sql.SqlNameComparer.Instance).Where(g => g.Count() > 1))
             {
                 var owners = group.Select(g => g.ClrType).Distinct().ToList();
                 errors.Add(new(SchemaErrorCodes.DuplicateName,

@@ -194,6 +194,30 @@ public sealed class HostileInputTests
     }
 
     [TestMethod]
+    public void NamesThatDifferOnlyInNonAsciiCaseAreTwoTablesAsInSqlite()
+    {
+        // SQLite folds the case of ASCII letters only: "É" and "é" are two tables, "Ä" and "ä" two columns.
+        const string v1 = """
+            [Table("É")]
+            [PK(nameof(Id))]
+            public sealed record Upper(long Id, [Column("Ä")] string? A, [Column("ä")] string? B);
+            [Table("é")]
+            [PK(nameof(Id))]
+            public sealed record Lower(long Id, [Column("Ä")] string? A, [Column("ä")] string? B);
+            """;
+        using var pair = MigrationPair.Create(v1, "INSERT INTO \"É\" VALUES (1, 'upper A', 'upper a')", "INSERT INTO \"é\" VALUES (1, 'lower A', 'lower a')");
+        var migrator = pair.Migrator(SchemaFixture.Model(v1 + """
+            [PK(nameof(Id))]
+            public sealed record Extra(long Id);
+            """));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        pair.WriteOld("UPDATE \"é\" SET \"ä\" = 'lower a, changed'", "INSERT INTO \"É\" VALUES (2, 'upper 2', NULL)", "DELETE FROM \"é\" WHERE id = 1", "INSERT INTO \"é\" VALUES (3, NULL, 'lower 3')");
+        DrainCutoverAndCompare(pair, migrator, ("É", ["id", "Ä", "ä"]), ("é", ["id", "Ä", "ä"]));
+        AreEqual([Row(1L, "upper A", "upper a"), Row(2L, "upper 2", null)], pair.Rows(pair.NewPath, "SELECT id, \"Ä\", \"ä\" FROM \"É\" ORDER BY id"));
+        AreEqual([Row(3L, null, "lower 3")], pair.Rows(pair.NewPath, "SELECT id, \"Ä\", \"ä\" FROM \"é\" ORDER BY id"));
+    }
+
+    [TestMethod]
     public void AnIntegerPrimaryKeyDescIsNotTheRowIdAndWritesStillLand()
     {
         const string v1 = """
