@@ -12,13 +12,14 @@ internal sealed class HostileNames(Random rng)
     private static readonly string[] Pieces =
     [
         "order", "select", "group", "table", "rowid_", "oid", "_rowid_", "_old_rowid_", "_mig", "_migration", "_mig_info_", "_id_mapping_x",
-        "sqlite", "用户", "订单", "é", "ß", "Ω", "😀", "a b", "a-b", "a_b", "a.b", "a\"b", "a'b", "a`b", "[x]", "%", "_", "\\", "$1", "@p0", ":name", "?",
+        "sqlite", "用户", "订单", "é", "É", "ä", "Ä", "σ", "Σ", "ß", "Ω", "😀", "a b", "a-b", "a_b", "a.b", "a\"b", "a'b", "a`b", "[x]", "%", "_", "\\", "$1", "@p0", ":name", "?",
         "--", "/*", ";", "e-mail", " lead", "trail ", "\t", "x",
     ];
 
-    private readonly HashSet<string> used = new(StringComparer.OrdinalIgnoreCase);
+    // As SQLite compares names: "é" and "É" are two names, "a" and "A" one.
+    private readonly HashSet<string> used = new(Mig.Sql.SqlNameComparer.Instance);
 
-    /// <summary>A fresh name, unique (ignoring ASCII case, as SQLite does) among those this generator made.</summary>
+    /// <summary>A fresh name, unique (ignoring ASCII case only, as SQLite does) among those this generator made.</summary>
     public string Next()
     {
         while (true)
