@@ -89,8 +89,11 @@ public static class Capture
         if (t.ConflictKeys.Count == 0) yield break;
         string Conflicts(bool update) => string.Concat(t.ConflictKeys.Select(key =>
         {
-            var match = string.Join(" AND ", key.Select(k => $"c.{SqlIdentifier.Quote(k.Name)} = NEW.{SqlIdentifier.Quote(k.Name)} COLLATE {SqlIdentifier.Quote(k.Collation)}"));
-            var changed = update ? $" AND c.rowid IS NOT OLD.rowid AND ({string.Join(" OR ", key.Select(k => $"NEW.{SqlIdentifier.Quote(k.Name)} IS NOT OLD.{SqlIdentifier.Quote(k.Name)}"))})" : "";
+            var match = string.Join(" AND ", key.Columns.Select(k => $"c.{SqlIdentifier.Quote(k.Name)} = NEW.{SqlIdentifier.Quote(k.Name)} COLLATE {SqlIdentifier.Quote(k.Collation)}"));
+            // An update can only conflict through a key it changes, except on a partial index,
+            // which the row may enter by a change to its condition's columns.
+            var changed = !update ? "" : $" AND c.rowid IS NOT OLD.rowid" +
+                (key.Partial ? "" : $" AND ({string.Join(" OR ", key.Columns.Select(k => $"NEW.{SqlIdentifier.Quote(k.Name)} IS NOT OLD.{SqlIdentifier.Quote(k.Name)}"))})");
             return $"INSERT INTO {Protocol.LogTable}(txn_id, operation, table_name, row_id) SELECT {seq}, 'replace', {Literal(t.Name)}, c.rowid FROM {name} AS c WHERE {match}{changed};";
         }));
         yield return $"CREATE TRIGGER {TriggerName("conflict", "insert", t.Name)} BEFORE INSERT ON {name} BEGIN {Conflicts(update: false)} END";

@@ -74,12 +74,15 @@ public static class Copier
         foreach (var table in model.Tables)
             foreach (var ix in table.Indexes) NewDatabase.Execute(target, Ddl.CreateIndex(table, ix), txn);
         log(Step("built the indexes", clock));
-        clock.Restart();
-        // The rows a seed adds are the only ones the new file may have that the old one lacks; verify
-        // knows them by rowid. A seed never overwrites a copied row: that row is the user's data.
-        foreach (var group in SchemaWriter.WriteSeeds(target, model, onlyMissing: true).GroupBy(s => s.Table, StringComparer.Ordinal))
-            NewDatabase.SetInfo(target, SeededRowsKey(group.Key), string.Join(",", group.Select(s => s.RowId.ToString(CultureInfo.InvariantCulture))), txn);
-        log(Step("wrote the seeds", clock));
+        if (!online)
+        {
+            // Online the seeds wait for the end of the drain (Finish): rows the old service writes
+            // meanwhile could take a seed's rowid or unique value, and replay would then overwrite
+            // or delete the seeded row.
+            clock.Restart();
+            WriteSeeds(target, model, txn);
+            log(Step("wrote the seeds", clock));
+        }
         clock.Restart();
         var violations = ForeignKeyViolations(target, model, txn);
         log(Step("checked the foreign keys", clock));
@@ -95,8 +98,33 @@ public static class Copier
         return (cutoff, []);
     }
 
-    /// <summary>The new file's fact that lists the rowids a seed inserted into <paramref name="table"/> during the copy.</summary>
+    /// <summary>The new file's fact that lists the rowids a seed inserted into <paramref name="table"/> during the migration.</summary>
     internal static string SeededRowsKey(string table) => "seeded_rows:" + table;
+
+    /// <summary>
+    /// The end of an online drain, writes paused, every captured write replayed: the AUTOINCREMENT
+    /// counters again (writes while recording moved them, deletes included), then the seeds. Runs
+    /// in the caller's transaction; running it twice changes nothing.
+    /// </summary>
+    public static void Finish(SqliteConnection target, SqliteTransaction txn, MigrationPlan plan, SchemaModel model)
+    {
+        CarrySequences(target, txn, plan);
+        WriteSeeds(target, model, txn);
+    }
+
+    /// <summary>
+    /// The rows a seed adds are the only ones the new file may have that the old one lacks; verify
+    /// knows them by rowid. A seed never overwrites a copied row: that row is the user's data.
+    /// </summary>
+    private static void WriteSeeds(SqliteConnection target, SchemaModel model, SqliteTransaction txn)
+    {
+        foreach (var group in SchemaWriter.WriteSeeds(target, model, onlyMissing: true).GroupBy(s => s.Table, StringComparer.Ordinal))
+        {
+            var key = SeededRowsKey(group.Key);
+            var earlier = NewDatabase.Info(target, key, txn: txn) is { Length: > 0 } e ? e + "," : "";
+            NewDatabase.SetInfo(target, key, earlier + string.Join(",", group.Select(s => s.RowId.ToString(CultureInfo.InvariantCulture))), txn);
+        }
+    }
 
     /// <summary>A step's log line with its duration, for operators and the benchmark's phase split.</summary>
     internal static string Step(string what, Stopwatch clock) =>

@@ -331,8 +331,13 @@ public sealed class Migrator(SchemaModel model, string hash, string oldPath, str
             NewDatabase.Audit(target, "MigDrain", hash, "failed " + e.Code, e.Message);
             throw;
         }
-        NewDatabase.Execute(target, "DETACH DATABASE old");
         NewDatabase.Execute(target, "PRAGMA main.synchronous = FULL");
+        using (var txn = target.BeginTransaction(deferred: true))
+        {
+            Copier.Finish(target, txn, plan, model);
+            txn.Commit();
+        }
+        NewDatabase.Execute(target, "DETACH DATABASE old");
         NewDatabase.Audit(target, "MigDrain", hash, "ok", $"replayed {applied} captured writes in {(DateTime.UtcNow - started).TotalSeconds:F2} s");
         log("Mig: Drain complete. Run MigCutover when ready.");
     }

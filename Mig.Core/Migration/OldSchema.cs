@@ -23,17 +23,19 @@ public sealed record OldTable(string Name, IReadOnlyList<OldColumn> Columns, IRe
     /// Every unique index over plain columns (the primary key's, UNIQUE constraints', partial ones), with
     /// each column's collation: the values on which a REPLACE may delete another row without a trigger firing.
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<KeyColumn>> ConflictKeys { get; init; } = [];
+    public IReadOnlyList<ConflictKey> ConflictKeys { get; init; } = [];
 
     /// <summary>Unique indexes over an expression: which rows a REPLACE deletes through them cannot be found by column values.</summary>
     public IReadOnlyList<string> ExpressionUniqueIndexes { get; init; } = [];
 }
 
-/// <summary>A column of a unique index and the collation the index compares it with.</summary>
-public sealed record KeyColumn(string Name, string Collation);
 
 /// <summary>A column as it is in an existing database file.</summary>
-public sealed record OldColumn(string Name, string DeclaredType, bool NotNull, string? Default);
+public sealed record OldColumn(string Name, string DeclaredType, bool NotNull, string? Default)
+{
+    /// <summary>A generated column (VIRTUAL or STORED): its values can be read and copied, but they are derived, never data of their own.</summary>
+    public bool Generated { get; init; }
+}
 
 /// <summary>
 /// Reads the schema of an existing file from the file itself (sqlite_schema and
@@ -66,12 +68,14 @@ public static class Introspector
             var columns = new List<(int Pk, OldColumn Column)>();
             using (var cmd = connection.CreateCommand())
             {
-                cmd.CommandText = $"SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(@t, @s) ORDER BY cid";
+                // table_xinfo, not table_info: generated columns (hidden 2 VIRTUAL, 3 STORED) are columns
+                // whose values a new plain column of the same name takes; 1 is a virtual table's hidden column.
+                cmd.CommandText = $"SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(@t, @s) WHERE hidden <> 1 ORDER BY cid";
                 cmd.Parameters.AddWithValue("@t", name);
                 cmd.Parameters.AddWithValue("@s", schema);
                 using var r = cmd.ExecuteReader();
                 while (r.Read())
-                    columns.Add((r.GetInt32(4), new OldColumn(r.GetString(0), r.GetString(1), r.GetInt64(2) != 0, r.IsDBNull(3) ? null : r.GetString(3))));
+                    columns.Add((r.GetInt32(4), new OldColumn(r.GetString(0), r.GetString(1), r.GetInt64(2) != 0, r.IsDBNull(3) ? null : r.GetString(3)) { Generated = r.GetInt64(5) >= 2 }));
             }
             long count = -1;
             if (countRows)
@@ -102,7 +106,7 @@ public static class Introspector
         return result;
     }
 
-    private sealed record IndexFacts(List<IReadOnlyList<string>> Keys, bool PrimaryKeyIndex, List<IReadOnlyList<KeyColumn>> ConflictKeys, List<string> ExpressionIndexes);
+    private sealed record IndexFacts(List<IReadOnlyList<string>> Keys, bool PrimaryKeyIndex, List<ConflictKey> ConflictKeys, List<string> ExpressionIndexes);
 
     private static IndexFacts UniqueIndexes(SqliteConnection connection, string schema, string table)
     {
@@ -138,7 +142,7 @@ public static class Introspector
                 }
             if (!plain) { facts.ExpressionIndexes.Add(index); continue; }
             if (columns.Count == 0) continue;
-            facts.ConflictKeys.Add(columns);
+            facts.ConflictKeys.Add(new ConflictKey(columns, partial));
             if (!partial) facts.Keys.Add([.. columns.Select(c => c.Name)]);
         }
         return facts;

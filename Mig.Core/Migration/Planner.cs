@@ -95,7 +95,9 @@ public static class Planner
                 // a plan error below, not a loss to accept or a missing default.
                 var becomesRowId = c == rowIdColumn && !IsRowId(source!, from);
                 var affinity = Affinity(from.DeclaredType);
-                if (affinity == c.Type || (affinity == SqlType.Blob && from.DeclaredType.Length == 0))
+                // A column without a declared type stores values as given; a typed new column converts them
+                // on insert ('007' becomes 7 in an INTEGER column), so that is a conversion, checked like any other.
+                if (affinity == c.Type)
                 {
                     columns.Add(new ColumnPlan(c, from.Name, FillKind.Copy, why));
                 }
@@ -150,7 +152,8 @@ public static class Planner
         {
             foreach (var gone in source.Columns.Where(o => !used.Contains(o.Name)))
             {
-                var values = !analyze || source.RowCount == 0 ? 0 : Count(connection, $"SELECT count(*) FROM {oldSchema}.{SqlIdentifier.Quote(source.Name)} WHERE {SqlIdentifier.Quote(gone.Name)} IS NOT NULL");
+                // A generated column's values follow from columns the plan reports on its own: dropping it loses nothing.
+                var values = !analyze || source.RowCount == 0 || gone.Generated ? 0 : Count(connection, $"SELECT count(*) FROM {oldSchema}.{SqlIdentifier.Quote(source.Name)} WHERE {SqlIdentifier.Quote(gone.Name)} IS NOT NULL");
                 if (values > 0)
                     losses.Add(new DataLoss(source.Name, gone.Name, values, $"column {source.Name}.{gone.Name} is dropped with {values} non-null value(s)"));
                 var twin = columns.FirstOrDefault(p => p.Source is null && p.Column.RenamedFrom is null && p.Column.Type == Affinity(gone.DeclaredType));
@@ -179,7 +182,8 @@ public static class Planner
             // could not be placed without guessing: that still has to run offline.
             rowIdChanges = !aliasFromSource && plan.Source is not null && source.PrimaryKey.Count == 1
                 && SqlNameComparer.Same(plan.Source, source.PrimaryKey[0]);
-            if (!aliasFromSource && !rowIdChanges && online && source.RowCount > 0)
+            // Online even when the old table is empty: rows inserted while recording need placing too.
+            if (!aliasFromSource && !rowIdChanges && online)
                 errors.Add(new PlanError(AmbiguousMatchCode,
                     $"{table.Name}.{aliasColumn.Name} becomes the table's INTEGER PRIMARY KEY (its rowid) but comes neither from the old table's rowid nor from its primary key, so writes captured during an online migration could not be matched to their rows. Migrate this change offline (-p:MigOffline=true)."));
         }

@@ -25,8 +25,11 @@ public sealed record VerifyResult(IReadOnlyList<TableCheck> Tables, IReadOnlyLis
     /// </summary>
     public IReadOnlyList<string> DuplicateKeys { get; init; } = [];
 
+    /// <summary>AUTOINCREMENT tables whose counter in the new file is below the old file's: the new file would hand out a key again.</summary>
+    public IReadOnlyList<string> SequencesBehind { get; init; } = [];
+
     /// <summary>True when every table matches, keys hold, nothing is pending and nothing is lost unaccepted.</summary>
-    public bool Ok => PendingEntries == 0 && ForeignKeyViolations.Count == 0 && Losses.Count == 0 && DuplicateKeys.Count == 0 && Tables.All(t => t.Missing == 0 && t.Different == 0);
+    public bool Ok => PendingEntries == 0 && ForeignKeyViolations.Count == 0 && Losses.Count == 0 && DuplicateKeys.Count == 0 && SequencesBehind.Count == 0 && Tables.All(t => t.Missing == 0 && t.Different == 0);
 
     /// <summary>True when the only reason verification fails is data loss nobody accepted.</summary>
     public bool OnlyLosses => Losses.Count > 0 && (this with { Losses = [] }).Ok;
@@ -37,6 +40,7 @@ public sealed record VerifyResult(IReadOnlyList<TableCheck> Tables, IReadOnlyLis
         if (PendingEntries > 0) yield return $"{PendingEntries} captured write(s) are not replayed yet; run MigDrain";
         foreach (var d in DuplicateKeys) yield return "duplicate key: " + d;
         foreach (var v in ForeignKeyViolations) yield return "foreign key: " + v;
+        foreach (var s in SequencesBehind) yield return "AUTOINCREMENT: " + s;
         foreach (var t in Tables.Where(t => t.Missing > 0 || t.Different > 0))
             yield return $"{t.Table}: {t.Missing} old row(s) missing or changed in the new file, {t.Different} new row(s) not in the old file" +
                          (t.Columns.Count > 0 ? $" (columns differing: {string.Join(", ", t.Columns)})" : "");
@@ -75,7 +79,7 @@ public static class Verifier
             var exempt = seeded.Length == 0 ? "" : $" AND rowid NOT IN ({seeded})";
             // Old rows are compared at their new rowid: the old rowid, or where _id_mapping puts it.
             var rowid = IdMapping.VerifiedRowId(t, mapping);
-            var oldSide = $"SELECT {rowid}{string.Concat(copied.Select(c => ", " + Copier.ValueExpression(c, SqlIdentifier.Quote(c.Source!))))} FROM old.{SqlIdentifier.Quote(t.Source!.Name)}";
+            var oldSide = $"SELECT {rowid}{string.Concat(copied.Select(c => ", " + OldValue(t, c, mapping)))} FROM old.{SqlIdentifier.Quote(t.Source!.Name)}";
             var newSide = $"SELECT rowid{string.Concat(copied.Select(c => ", " + SqlIdentifier.Quote(c.Column.Name)))} FROM main.{SqlIdentifier.Quote(t.Table.Name)} WHERE 1{exempt}";
             var missing = NewDatabase.Scalar(target, $"SELECT count(*) FROM ({oldSide} EXCEPT {newSide})");
             var different = NewDatabase.Scalar(target, $"SELECT count(*) FROM ({newSide} EXCEPT {oldSide})");
@@ -84,7 +88,7 @@ public static class Verifier
             {
                 foreach (var c in copied)
                 {
-                    var o = $"SELECT {rowid}, {Copier.ValueExpression(c, SqlIdentifier.Quote(c.Source!))} FROM old.{SqlIdentifier.Quote(t.Source.Name)}";
+                    var o = $"SELECT {rowid}, {OldValue(t, c, mapping)} FROM old.{SqlIdentifier.Quote(t.Source.Name)}";
                     var n = $"SELECT rowid, {SqlIdentifier.Quote(c.Column.Name)} FROM main.{SqlIdentifier.Quote(t.Table.Name)}";
                     if (NewDatabase.Scalar(target, $"SELECT count(*) FROM ({o} EXCEPT {n})") > 0) columns.Add(c.Column.Name);
                 }
@@ -103,8 +107,49 @@ public static class Verifier
         var losses = plan.Losses.Where(l => !acceptedLosses.Contains(LossKey(l))).ToList();
         return new VerifyResult(checks, Copier.ForeignKeyViolations(target, model), pending, losses)
         {
+            SequencesBehind = SequencesBehind(target, plan),
             DuplicateKeys = [.. plan.Errors.Where(e => e.Code == Planner.DuplicateKeyCode).Select(e => e.Finding ?? e.Message)],
         };
+    }
+
+    /// <summary>
+    /// The old side of a column's comparison: its value as the copy and replay write it. A NULL that a
+    /// NOT NULL column filled from a [DefaultExpr] may have any value that expression gave then (a
+    /// time, a random id), so it is compared with what the new file holds at that row: it only has
+    /// to be there, and the NOT NULL constraint already says it is not NULL.
+    /// </summary>
+    private static string OldValue(TablePlan t, ColumnPlan c, bool mapping)
+    {
+        var source = $"old.{SqlIdentifier.Quote(t.Source!.Name)}";
+        var value = Copier.ValueExpression(c, $"{source}.{SqlIdentifier.Quote(c.Source!)}");
+        if (c.Fill is not (FillKind.Copy or FillKind.Convert) || !c.Column.NotNull || c.Column.Default is not null || c.Column.DefaultExpression is null)
+            return value;
+        var plain = Copier.ValueExpression(c with { Column = c.Column with { NotNull = false } }, $"{source}.{SqlIdentifier.Quote(c.Source!)}");
+        var newRowId = !t.RowIdChanges ? $"{source}.rowid"
+            : mapping ? IdMapping.VerifiedRowId(t, mappingExists: true)
+            : IdMapping.NewRowId(t, $"{source}.{SqlIdentifier.Quote(t.KeyColumn.Source!)}");
+        return $"coalesce({plain}, (SELECT mig_filled.{SqlIdentifier.Quote(c.Column.Name)} FROM main.{SqlIdentifier.Quote(t.Table.Name)} AS mig_filled WHERE mig_filled.rowid = {newRowId}))";
+    }
+
+    /// <summary>AUTOINCREMENT promises a key is never handed out twice: the new counter must be at least the old one.</summary>
+    private static List<string> SequencesBehind(SqliteConnection target, MigrationPlan plan)
+    {
+        var behind = new List<string>();
+        if (!Capture.TableExists(target, null, "sqlite_sequence", "old")) return behind;
+        foreach (var t in plan.Tables.Where(t => t.Source is not null && t.Table.AutoIncrement))
+        {
+            using var cmd = target.CreateCommand();
+            cmd.CommandText = "SELECT (SELECT max(seq) FROM old.sqlite_sequence WHERE name = @old), (SELECT max(seq) FROM main.sqlite_sequence WHERE name = @new)";
+            cmd.Parameters.AddWithValue("@old", t.Source!.Name);
+            cmd.Parameters.AddWithValue("@new", t.Table.Name);
+            using var r = cmd.ExecuteReader();
+            r.Read();
+            if (r.IsDBNull(0)) continue;
+            var (oldSeq, newSeq) = (r.GetInt64(0), r.IsDBNull(1) ? 0 : r.GetInt64(1));
+            if (newSeq < oldSeq)
+                behind.Add($"{t.Table.Name} would hand out keys after {newSeq.ToString(CultureInfo.InvariantCulture)}, but the old file already gave out {oldSeq.ToString(CultureInfo.InvariantCulture)}; run MigDrain (it carries the counter)");
+        }
+        return behind;
     }
 
     /// <summary>What a consent to a loss covers: a whole old table, or one old column (its drop or its conversion).</summary>

@@ -263,6 +263,62 @@ public sealed class HostileInputTests
         AreEqual([Row(1L, "administrator"), Row(2L, "teacher"), Row(3L, "guest")], pair.Rows(pair.NewPath, "SELECT id, name FROM role ORDER BY id"));
     }
 
+    private const string RoleV1 = """
+        [PK(nameof(Id))]
+        [Unique(nameof(Name))]
+        public sealed record Role(long Id, string Name);
+        """;
+
+    private static readonly Lazy<SchemaModel> RoleV2 = new(() => SchemaFixture.Model("""
+        [PK(nameof(Id))]
+        [Unique(nameof(Name))]
+        [Default(nameof(Level), "0")]
+        public sealed record Role(long Id, string Name, long Level);
+        public static class Seeds
+        {
+            public static readonly Role[] Roles = [new(2, "admin", 9)];
+        }
+        """));
+
+    [TestMethod]
+    [DataRow("INSERT INTO role(name) VALUES ('temp'); DELETE FROM role WHERE name = 'temp'", DisplayName = "a row takes the seed's rowid and goes again")]
+    [DataRow("INSERT INTO role(id, name) VALUES (10, 'admin')", DisplayName = "the old service writes the seed's unique value")]
+    [DataRow("INSERT INTO role(name) VALUES ('guest')", DisplayName = "the old service takes the seed's key")]
+    public void SeedsAreWrittenWhenNothingCanDisplaceThemAnyMore(string whileRecording)
+    {
+        using var pair = MigrationPair.Create(RoleV1, "INSERT INTO role(id, name) VALUES (1, 'user')");
+        var migrator = pair.Migrator(RoleV2.Value);
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        pair.WriteOld(whileRecording.Split("; "));
+        migrator.Drain();
+        migrator.Cutover();
+        // Every old row as it is (level from its default), and the seed only where its key and name were free.
+        var expected = pair.Rows(pair.OldPath, "SELECT id, name, 0 FROM role ORDER BY id");
+        if (!expected.Any(r => (long)r[0]! == 2 || (string)r[1]! == "admin")) expected = [.. expected.Append(Row(2L, "admin", 9L)).OrderBy(r => (long)r[0]!)];
+        AreEqual(expected, pair.Rows(pair.NewPath, "SELECT id, name, level FROM role ORDER BY id"));
+    }
+
+    [TestMethod]
+    public void AnAutoIncrementCounterMovedWhileRecordingIsCarriedAtTheDrain()
+    {
+        const string v1 = """
+            [AutoIncPK(nameof(Id))]
+            public sealed record Ticket(long Id, string V);
+            """;
+        using var pair = MigrationPair.Create(v1, "INSERT INTO ticket(v) VALUES ('a'), ('b')");
+        var migrator = pair.Migrator(SchemaFixture.Model(v1 + """
+            [PK(nameof(Id))]
+            public sealed record Extra(long Id);
+            """));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        pair.WriteOld("INSERT INTO ticket(v) VALUES ('c'), ('d')", "DELETE FROM ticket WHERE id > 2");
+        migrator.Drain();
+        migrator.Cutover();
+        Assert.AreEqual(4L, pair.Scalar(pair.NewPath, "SELECT seq FROM sqlite_sequence WHERE name = 'ticket'"));
+        pair.Execute(pair.NewPath, "INSERT INTO ticket(v) VALUES ('e')");
+        Assert.AreEqual(5L, pair.Scalar(pair.NewPath, "SELECT max(id) FROM ticket"), "ids 3 and 4 were handed out by the old file; AUTOINCREMENT never gives them again");
+    }
+
     [TestMethod]
     public void VerifyDoesNotExemptASeededRowThatReplayGotWrong()
     {
@@ -370,6 +426,110 @@ public sealed class HostileInputTests
         migrator.Cutover();
         AreEqual(pair.Rows(pair.OldPath, "SELECT id, email FROM person ORDER BY id"), pair.Rows(pair.NewPath, "SELECT id, email FROM person ORDER BY id"));
         AreEqual([Row(2L, "bo@example.org"), Row(3L, "ada.l@example.org")], pair.Rows(pair.NewPath, "SELECT id, email FROM person ORDER BY id"));
+    }
+
+    private const string Other = """
+        [PK(nameof(Id))]
+        public sealed record Other(long Id);
+        """;
+
+    [TestMethod]
+    public void AReplaceThatMakesARowEnterAPartialUniqueIndexIsLogged()
+    {
+        using var pair = MigrationPair.Create(Other, "CREATE TABLE t(id INTEGER PRIMARY KEY, k TEXT, active INT)", "CREATE UNIQUE INDEX t_k ON t(k) WHERE active = 1",
+            "INSERT INTO t VALUES (1, 'x', 1), (2, 'x', 0)");
+        var migrator = pair.Migrator(SchemaFixture.Model(Other + """
+            [PK(nameof(Id))]
+            public sealed record T(long Id, string? K, long? Active);
+            """));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        // The key k does not change; row 2 enters the index and row 1 goes without a trigger.
+        Sqlite3Shell.Run(pair.OldPath, "UPDATE OR REPLACE t SET active = 1 WHERE id = 2;");
+        DrainCutoverAndCompare(pair, migrator, ("t", ["id", "k", "active"]));
+        AreEqual([Row(2L, "x", 1L)], pair.Rows(pair.NewPath, "SELECT id, k, active FROM t"));
+    }
+
+    [TestMethod]
+    public void GeneratedColumnsAreCopiedAndReplayedAsTheirValues()
+    {
+        using var pair = MigrationPair.Create(Other, "CREATE TABLE g(id INTEGER PRIMARY KEY, a INT, b INT AS (a * 2) STORED, c INT AS (a + 1) VIRTUAL)",
+            "INSERT INTO g(id, a) VALUES (1, 10), (2, 20)");
+        var migrator = pair.Migrator(SchemaFixture.Model(Other + """
+            [PK(nameof(Id))]
+            public sealed record G(long Id, long? A, long? B, long? C);
+            """));
+        var plan = migrator.Plan();
+        Assert.IsEmpty(plan.Losses, string.Join("; ", plan.Losses.Select(l => l.What)));
+        CollectionAssert.AreEqual(new[] { "b", "c" }, plan.Tables.Single(t => t.Table.Name == "g").Columns.Where(c => c.Column.Name is "b" or "c").Select(c => c.Source).ToArray(), "the plan copies the generated values");
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        pair.WriteOld("UPDATE g SET a = 11 WHERE id = 1", "INSERT INTO g(id, a) VALUES (3, 30)");
+        DrainCutoverAndCompare(pair, migrator, ("g", ["id", "a", "b", "c"]));
+        AreEqual([Row(1L, 11L, 22L, 12L), Row(2L, 20L, 40L, 21L), Row(3L, 30L, 60L, 31L)], pair.Rows(pair.NewPath, "SELECT id, a, b, c FROM g ORDER BY id"));
+    }
+
+    [TestMethod]
+    public void DroppingAGeneratedColumnLosesNothing()
+    {
+        using var pair = MigrationPair.Create(Other, "CREATE TABLE g(id INTEGER PRIMARY KEY, a INT, b INT AS (a * 2) STORED)", "INSERT INTO g(id, a) VALUES (1, 10)");
+        var plan = pair.Migrator(SchemaFixture.Model(Other + """
+            [PK(nameof(Id))]
+            public sealed record G(long Id, long? A);
+            """)).Plan();
+        Assert.IsEmpty(plan.Losses, string.Join("; ", plan.Losses.Select(l => l.What)));
+    }
+
+    [TestMethod]
+    public void AnUntypedColumnBecomingTypedIsAConversionTheValuesOfWhichArePlanned()
+    {
+        using var pair = MigrationPair.Create(Other, "CREATE TABLE u(id INTEGER PRIMARY KEY, n, s)", "INSERT INTO u VALUES (1, '7', 5), (2, '007', 6)");
+        var v2 = SchemaFixture.Model(Other + """
+            [PK(nameof(Id))]
+            public sealed record U(long Id, long? N, string? S);
+            """);
+        var migrator = pair.Migrator(v2);
+        var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false));
+        Assert.AreEqual(Migrator.DataLossCode, e.Code, e.Message);
+        StringAssert.Contains(e.Message, "rowids 2", "'007' does not survive INTEGER; '7' does");
+        migrator.Migrate(offline: false, allowDataLoss: true);
+        pair.WriteOld("INSERT INTO u VALUES (3, '8', 7)");
+        migrator.Drain();
+        migrator.Cutover(allowDataLoss: true);
+        AreEqual([Row(1L, 7L, "5"), Row(2L, 7L, "6"), Row(3L, 8L, "7")], pair.Rows(pair.NewPath, "SELECT id, n, s FROM u ORDER BY id"));
+    }
+
+    [TestMethod]
+    public void AnEmptyOldTableWhoseNewIntegerKeyIsNeitherItsRowIdNorItsKeyIsRefusedOnline()
+    {
+        using var pair = MigrationPair.Create(Other, "CREATE TABLE e(id INTEGER PRIMARY KEY, code INT)");
+        var migrator = pair.Migrator(SchemaFixture.Model(Other + """
+            [PK(nameof(Code))]
+            public sealed record E(long Code, long? Id);
+            """));
+        var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false));
+        Assert.AreEqual(Planner.AmbiguousMatchCode, e.Code, e.Message);
+        Assert.IsFalse(File.Exists(pair.NewPath));
+        migrator.Migrate(offline: true, allowDataLoss: false);
+    }
+
+    [TestMethod]
+    public void ANullFilledFromANonDeterministicDefaultExprVerifies()
+    {
+        const string v1 = """
+            [PK(nameof(Id))]
+            public sealed record Doc(long Id, string? Token);
+            """;
+        using var pair = MigrationPair.Create(v1, "INSERT INTO doc VALUES (1, NULL), (2, 'kept')");
+        var migrator = pair.Migrator(SchemaFixture.Model("""
+            [PK(nameof(Id))]
+            [DefaultExpr(nameof(Token), "lower(hex(randomblob(8)))")]
+            public sealed record Doc(long Id, string Token);
+            """));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        pair.WriteOld("INSERT INTO doc VALUES (3, NULL)", "UPDATE doc SET token = 'set' WHERE id = 2");
+        migrator.Drain();
+        migrator.Cutover();
+        Assert.AreEqual(0L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM doc WHERE token IS NULL"));
+        AreEqual([Row(2L, "set")], pair.Rows(pair.NewPath, "SELECT id, token FROM doc WHERE id = 2"));
     }
 
     [TestMethod]
