@@ -69,10 +69,14 @@ public static class IdMapping
     /// mapping while it exists, else the new rowid computed from the key (after cutover). Plain
     /// <c>rowid</c> for every other table.
     /// </summary>
-    internal static string VerifiedRowId(TablePlan table, bool mappingExists) =>
-        !table.RowIdChanges ? "rowid"
-        : mappingExists ? Forward(Capture.Literal(table.Table.Name), $"old.{SqlIdentifier.Quote(table.Source!.Name)}.rowid")
-        : NewRowId(table, SqlIdentifier.Quote(table.KeyColumn.Source!));
+    internal static string VerifiedRowId(TablePlan table, bool mappingExists)
+    {
+        // Qualified, so it also reads right inside a subquery over the new table.
+        var source = $"old.{SqlIdentifier.Quote(table.Source!.Name)}";
+        return !table.RowIdChanges ? $"{source}.rowid"
+            : mappingExists ? Forward(Capture.Literal(table.Table.Name), $"{source}.rowid")
+            : NewRowId(table, $"{source}.{SqlIdentifier.Quote(table.KeyColumn.Source!)}");
+    }
 
     /// <summary>
     /// Replays captured writes to one table whose rowid changes. The caller's <c>upsert</c> writes the

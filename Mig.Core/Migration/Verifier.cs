@@ -125,10 +125,7 @@ public static class Verifier
         if (c.Fill is not (FillKind.Copy or FillKind.Convert) || !c.Column.NotNull || c.Column.Default is not null || c.Column.DefaultExpression is null)
             return value;
         var plain = Copier.ValueExpression(c with { Column = c.Column with { NotNull = false } }, $"{source}.{SqlIdentifier.Quote(c.Source!)}");
-        var newRowId = !t.RowIdChanges ? $"{source}.rowid"
-            : mapping ? IdMapping.VerifiedRowId(t, mappingExists: true)
-            : IdMapping.NewRowId(t, $"{source}.{SqlIdentifier.Quote(t.KeyColumn.Source!)}");
-        return $"coalesce({plain}, (SELECT mig_filled.{SqlIdentifier.Quote(c.Column.Name)} FROM main.{SqlIdentifier.Quote(t.Table.Name)} AS mig_filled WHERE mig_filled.rowid = {newRowId}))";
+        return $"coalesce({plain}, (SELECT mig_filled.{SqlIdentifier.Quote(c.Column.Name)} FROM main.{SqlIdentifier.Quote(t.Table.Name)} AS mig_filled WHERE mig_filled.rowid = {IdMapping.VerifiedRowId(t, mapping)}))";
     }
 
     /// <summary>AUTOINCREMENT promises a key is never handed out twice: the new counter must be at least the old one.</summary>
