@@ -1,4 +1,4 @@
 namespace Mig.CodeGen;
 
 /// <summary>The generated C# file and every SQL statement it runs.</summary>
-public sealed record GeneratedCode(string Code, IReadOnlyList<GeneratedStatement> Statements);
+internal sealed record GeneratedCode(string Code, IReadOnlyList<GeneratedStatement> Statements);

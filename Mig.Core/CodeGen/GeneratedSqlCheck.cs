@@ -12,7 +12,7 @@ namespace Mig.CodeGen;
 /// never an exception in production. Also checks that each statement's parameters are
 /// exactly the ones its command binds, since a parameter left unbound fails only when run.
 /// </summary>
-public static class GeneratedSqlCheck
+internal static class GeneratedSqlCheck
 {
     // sqlite3_db_config verbs (sqlite.org/c3ref/c_dbconfig_defensive.html).
     private const int DqsDml = 1013;

@@ -12,4 +12,4 @@ namespace Mig.CodeGen;
 /// <param name="Sql">The statement.</param>
 /// <param name="Parameters">The parameter names its command adds, in binding order.</param>
 /// <param name="Query">The query attribute it comes from; null for the insert every table gets.</param>
-public sealed record GeneratedStatement(string ClrType, string Method, string Constant, string Sql, IReadOnlyList<string> Parameters, QueryModel? Query);
+internal sealed record GeneratedStatement(string ClrType, string Method, string Constant, string Sql, IReadOnlyList<string> Parameters, QueryModel? Query);

@@ -15,7 +15,7 @@ namespace Mig.CodeGen;
 /// SQLite calls complete synchronously, so methods return completed tasks
 /// (exceptions as faulted tasks) without an async state machine.
 /// </summary>
-public static class QueryEmitter
+internal static class QueryEmitter
 {
     private const string Task = "global::System.Threading.Tasks.Task";
     private const string Ct = "global::System.Threading.CancellationToken";

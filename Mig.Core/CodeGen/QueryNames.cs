@@ -6,7 +6,7 @@ namespace Mig.CodeGen;
 /// The names of generated query methods (dsl.md, Generated queries), in one place
 /// so the schema checks that report collisions and the emitter agree.
 /// </summary>
-public static class QueryNames
+internal static class QueryNames
 {
     /// <summary>The insert every table gets.</summary>
     public const string Insert = "InsertAsync";

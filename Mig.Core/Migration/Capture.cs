@@ -17,7 +17,7 @@ namespace Mig.Migration;
 /// draining. Every object here has an exact name recorded in <see cref="Protocol.OldInfoTable"/>,
 /// and <see cref="Remove(SqliteConnection)"/> drops exactly those.
 /// </summary>
-public static class Capture
+internal static class Capture
 {
     /// <summary>Old-file table of facts about the migration (the new file, the schema hash, the captured tables).</summary>
     public const string OldInfoTable = Protocol.OldInfoTable;

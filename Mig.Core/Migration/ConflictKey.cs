@@ -9,4 +9,4 @@ namespace Mig.Migration;
 /// A partial index (<c>WHERE ...</c>): a row enters it when a column of its condition changes,
 /// not only its key, so an update may conflict though the key stayed the same.
 /// </param>
-public sealed record ConflictKey(IReadOnlyList<KeyColumn> Columns, bool Partial);
+internal sealed record ConflictKey(IReadOnlyList<KeyColumn> Columns, bool Partial);

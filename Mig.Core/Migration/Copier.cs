@@ -7,7 +7,7 @@ using Mig.Sql;
 namespace Mig.Migration;
 
 /// <summary>Progress of one table's copy.</summary>
-public sealed record CopyProgress(string Table, long Copied, long Total, TimeSpan Elapsed)
+internal sealed record CopyProgress(string Table, long Copied, long Total, TimeSpan Elapsed)
 {
     /// <summary>Rows per second so far.</summary>
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? Copied / Elapsed.TotalSeconds : 0;
@@ -24,7 +24,7 @@ public sealed record CopyProgress(string Table, long Copied, long Total, TimeSpa
 /// and secondary indexes are created after it (both many times faster), then
 /// keys are checked once.
 /// </summary>
-public static class Copier
+internal static class Copier
 {
     private const int ChunkRows = 50_000;
 

@@ -1,14 +1,13 @@
 namespace Mig.Migration;
 
 /// <summary>
-/// Named points inside long operations where a test can stop the process for
-/// real: with <c>MIG_FAULT_PAUSE_AT=&lt;name&gt;</c> in the environment, the
-/// operation prints <c>MIG_FAULT_PAUSED &lt;name&gt;</c> when it gets there and
-/// waits to be killed. The fault tests kill the tool process at each point and
+/// Named points inside long operations. The engine announces each one to
+/// <see cref="Listener"/>; nothing listens in the shipped tool. The fault tests
+/// run the tool through their own host (tests/Mig.FaultHost), which listens,
+/// stops the process at one point and lets the test kill it there for real, to
 /// check that MigStatus explains the state and a rerun or MigReset recovers.
-/// Without the variable this does nothing.
 /// </summary>
-public static class FaultPoint
+internal static class FaultPoint
 {
     /// <summary>After MigMigrate installed capture on the old file, before the new file exists.</summary>
     public const string Captured = "captured";
@@ -20,18 +19,12 @@ public static class FaultPoint
     public const string Drain = "drain";
     /// <summary>During cutover, after verification, inside the transaction that marks the file ready.</summary>
     public const string Cutover = "cutover";
-
     /// <summary>MigArchiveOld, between retiring the old file and removing its capture (one transaction since they must not be split).</summary>
     public const string Archive = "archive";
 
-    private static readonly string? PauseAt = Environment.GetEnvironmentVariable("MIG_FAULT_PAUSE_AT");
+    /// <summary>Called with the name of each point reached; null (nothing happens) unless a test host set it.</summary>
+    public static Action<string>? Listener { get; set; }
 
-    /// <summary>Pauses forever here when the environment asks for it.</summary>
-    public static void Reached(string name)
-    {
-        if (PauseAt != name) return;
-        Console.WriteLine($"MIG_FAULT_PAUSED {name}");
-        Console.Out.Flush();
-        Thread.Sleep(Timeout.Infinite);
-    }
+    /// <summary>Announces that the operation got to <paramref name="name"/>.</summary>
+    public static void Reached(string name) => Listener?.Invoke(name);
 }

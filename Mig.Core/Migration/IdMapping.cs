@@ -18,7 +18,7 @@ namespace Mig.Migration;
 /// entry is at the same new rowid only if no other old rowid claims that new rowid.
 /// </para>
 /// </summary>
-public static class IdMapping
+internal static class IdMapping
 {
     /// <summary>A captured write whose key does not survive CAST to the new INTEGER PRIMARY KEY.</summary>
     public const string UnconvertibleKeyCode = "MIG0052";

@@ -1,4 +1,4 @@
 namespace Mig.Migration;
 
 /// <summary>A column of a unique index and the collation the index compares it with.</summary>
-public sealed record KeyColumn(string Name, string Collation);
+internal sealed record KeyColumn(string Name, string Collation);

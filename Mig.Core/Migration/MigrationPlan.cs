@@ -5,7 +5,7 @@ using Mig.Sql;
 namespace Mig.Migration;
 
 /// <summary>How a new column gets its values.</summary>
-public enum FillKind
+internal enum FillKind
 {
     /// <summary>Copied from an old column of the same storage class.</summary>
     Copy,
@@ -24,7 +24,7 @@ public enum FillKind
 /// <param name="Source">The old column it is copied from, or null for a new column.</param>
 /// <param name="Fill">How it is filled.</param>
 /// <param name="Reason">Why: "same name", "[RenamedFrom(\"x\")]", "new column, [Default] 1", ...</param>
-public sealed record ColumnPlan(ColumnModel Column, string? Source, FillKind Fill, string Reason);
+internal sealed record ColumnPlan(ColumnModel Column, string? Source, FillKind Fill, string Reason);
 
 /// <summary>One table of the new schema and where its rows come from.</summary>
 /// <param name="Table">The new table.</param>
@@ -32,7 +32,7 @@ public sealed record ColumnPlan(ColumnModel Column, string? Source, FillKind Fil
 /// <param name="Reason">Why they match.</param>
 /// <param name="Columns">Every new column, in order.</param>
 /// <param name="RowIdAliasFromSource">True when the new table's rowid is its INTEGER PRIMARY KEY (it then carries the old rowid through that key).</param>
-public sealed record TablePlan(TableModel Table, OldTable? Source, string Reason, IReadOnlyList<ColumnPlan> Columns, bool RowIdAliasFromSource)
+internal sealed record TablePlan(TableModel Table, OldTable? Source, string Reason, IReadOnlyList<ColumnPlan> Columns, bool RowIdAliasFromSource)
 {
     /// <summary>
     /// True when the new INTEGER PRIMARY KEY is the old table's primary key but not its rowid
@@ -50,10 +50,10 @@ public sealed record TablePlan(TableModel Table, OldTable? Source, string Reason
 /// <param name="Column">The old column, or null for a whole table.</param>
 /// <param name="Rows">How many rows lose data.</param>
 /// <param name="What">What is lost, in words, with sample keys for conversions.</param>
-public sealed record DataLoss(string Table, string? Column, long Rows, string What);
+internal sealed record DataLoss(string Table, string? Column, long Rows, string What);
 
 /// <summary>A reason the plan cannot run at all, with what to do.</summary>
-public sealed record PlanError(string Code, string Message)
+internal sealed record PlanError(string Code, string Message)
 {
     /// <summary>What was found, without the advice (which depends on the phase that finds it); null when the message is all there is.</summary>
     public string? Finding { get; init; }
@@ -64,7 +64,7 @@ public sealed record PlanError(string Code, string Message)
 /// without guessing: tables and columns match by name or by a declared
 /// [RenamedFrom], never by resemblance (resemblance only yields a suggestion).
 /// </summary>
-public sealed record MigrationPlan(
+internal sealed record MigrationPlan(
     IReadOnlyList<TablePlan> Tables,
     IReadOnlyList<OldTable> DroppedTables,
     IReadOnlyList<DataLoss> Losses,

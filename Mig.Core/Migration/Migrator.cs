@@ -13,7 +13,7 @@ namespace Mig.Migration;
 /// turn, takes the pair's lock, leaves a state <see cref="Status"/> explains,
 /// and records itself in the new file's audit trail.
 /// </summary>
-public sealed class Migrator(SchemaModel model, string hash, string oldPath, string newPath, Action<string> log)
+internal sealed class Migrator(SchemaModel model, string hash, string oldPath, string newPath, Action<string> log)
 {
 #pragma warning disable CS1591 // the codes are listed with their meaning in the README
     public const string WrongPhaseCode = "MIG0040";

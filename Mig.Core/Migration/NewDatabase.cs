@@ -10,7 +10,7 @@ namespace Mig.Migration;
 /// migration records (schema hash, old file, copy cutoff, replay checkpoint),
 /// <c>_id_mapping</c>, and the audit trail of every operation run on the pair.
 /// </summary>
-public static class NewDatabase
+internal static class NewDatabase
 {
     /// <summary>Old rowid -> new rowid of rows whose key became the rowid (normally none; see <see cref="IdMapping"/>).</summary>
     public const string IdMappingTable = Protocol.IdMappingTable;

@@ -11,7 +11,7 @@ namespace Mig.Migration;
 /// <param name="OldDatabase">The old file it was built from, as its <c>_mig_info</c> records.</param>
 /// <param name="Cutoff">The log id the copy committed with; null while the copy has not committed.</param>
 /// <param name="Empty">No table at all (a killed MigMigrate before its schema committed).</param>
-public sealed record NewFileFacts(string? Status, string? OldDatabase, string? Cutoff, bool Empty)
+internal sealed record NewFileFacts(string? Status, string? OldDatabase, string? Cutoff, bool Empty)
 {
     /// <summary>Reads the facts of an existing file (rolling back a killed writer's hot journal, see <see cref="NewDatabase.OpenForReading"/>).</summary>
     public static NewFileFacts Read(string path)

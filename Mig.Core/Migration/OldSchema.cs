@@ -4,7 +4,7 @@ using Mig.Sql;
 namespace Mig.Migration;
 
 /// <summary>A table as it is in an existing database file.</summary>
-public sealed record OldTable(string Name, IReadOnlyList<OldColumn> Columns, IReadOnlyList<string> PrimaryKey, bool WithoutRowId, long RowCount)
+internal sealed record OldTable(string Name, IReadOnlyList<OldColumn> Columns, IReadOnlyList<string> PrimaryKey, bool WithoutRowId, long RowCount)
 {
     /// <summary>Column sets the old file keeps unique: the primary key and each full (not partial) unique index over plain columns.</summary>
     public IReadOnlyList<IReadOnlyList<string>> UniqueKeys { get; init; } = [];
@@ -31,7 +31,7 @@ public sealed record OldTable(string Name, IReadOnlyList<OldColumn> Columns, IRe
 
 
 /// <summary>A column as it is in an existing database file.</summary>
-public sealed record OldColumn(string Name, string DeclaredType, bool NotNull, string? Default)
+internal sealed record OldColumn(string Name, string DeclaredType, bool NotNull, string? Default)
 {
     /// <summary>A generated column (VIRTUAL or STORED): its values can be read and copied, but they are derived, never data of their own.</summary>
     public bool Generated { get; init; }
@@ -43,7 +43,7 @@ public sealed record OldColumn(string Name, string DeclaredType, bool NotNull, s
 /// Mig's own bookkeeping (the exact names of <see cref="Protocol.ReservedNames"/>, nothing else)
 /// and SQLite's (<c>sqlite_*</c>, a prefix SQLite reserves) are left out.
 /// </summary>
-public static class Introspector
+internal static class Introspector
 {
     /// <summary>
     /// The user tables of the database open on <paramref name="connection"/>, in schema <paramref name="schema"/>.

@@ -11,7 +11,7 @@ namespace Mig.Migration;
 /// The lock sits beside the resolved old file, so a symlink, a <c>..</c> or a relative
 /// spelling of the same file takes the same lock.
 /// </summary>
-public sealed class OperationLock : IDisposable
+internal sealed class OperationLock : IDisposable
 {
     private readonly FileStream stream;
     private readonly string infoPath;

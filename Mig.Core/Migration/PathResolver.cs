@@ -7,7 +7,7 @@ namespace Mig.Migration;
 /// the link's target. Here each component is followed as the kernel does; a missing tail (a new
 /// file not created yet) is kept as written below the resolved folder.
 /// </summary>
-public static class PathResolver
+internal static class PathResolver
 {
     private const int MaxLinks = 40; // as the kernel's ELOOP limit
 

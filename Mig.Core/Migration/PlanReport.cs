@@ -1,7 +1,7 @@
 namespace Mig.Migration;
 
 /// <summary>A plan in words, as MigPlan and MigMigrate print it.</summary>
-public static class PlanReport
+internal static class PlanReport
 {
     /// <summary>One line per fact: table matches, column fills, conversions, losses, errors, suggestions.</summary>
     /// <param name="plan">The plan.</param>

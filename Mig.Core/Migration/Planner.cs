@@ -9,7 +9,7 @@ namespace Mig.Migration;
 /// Derives the copy plan (hot-migration.md, Deriving the copy plan) from the old
 /// file, read on <c>old</c> of a connection, and the new model. Reads only.
 /// </summary>
-public static class Planner
+internal static class Planner
 {
     /// <summary>A new NOT NULL column without a default on a table with rows.</summary>
     public const string NotNullWithoutDefaultCode = "MIG0043";

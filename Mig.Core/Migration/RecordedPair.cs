@@ -13,7 +13,7 @@ namespace Mig.Migration;
 /// <param name="SchemaHash">The schema the new file is built for.</param>
 /// <param name="CutOverAt">When MigCutover recorded in the old file that it hands over (null before).</param>
 /// <param name="OwnStatus">The old file's own status ('ready', 'retired', ...), or null.</param>
-public sealed record RecordedPair(string? Marker, string? NewDatabase, string? SchemaHash, string? CutOverAt, string? OwnStatus)
+internal sealed record RecordedPair(string? Marker, string? NewDatabase, string? SchemaHash, string? CutOverAt, string? OwnStatus)
 {
     /// <summary>Key in <c>_mig_old_info</c>: MigCutover writes it before it marks the new file ready.</summary>
     public const string CutOverKey = "cut_over_at";

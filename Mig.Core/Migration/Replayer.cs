@@ -6,7 +6,7 @@ using Mig.Sql;
 namespace Mig.Migration;
 
 /// <summary>Progress of a drain's replay.</summary>
-public sealed record ReplayProgress(long Applied, long Pending, TimeSpan Elapsed);
+internal sealed record ReplayProgress(long Applied, long Pending, TimeSpan Elapsed);
 
 /// <summary>
 /// Brings every row the log names up to date in the new file (hot-migration.md, MigDrain).
@@ -23,7 +23,7 @@ public sealed record ReplayProgress(long Applied, long Pending, TimeSpan Elapsed
 /// puts it back.
 /// </para>
 /// </summary>
-public sealed class Replayer : IDisposable
+internal sealed class Replayer : IDisposable
 {
     /// <summary>A log entry replay cannot read (a row reference that is not an integer): written by hand, or damaged.</summary>
     public const string UnreadableEntryCode = "MIG0071";

@@ -7,10 +7,10 @@ using Mig.Sql;
 namespace Mig.Migration;
 
 /// <summary>Row counts of one table in both files.</summary>
-public sealed record TableCount(string Table, long? OldRows, long? NewRows);
+internal sealed record TableCount(string Table, long? OldRows, long? NewRows);
 
 /// <summary>One row of the audit trail.</summary>
-public sealed record AuditEntry(string At, string Operation, string SchemaHash, string Result, string Detail);
+internal sealed record AuditEntry(string At, string Operation, string SchemaHash, string Result, string Detail);
 
 /// <summary>
 /// The state of a migration (MigStatus): each file's bookkeeping, the phase it
@@ -19,7 +19,7 @@ public sealed record AuditEntry(string At, string Operation, string SchemaHash, 
 /// It opens both files read-only, except to let SQLite roll back a killed writer's hot journal
 /// (<see cref="NewDatabase.OpenForReading"/>), so it answers after a kill at any point.
 /// </summary>
-public sealed record StatusReport(
+internal sealed record StatusReport(
     string Phase,
     string Next,
     string SchemaHash,

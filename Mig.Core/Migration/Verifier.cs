@@ -6,7 +6,7 @@ using Mig.Sql;
 namespace Mig.Migration;
 
 /// <summary>What verification found for one table.</summary>
-public sealed record TableCheck(string Table, long OldRows, long NewRows, long Missing, long Different, IReadOnlyList<string> Columns);
+internal sealed record TableCheck(string Table, long OldRows, long NewRows, long Missing, long Different, IReadOnlyList<string> Columns);
 
 /// <summary>The result of comparing the old and new files.</summary>
 /// <param name="Tables">Each copied table compared.</param>
@@ -17,7 +17,7 @@ public sealed record TableCheck(string Table, long OldRows, long NewRows, long M
 /// writes made while recording) loses it, but the table or column was not among the losses
 /// accepted with -p:MigAllowDataLoss=true when the migration started.
 /// </param>
-public sealed record VerifyResult(IReadOnlyList<TableCheck> Tables, IReadOnlyList<string> ForeignKeyViolations, long PendingEntries, IReadOnlyList<DataLoss> Losses)
+internal sealed record VerifyResult(IReadOnlyList<TableCheck> Tables, IReadOnlyList<string> ForeignKeyViolations, long PendingEntries, IReadOnlyList<DataLoss> Losses)
 {
     /// <summary>
     /// Keys the new schema makes unique whose values the old file now repeats (writes made while
@@ -55,7 +55,7 @@ public sealed record VerifyResult(IReadOnlyList<TableCheck> Tables, IReadOnlyLis
 /// lost, doubled or altered write shows. Nothing is exempt but the rows a seed added to
 /// the new file (a seed never changes a copied row).
 /// </summary>
-public static class Verifier
+internal static class Verifier
 {
     /// <summary>
     /// Verifies the new file (main) against the old (attached as <c>old</c>). <paramref name="plan"/>

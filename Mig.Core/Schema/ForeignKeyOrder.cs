@@ -9,7 +9,7 @@ namespace Mig.Schema;
 /// table exists, and breaking anywhere else would put a child before the parent
 /// it embeds.
 /// </summary>
-public static class ForeignKeyOrder
+internal static class ForeignKeyOrder
 {
     /// <summary>The tables, each after every table it references.</summary>
     public static IReadOnlyList<TableModel> Sort(IEnumerable<TableModel> tables)

@@ -3,7 +3,7 @@ using System.Text;
 namespace Mig.Schema;
 
 /// <summary>The naming rules of dsl.md: C# names to snake_case SQL names.</summary>
-public static class Naming
+internal static class Naming
 {
     /// <summary>
     /// <c>CourseGrade</c> -> <c>course_grade</c>, <c>ISBN</c> -> <c>isbn</c>,

@@ -10,10 +10,10 @@ namespace Mig.Schema;
 /// <param name="Member">The property or static member at fault, if any.</param>
 /// <param name="Attribute">The attribute at fault without the <c>Attribute</c> suffix, if any.</param>
 /// <param name="Argument">The attribute argument at fault, to find the right attribute among several.</param>
-public sealed record SchemaError(string Code, string Message, string? Type = null, string? Member = null, string? Attribute = null, string? Argument = null);
+internal sealed record SchemaError(string Code, string Message, string? Type = null, string? Member = null, string? Attribute = null, string? Argument = null);
 
 /// <summary>The stable error codes of schema problems. The README lists them.</summary>
-public static class SchemaErrorCodes
+internal static class SchemaErrorCodes
 {
     /// <summary>An attribute names a property the record does not have.</summary>
     public const string MissingProperty = "MIG0001";

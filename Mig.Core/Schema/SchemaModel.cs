@@ -8,7 +8,7 @@ namespace Mig.Schema;
 // schema compile and later targets.
 
 /// <summary>The whole schema: tables, views and seed rows.</summary>
-public sealed record SchemaModel(
+internal sealed record SchemaModel(
     IReadOnlyList<TableModel> Tables,
     IReadOnlyList<ViewModel> Views,
     IReadOnlyList<SeedModel> Seeds)
@@ -19,7 +19,7 @@ public sealed record SchemaModel(
 }
 
 /// <summary>SQLite storage class of a column.</summary>
-public enum SqlType
+internal enum SqlType
 {
     /// <summary>INTEGER.</summary>
     Integer,
@@ -32,7 +32,7 @@ public enum SqlType
 }
 
 /// <summary>The C# type a column maps from, so generated code and seeds convert values exactly.</summary>
-public enum ValueKind
+internal enum ValueKind
 {
     /// <summary>Int64.</summary>
     Int64,
@@ -71,7 +71,7 @@ public enum ValueKind
 }
 
 /// <summary>What happens to referencing rows when the referenced row is deleted.</summary>
-public enum OnDelete
+internal enum OnDelete
 {
     /// <summary>No action (SQLite's default).</summary>
     NoAction,
@@ -93,7 +93,7 @@ public enum OnDelete
 /// <param name="RenamedFrom">Declared previous table name, for migrations.</param>
 /// <param name="ExtensionOf">For an extension case: the C# name of the union base type.</param>
 /// <param name="Queries">Query methods requested by attributes.</param>
-public sealed record TableModel(
+internal sealed record TableModel(
     string Name,
     string ClrType,
     IReadOnlyList<ColumnModel> Columns,
@@ -125,7 +125,7 @@ public sealed record TableModel(
 /// <param name="DefaultExpression">Expression default, without parentheses.</param>
 /// <param name="RenamedFrom">Declared previous column name.</param>
 /// <param name="ReferencedColumn">For a column of a reference property: the referenced key column it holds.</param>
-public sealed record ColumnModel(
+internal sealed record ColumnModel(
     string Name,
     string Property,
     SqlType Type,
@@ -138,7 +138,7 @@ public sealed record ColumnModel(
     string? ReferencedColumn);
 
 /// <summary>A secondary index.</summary>
-public sealed record IndexModel(string Name, IReadOnlyList<string> Columns);
+internal sealed record IndexModel(string Name, IReadOnlyList<string> Columns);
 
 /// <summary>A foreign key.</summary>
 /// <param name="Property">The C# property.</param>
@@ -147,7 +147,7 @@ public sealed record IndexModel(string Name, IReadOnlyList<string> Columns);
 /// <param name="ReferencedColumns">Referenced key columns.</param>
 /// <param name="OnDelete">Delete action.</param>
 /// <param name="Embedded">True for a record-typed property (reads return the whole record); false for [References].</param>
-public sealed record ForeignKeyModel(
+internal sealed record ForeignKeyModel(
     string Property,
     IReadOnlyList<string> Columns,
     string ReferencedTable,
@@ -162,7 +162,7 @@ public sealed record ForeignKeyModel(
 /// <param name="Sql">The SELECT statement.</param>
 /// <param name="Synthesised">True for [View]+[Join], false for [ViewSql].</param>
 /// <param name="Queries">Query methods requested by attributes.</param>
-public sealed record ViewModel(
+internal sealed record ViewModel(
     string Name,
     string ClrType,
     IReadOnlyList<ViewColumnModel> Columns,
@@ -175,10 +175,10 @@ public sealed record ViewModel(
 }
 
 /// <summary>A view column and, for synthesised views, the table column it resolved to.</summary>
-public sealed record ViewColumnModel(string Name, string Property, SqlType Type, ValueKind Kind, string ClrType, bool NotNull, string? SourceTable, string? SourceColumn);
+internal sealed record ViewColumnModel(string Name, string Property, SqlType Type, ValueKind Kind, string ClrType, bool NotNull, string? SourceTable, string? SourceColumn);
 
 /// <summary>The kinds of query attribute.</summary>
-public enum QueryKind
+internal enum QueryKind
 {
     /// <summary>[InsertOrIgnore].</summary>
     InsertOrIgnore,
@@ -201,14 +201,14 @@ public enum QueryKind
 }
 
 /// <summary>One query attribute: its kind, the properties it names, and its ordering in property names.</summary>
-public sealed record QueryModel(QueryKind Kind, IReadOnlyList<string> Properties, string? OrderBy);
+internal sealed record QueryModel(QueryKind Kind, IReadOnlyList<string> Properties, string? OrderBy);
 
 /// <summary>Seed rows of one table from one static member.</summary>
 /// <param name="Table">SQL table name.</param>
 /// <param name="Source">The member they come from (<c>Seeds.Roles</c>).</param>
 /// <param name="Columns">Column names, the table's columns in order.</param>
 /// <param name="Rows">Values as SQLite stores them: null, long, double, string or byte[].</param>
-public sealed record SeedModel(
+internal sealed record SeedModel(
     string Table,
     string Source,
     IReadOnlyList<string> Columns,

@@ -9,7 +9,7 @@ namespace Mig.Schema;
 /// obj/ so later targets (script, init, generate, migrations) share it without
 /// loading the schema assembly again.
 /// </summary>
-public static class SchemaModelJson
+internal static class SchemaModelJson
 {
     /// <summary>The model as indented JSON.</summary>
     public static string Serialize(SchemaModel model) => JsonSerializer.Serialize(model, SchemaModelJsonContext.Default.SchemaModel);

@@ -6,7 +6,7 @@ using Mig.Sql;
 namespace Mig.Schema;
 
 /// <summary>The model built from a schema, or the errors that stopped it.</summary>
-public sealed record SchemaBuildResult(SchemaModel? Model, IReadOnlyList<SchemaError> Errors)
+internal sealed record SchemaBuildResult(SchemaModel? Model, IReadOnlyList<SchemaError> Errors)
 {
     /// <summary>True when there is a model and no error.</summary>
     public bool Succeeded => Model is not null && Errors.Count == 0;
@@ -19,7 +19,7 @@ public sealed record SchemaBuildResult(SchemaModel? Model, IReadOnlyList<SchemaE
 /// the short-lived tool process and never inside an MSBuild node.
 /// </summary>
 [RequiresUnreferencedCode(Why)]
-public static class SchemaReflector
+internal static class SchemaReflector
 {
     private const string Why = "Reads a schema assembly by reflection; it runs in the build's tool process, never in a trimmed app.";
 
@@ -696,7 +696,7 @@ public static class SchemaReflector
                 errors.Add(new(SchemaErrorCodes.DuplicateName,
                     $"The SQL name '{name}' ({owner[(owner.LastIndexOfAny(['.', '+']) + 1)..]}) is one Mig reserves for its own bookkeeping ({string.Join(", ", Protocol.ReservedNames)}). Rename the type or give it [Table(\"...\")].",
                     Type: owner));
-            foreach (var group in names.GroupBy(n => n.Name, Mig.Sql.SqlNameComparer.Instance).Where(g => g.Count() > 1))
+            foreach (var group in names.GroupBy(n => n.Name, SqlNameComparer.Instance).Where(g => g.Count() > 1))
             {
                 var owners = group.Select(g => g.ClrType).Distinct().ToList();
                 errors.Add(new(SchemaErrorCodes.DuplicateName,

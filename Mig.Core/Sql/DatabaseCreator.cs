@@ -5,7 +5,7 @@ using Mig.Schema;
 namespace Mig.Sql;
 
 /// <summary>A database file Mig refuses to create, with the code and advice to show.</summary>
-public sealed class MigOperationException(string code, string message, Exception? inner = null) : Exception(message, inner)
+internal sealed class MigOperationException(string code, string message, Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>Stable <c>MIGnnnn</c> code.</summary>
     public string Code { get; } = code;
@@ -17,7 +17,7 @@ public sealed class MigOperationException(string code, string message, Exception
 /// only when complete, so a crash or an error never leaves a half-built file
 /// under the real name, and an existing file is never overwritten.
 /// </summary>
-public static class DatabaseCreator
+internal static class DatabaseCreator
 {
     /// <summary>MigInit found a file already at the path.</summary>
     public const string ExistsCode = "MIG0030";

@@ -4,7 +4,7 @@ using Mig.Schema;
 namespace Mig.Sql;
 
 /// <summary>The CREATE SQL a model becomes (dsl.md). Model order is creation order.</summary>
-public static class Ddl
+internal static class Ddl
 {
     /// <summary>Every statement of the schema, in order: each table with its indexes, then the views.</summary>
     public static IReadOnlyList<string> Statements(SchemaModel model)

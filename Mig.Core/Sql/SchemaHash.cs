@@ -11,7 +11,7 @@ namespace Mig.Sql;
 /// order that does not change the SQL, query attributes and [RenamedFrom] do not
 /// change it; every change to a table, column, constraint, index, view or seed does.
 /// </summary>
-public static class SchemaHash
+internal static class SchemaHash
 {
     /// <summary>Length of the hash in file names.</summary>
     public const int Length = 12;

@@ -8,7 +8,7 @@ namespace Mig.Sql;
 /// (a default expression, a [ViewSql] statement and its columns, seed rows that
 /// break a constraint) is a schema error at build time, before any file exists.
 /// </summary>
-public static class SchemaSqlCheck
+internal static class SchemaSqlCheck
 {
     /// <summary>The errors SQLite finds in the model; empty when it accepts all of it.</summary>
     public static IReadOnlyList<SchemaError> Check(SchemaModel model)

@@ -4,7 +4,7 @@ using Mig.Schema;
 namespace Mig.Sql;
 
 /// <summary>A statement of the schema that SQLite rejected, with the table or view it belongs to.</summary>
-public sealed class SchemaSqlException(string objectName, string clrType, string statement, SqliteException inner)
+internal sealed class SchemaSqlException(string objectName, string clrType, string statement, SqliteException inner)
     : Exception($"SQLite rejects the SQL of {objectName}: {inner.Message}\n{statement}", inner)
 {
     /// <summary>The table or view.</summary>
@@ -16,7 +16,7 @@ public sealed class SchemaSqlException(string objectName, string clrType, string
 }
 
 /// <summary>Writes a model into an open connection: tables, indexes, views, then seeds.</summary>
-public static class SchemaWriter
+internal static class SchemaWriter
 {
     /// <summary>Creates every table, index and view, in model order.</summary>
     public static void CreateObjects(SqliteConnection connection, SchemaModel model)

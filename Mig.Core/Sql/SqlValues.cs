@@ -8,7 +8,7 @@ namespace Mig.Sql;
 /// Text forms are invariant and round-trip exactly: decimals keep their scale,
 /// DateTime keeps its Kind, DateTimeOffset its offset.
 /// </summary>
-public static class SqlValues
+internal static class SqlValues
 {
     /// <summary>The storage value (null, long, double, string or byte[]) of a C# value of this kind.</summary>
     public static object? ToStorage(object? value, ValueKind kind) => value switch

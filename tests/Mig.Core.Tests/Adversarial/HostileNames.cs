@@ -17,7 +17,7 @@ internal sealed class HostileNames(Random rng)
     ];
 
     // As SQLite compares names: "é" and "É" are two names, "a" and "A" one.
-    private readonly HashSet<string> used = new(Mig.Sql.SqlNameComparer.Instance);
+    private readonly HashSet<string> used = new(SqlNameComparer.Instance);
 
     /// <summary>A fresh name, unique (ignoring ASCII case only, as SQLite does) among those this generator made.</summary>
     public string Next()

@@ -4,7 +4,8 @@ using System.Text;
 namespace Mig.Core.Tests.Migration;
 
 /// <summary>
-/// The Mig tool (Mig.Tasks.dll from the test output folder) as a real process on
+/// The Mig tool (Mig.Tasks.dll from the test output folder, or Mig.FaultHost.dll to
+/// stop at a fault point) as a real process on
 /// the same dotnet host, with its stdout collected line by line so a test can
 /// wait for a fault point's <c>MIG_FAULT_PAUSED</c> line instead of sleeping.
 /// </summary>
@@ -38,7 +39,8 @@ internal sealed class HotTool : IDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Mig.Tasks.dll"));
+        // The shipped tool has no fault switch; the fault host is the same tool with a listener.
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, pauseAt is null ? "Mig.Tasks.dll" : "Mig.FaultHost.dll"));
         foreach (var a in arguments) info.ArgumentList.Add(a);
         info.Environment.Remove("MIG_FAULT_PAUSE_AT");
         if (pauseAt is not null) info.Environment["MIG_FAULT_PAUSE_AT"] = pauseAt;

@@ -1,10 +1,10 @@
-namespace Mig.Sql;
+namespace Mig;
 
 /// <summary>
 /// Quotes an identifier only when SQLite would misread it (a keyword such as
 /// <c>order</c>, or a name that is not a plain word), so the usual SQL reads clean.
 /// </summary>
-public static class SqlIdentifier
+internal static class SqlIdentifier
 {
     // SQLite's keyword list (sqlite.org/lang_keywords.html).
     private static readonly HashSet<string> Keywords = new(StringComparer.OrdinalIgnoreCase)

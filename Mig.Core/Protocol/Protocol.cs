@@ -1,5 +1,3 @@
-using Mig.Sql;
-
 namespace Mig;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Mig;
 /// their exact names (<see cref="IsReserved"/>), never by a prefix: a user table
 /// called <c>_migrations</c> is the user's, and is copied like any other.
 /// </summary>
-public static class Protocol
+internal static class Protocol
 {
     /// <summary>New database: whether it may be served ('migrating' or 'ready').</summary>
     public const string StatusTable = "_migration_status";

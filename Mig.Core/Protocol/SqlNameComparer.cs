@@ -1,4 +1,4 @@
-namespace Mig.Sql;
+namespace Mig;
 
 /// <summary>
 /// Compares SQL names as SQLite does: ASCII letters without regard to case, every other
@@ -6,7 +6,7 @@ namespace Mig.Sql;
 /// two, which a comparer that folds all of Unicode would take for one (and route one table's
 /// writes to the other).
 /// </summary>
-public sealed class SqlNameComparer : StringComparer
+internal sealed class SqlNameComparer : StringComparer
 {
     /// <summary>The comparer.</summary>
     public static SqlNameComparer Instance { get; } = new();
