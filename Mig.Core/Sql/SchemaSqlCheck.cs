@@ -15,6 +15,18 @@ internal static class SchemaSqlCheck
     {
         using var connection = new SqliteConnection("Data Source=:memory:");
         connection.Open();
+        // Each check runs only when the ones before it passed: later ones need the objects they made.
+        if (CreateObjects(connection, model) is { } rejected) return [rejected];
+        var errors = Defaults(connection, model);
+        if (errors.Count > 0) return errors;
+        errors = ViewColumns(connection, model);
+        if (errors.Count > 0 || model.Seeds.Count == 0) return errors;
+        return Seeds(connection, model);
+    }
+
+    /// <summary>Creates every table, index and view; the error of the one SQLite rejects, if any.</summary>
+    private static SchemaError? CreateObjects(SqliteConnection connection, SchemaModel model)
+    {
         try { SchemaWriter.CreateObjects(connection, model); }
         catch (SchemaSqlException e)
         {
@@ -25,16 +37,22 @@ internal static class SchemaSqlCheck
             var culprit = view is null
                 ? model.FindTable(e.ObjectName)?.Columns.FirstOrDefault(c => DefaultError(connection, c) is not null)
                 : null;
-            return [new SchemaError(code,
+            return new SchemaError(code,
                 $"SQLite rejects the SQL of {e.ObjectName}: {((SqliteException)e.InnerException!).Message}. Fix the default, expression or view SQL in the attribute.\n    {e.Statement.Replace("\n", "\n    ", StringComparison.Ordinal)}",
                 Type: e.ClrType, Member: culprit?.Property,
                 Attribute: view is not null ? (view.Synthesised ? "View" : "ViewSql") : culprit is null ? null : DefaultAttribute(culprit),
-                Argument: culprit?.Property)];
+                Argument: culprit?.Property);
         }
+        return null;
+    }
 
+    /// <summary>
+    /// SQLite accepts DEFAULT (unknown_function()) in CREATE TABLE and fails only at the
+    /// first insert that needs the default, in production; evaluating each one finds it now.
+    /// </summary>
+    private static List<SchemaError> Defaults(SqliteConnection connection, SchemaModel model)
+    {
         var errors = new List<SchemaError>();
-        // SQLite accepts DEFAULT (unknown_function()) in CREATE TABLE and fails only at the
-        // first insert that needs the default, in production; evaluating each one finds it now.
         foreach (var table in model.Tables)
         {
             foreach (var column in table.Columns.Where(c => c.Default is not null || c.DefaultExpression is not null).DistinctBy(c => c.Property))
@@ -45,8 +63,13 @@ internal static class SchemaSqlCheck
                     Type: table.ClrType, Member: column.Property, Attribute: DefaultAttribute(column), Argument: column.Property));
             }
         }
-        if (errors.Count > 0) return errors;
+        return errors;
+    }
 
+    /// <summary>Each [ViewSql] view runs, and returns exactly the record's columns.</summary>
+    private static List<SchemaError> ViewColumns(SqliteConnection connection, SchemaModel model)
+    {
+        var errors = new List<SchemaError>();
         foreach (var view in model.Views.Where(v => !v.Synthesised))
         {
             using var cmd = connection.CreateCommand();
@@ -61,49 +84,56 @@ internal static class SchemaSqlCheck
             catch (SqliteException e)
             {
                 errors.Add(new SchemaError(SchemaErrorCodes.ViewSqlMismatch,
-                    $"[ViewSql] of {view.ClrType[(view.ClrType.LastIndexOfAny(['.', '+']) + 1)..]} does not run against the schema: {e.Message}. Fix the SELECT.",
+                    $"[ViewSql] of {ShortName(view.ClrType)} does not run against the schema: {e.Message}. Fix the SELECT.",
                     Type: view.ClrType, Attribute: "ViewSql"));
                 continue;
             }
-            var expected = view.Columns.Select(c => c.Name).ToList();
-            var missing = expected.Except(actual, StringComparer.OrdinalIgnoreCase).ToList();
-            var extra = actual.Except(expected, StringComparer.OrdinalIgnoreCase).ToList();
-            if (missing.Count > 0 || extra.Count > 0)
-                errors.Add(new SchemaError(SchemaErrorCodes.ViewSqlMismatch,
-                    $"[ViewSql] of {view.ClrType[(view.ClrType.LastIndexOfAny(['.', '+']) + 1)..]} returns columns ({string.Join(", ", actual)}) but the record needs ({string.Join(", ", expected)})"
-                    + (missing.Count > 0 ? $"; missing: {string.Join(", ", missing)}" : "")
-                    + (extra.Count > 0 ? $"; not in the record: {string.Join(", ", extra)}" : "")
-                    + ". Alias the SELECT's columns (AS snake_case_name) to match the properties.",
-                    Type: view.ClrType, Attribute: "ViewSql"));
+            if (ColumnMismatch(view, actual) is { } mismatch) errors.Add(mismatch);
         }
-        if (errors.Count > 0 || model.Seeds.Count == 0) return errors;
+        return errors;
+    }
 
+    private static SchemaError? ColumnMismatch(ViewModel view, List<string> actual)
+    {
+        var expected = view.Columns.Select(c => c.Name).ToList();
+        var missing = expected.Except(actual, StringComparer.OrdinalIgnoreCase).ToList();
+        var extra = actual.Except(expected, StringComparer.OrdinalIgnoreCase).ToList();
+        if (missing.Count == 0 && extra.Count == 0) return null;
+        return new SchemaError(SchemaErrorCodes.ViewSqlMismatch,
+            $"[ViewSql] of {ShortName(view.ClrType)} returns columns ({string.Join(", ", actual)}) but the record needs ({string.Join(", ", expected)})"
+            + (missing.Count > 0 ? $"; missing: {string.Join(", ", missing)}" : "")
+            + (extra.Count > 0 ? $"; not in the record: {string.Join(", ", extra)}" : "")
+            + ". Alias the SELECT's columns (AS snake_case_name) to match the properties.",
+            Type: view.ClrType, Attribute: "ViewSql");
+    }
+
+    /// <summary>Writes each seed, then checks that every seeded reference finds its row; rolled back.</summary>
+    private static List<SchemaError> Seeds(SqliteConnection connection, SchemaModel model)
+    {
         using var txn = connection.BeginTransaction();
         foreach (var seed in model.Seeds)
         {
             try { SchemaWriter.WriteSeeds(connection, model with { Seeds = [seed] }); }
-            catch (SqliteException e)
-            {
-                errors.Add(SeedError(seed, e.Message));
-                return errors;
-            }
+            catch (SqliteException e) { return [SeedError(seed, e.Message)]; }
         }
+        var errors = new List<SchemaError>();
         using var check = connection.CreateCommand();
         check.CommandText = "PRAGMA foreign_key_check";
         using (var reader = check.ExecuteReader())
         {
-            while (reader.Read())
+            if (reader.Read())
             {
                 var table = reader.GetString(0);
                 var parent = reader.GetString(2);
                 var seed = model.Seeds.First(s => s.Table == table);
                 errors.Add(SeedError(seed, $"a row of {table} references a {parent} row that no seed provides"));
-                break;
             }
         }
         txn.Rollback();
         return errors;
     }
+
+    private static string ShortName(string clrType) => clrType[(clrType.LastIndexOfAny(['.', '+']) + 1)..];
 
     private static string DefaultAttribute(ColumnModel column) => column.DefaultExpression is not null ? "DefaultExpr" : "Default";
 
