@@ -83,19 +83,7 @@ internal sealed class TestDatabase : IDisposable
     }
 
     /// <summary>Every row, every value as SQLite returns it (long, double, string, byte[] or null).</summary>
-    public List<object?[]> Rows(string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var cmd = Command(sql, parameters);
-        using var reader = cmd.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
-        }
-        return rows;
-    }
+    public List<object?[]> Rows(string sql, params (string Name, object? Value)[] parameters) => SqlRows.Read(Connection, sql, parameters);
 
     public IReadOnlyList<DbColumn> Columns(string table) =>
         [.. Rows("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(@t) ORDER BY cid", ("@t", table))
@@ -120,13 +108,7 @@ internal sealed class TestDatabase : IDisposable
     /// <summary>The type ('table', 'index', 'view') of a schema object, or null when there is none.</summary>
     public string? ObjectType(string name) => (string?)Scalar("SELECT type FROM sqlite_schema WHERE name = @n", ("@n", name));
 
-    private SqliteCommand Command(string sql, (string Name, object? Value)[] parameters)
-    {
-        var cmd = Connection.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        return cmd;
-    }
+    private SqliteCommand Command(string sql, (string Name, object? Value)[] parameters) => SqlRows.Command(Connection, sql, parameters);
 
     public void Dispose()
     {

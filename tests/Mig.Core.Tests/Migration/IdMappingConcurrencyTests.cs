@@ -1,10 +1,8 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Mig.Migration;
 using Mig.Schema;
 using Mig.Sql;
-using CommitCounter = Mig.Core.Tests.Migration.ConcurrencyTests.CommitCounter;
 
 namespace Mig.Core.Tests.Migration;
 
@@ -85,75 +83,25 @@ public sealed class IdMappingConcurrencyTests
             new RawKeyWriter("r2", 2, new Random(seed * 10 + 2), pair.OldPath),
             new RawKeyWriter("r3", 3, new Random(seed * 10 + 3), pair.OldPath),
         };
-        var progress = new CommitCounter();
-        var failures = new ConcurrentQueue<string>();
-        var stop = false;
-        var threads = new List<Thread>();
-        try
-        {
-            foreach (var w in writers)
-                for (var i = rng.Next(2, 12); i > 0; i--)
-                    if (!w.Step(rng.Next(1, 4))) Assert.Fail($"{w.Tag} was refused before the migration");
-            var jitter = rng.Next(4);
-            foreach (var w in writers)
+        return Interleavings.CopyUnderWrites(rng, writers,
+            prepare: () =>
             {
-                var wrng = new Random(rng.Next());
-                var thread = new Thread(() => Interleavings.WriteUntilRefused(w, wrng, jitter, progress, failures, () => Volatile.Read(ref stop))) { IsBackground = true, Name = w.Tag };
-                threads.Add(thread);
-                progress.Start();
-                thread.Start();
-            }
-
-            Assert.IsTrue(progress.WaitFor(rng.Next(1, 30), Patience), $"writers made no progress before the migration: {string.Join("; ", failures)}");
-            var before = progress.Total;
-
-            // Hold the copy inside its snapshot at a random table (country, item, part), or not at all.
-            var holdAt = rng.Next(4);
-            var duringWanted = rng.Next(1, 40);
-            var heldFrom = -1;
-            var heldTo = -1;
-            var copyLines = 0;
-            var migrator = new Migrator(V2Model.Value, SchemaHash.Compute(V2Model.Value), pair.OldPath, pair.NewPath, line =>
+                foreach (var w in writers)
+                    for (var i = rng.Next(2, 12); i > 0; i--)
+                        if (!w.Step(rng.Next(1, 4))) Assert.Fail($"{w.Tag} was refused before the migration");
+            },
+            copiedTables: 3, // country, item, part
+            migrator: log => new Migrator(V2Model.Value, SchemaHash.Compute(V2Model.Value), pair.OldPath, pair.NewPath, log), Patience,
+            afterCutover: _ =>
             {
-                if (!line.StartsWith("Mig: copy ", StringComparison.Ordinal)) return;
-                if (copyLines++ != holdAt) return;
-                heldFrom = progress.Total;
-                if (!progress.WaitFor(heldFrom + duringWanted, Patience))
-                    failures.Enqueue($"writers could not commit while the copy held its snapshot ({progress.Total - heldFrom} of {duringWanted} commits in {Patience.TotalSeconds} s)");
-                heldTo = progress.Total;
+                var sentinel = new KeyData();
+                sentinel.Items.Add(0, new ItemData("sentinel", 0));
+                var ledger = KeyData.Union(writers.Select(w => w.Mine).Append(sentinel));
+                var old = OldRows(pair.OldPath);
+                SameRows(ledger.OldRows(), old, "old file vs the writers' ledgers");
+                SameRows(Transform(old), NewRows(pair.NewPath), "new file vs the old file transformed");
+                Assert.IsEmpty(pair.Rows(pair.NewPath, "SELECT * FROM pragma_foreign_key_check"), "foreign keys of the new file");
             });
-            var migrate = Task.Run(() => migrator.Migrate(offline: false, allowDataLoss: false));
-            Assert.IsTrue(migrate.Wait(TimeSpan.FromSeconds(90)), "Migrate did not finish");
-            migrate.GetAwaiter().GetResult();
-            Assert.IsTrue(failures.IsEmpty, string.Join("\n", failures));
-            Assert.IsTrue(holdAt == 3 || heldTo >= 0, $"the copy reported {copyLines} progress lines; expected to hold at line {holdAt}");
-            var during = progress.Total;
-
-            Assert.IsTrue(progress.WaitFor(during + rng.Next(0, 40), Patience), $"writers made no progress after the copy: {string.Join("; ", failures)}");
-            migrator.Drain();
-            foreach (var t in threads)
-                if (!t.Join(Patience)) failures.Enqueue($"writer {t.Name} was not refused after drain");
-            Assert.IsTrue(failures.IsEmpty, string.Join("\n", failures));
-            foreach (var w in writers) Assert.IsTrue(w.Refused, $"{w.Tag} stopped without being refused");
-            var final = progress.Total;
-
-            migrator.Cutover();
-            Assert.AreEqual("cut-over", migrator.Status().Phase);
-            var sentinel = new KeyData();
-            sentinel.Items.Add(0, new ItemData("sentinel", 0));
-            var ledger = KeyData.Union(writers.Select(w => w.Mine).Append(sentinel));
-            var old = OldRows(pair.OldPath);
-            SameRows(ledger.OldRows(), old, "old file vs the writers' ledgers");
-            SameRows(Transform(old), NewRows(pair.NewPath), "new file vs the old file transformed");
-            Assert.IsEmpty(pair.Rows(pair.NewPath, "SELECT * FROM pragma_foreign_key_check"), "foreign keys of the new file");
-            return [before, heldTo >= 0 ? heldTo - heldFrom : 0, final - during];
-        }
-        finally
-        {
-            Volatile.Write(ref stop, true);
-            foreach (var t in threads) t.Join(Patience);
-            foreach (var w in writers) w.Dispose();
-        }
     }
 
     /// <summary>Every row of the old file as values (storage classes kept), per table.</summary>

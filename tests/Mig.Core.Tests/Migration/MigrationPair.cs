@@ -105,19 +105,7 @@ internal sealed class MigrationPair : IDisposable
         return Rows(c, sql, parameters);
     }
 
-    public static List<object?[]> Rows(SqliteConnection c, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var cmd = Command(c, sql, parameters);
-        using var reader = cmd.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
-        }
-        return rows;
-    }
+    public static List<object?[]> Rows(SqliteConnection c, string sql, params (string Name, object? Value)[] parameters) => SqlRows.Read(c, sql, parameters);
 
     /// <summary>The names of the tables in a file, Mig's bookkeeping included, sorted.</summary>
     public List<string> Tables(string path) =>
@@ -141,13 +129,7 @@ internal sealed class MigrationPair : IDisposable
     /// <summary>The file names in the directory, sorted.</summary>
     public List<string> Files() => [.. System.IO.Directory.GetFiles(Directory).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal)];
 
-    private static SqliteCommand Command(SqliteConnection c, string sql, (string Name, object? Value)[] parameters)
-    {
-        var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        return cmd;
-    }
+    private static SqliteCommand Command(SqliteConnection c, string sql, (string Name, object? Value)[] parameters) => SqlRows.Command(c, sql, parameters);
 
     public void Dispose()
     {
