@@ -269,7 +269,7 @@ internal static class SchemaReflector
                 }
                 return [.. key.Select(k => new PropertyColumn(name + "_" + k.Name, k.Type, k.Kind, k.ClrType, [prop, .. k.Path], k.Name))];
             }
-            var kind = SqlValues.KindOf(type);
+            var kind = TypeMapping.KindOf(type);
             if (kind is null)
             {
                 if (reportErrors)
@@ -278,7 +278,7 @@ internal static class SchemaReflector
                         Type: table.Type.FullName, Member: prop.Name));
                 return null;
             }
-            return [new PropertyColumn(name, SqlValues.StorageType(kind.Value), kind.Value, type.FullName ?? type.Name, [prop], null)];
+            return [new PropertyColumn(name, TypeMapping.StorageType(kind.Value), kind.Value, type.FullName ?? type.Name, [prop], null)];
         }
 
         private static string FriendlyName(Type t)
@@ -414,7 +414,7 @@ internal static class SchemaReflector
             if (key[0].Type != column.Type)
             {
                 errors.Add(new(SchemaErrorCodes.InexpressibleForeignKey,
-                    $"{table.Type.Name}.{prop.Name} is {SqlValues.Keyword(column.Type)} but the key of {target.Name} is {SqlValues.Keyword(key[0].Type)}; give the property the key's type.",
+                    $"{table.Type.Name}.{prop.Name} is {TypeMapping.Keyword(column.Type)} but the key of {target.Name} is {TypeMapping.Keyword(key[0].Type)}; give the property the key's type.",
                     Type: table.Type.FullName, Member: prop.Name, Attribute: "References"));
                 return null;
             }
@@ -534,7 +534,7 @@ internal static class SchemaReflector
             var declared = type.GetMembers(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly)
                 .Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (name, query) in CodeGen.QueryNames.All(queries, isTable))
+            foreach (var (name, query) in QueryNames.All(queries, isTable))
             {
                 var attr = query?.Kind.ToString();
                 var arg = query?.Properties.FirstOrDefault();
@@ -568,7 +568,7 @@ internal static class SchemaReflector
             var columns = new List<(PropertyInfo Prop, string Name, ValueKind Kind, bool NotNull)>();
             foreach (var p in props)
             {
-                var kind = SqlValues.KindOf(Unwrap(p.PropertyType));
+                var kind = TypeMapping.KindOf(Unwrap(p.PropertyType));
                 if (kind is null)
                 {
                     errors.Add(new(SchemaErrorCodes.UnsupportedType,
@@ -583,7 +583,7 @@ internal static class SchemaReflector
             if (type.GetCustomAttribute<ViewSqlAttribute>() is { } viewSql)
             {
                 if (errors.Count > before) return null;
-                return new ViewModel(name, type.FullName!, [.. columns.Select(c => new ViewColumnModel(c.Name, c.Prop.Name, SqlValues.StorageType(c.Kind), c.Kind, ClrName(c.Prop), c.NotNull, null, null))],
+                return new ViewModel(name, type.FullName!, [.. columns.Select(c => new ViewColumnModel(c.Name, c.Prop.Name, TypeMapping.StorageType(c.Kind), c.Kind, ClrName(c.Prop), c.NotNull, null, null))],
                     viewSql.Sql.Trim().TrimEnd(';'), Synthesised: false, queries)
                 { ConstructorProperties = ConstructorProperties(type) };
             }
@@ -668,10 +668,10 @@ internal static class SchemaReflector
                     continue;
                 }
                 var (t, c) = matches[0];
-                if (c.Type != SqlValues.StorageType(kind))
+                if (c.Type != TypeMapping.StorageType(kind))
                 {
                     errors.Add(new(SchemaErrorCodes.UnresolvedViewColumn,
-                        $"View {type.Name}.{prop.Name} is {SqlValues.Keyword(SqlValues.StorageType(kind))} but {t.Name}.{c.Name} is {SqlValues.Keyword(c.Type)}; give the property the column's type.",
+                        $"View {type.Name}.{prop.Name} is {TypeMapping.Keyword(TypeMapping.StorageType(kind))} but {t.Name}.{c.Name} is {TypeMapping.Keyword(c.Type)}; give the property the column's type.",
                         Type: type.FullName, Member: prop.Name));
                     continue;
                 }

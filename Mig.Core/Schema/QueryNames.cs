@@ -1,10 +1,8 @@
-using Mig.Schema;
-
-namespace Mig.CodeGen;
+namespace Mig.Schema;
 
 /// <summary>
-/// The names of generated query methods (dsl.md, Generated queries), in one place
-/// so the schema checks that report collisions and the emitter agree.
+/// The names of generated query methods (dsl.md, Generated queries): a schema rule,
+/// because the reflector reports collisions with them; the emitter uses the same names.
 /// </summary>
 internal static class QueryNames
 {
