@@ -479,27 +479,36 @@ internal static class SchemaReflector
                     errors.Add(new(SchemaErrorCodes.InvalidAttribute, $"[{attr}] on {type.Name} names no property.", Type: type.FullName, Attribute: attr));
                     ok = false;
                 }
-                if (q.OrderBy is { } orderBy)
+                var order = new List<OrderTerm>();
+                foreach (var term in (q.OrderBy ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 {
-                    foreach (var term in orderBy.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                    var parsed = ParseOrderTerm(term);
+                    if (parsed is null)
                     {
-                        var parts = term.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                        var dirOk = parts.Length == 1 || (parts.Length == 2 && (parts[1].Equals("ASC", StringComparison.OrdinalIgnoreCase) || parts[1].Equals("DESC", StringComparison.OrdinalIgnoreCase)));
-                        if (!dirOk)
-                        {
-                            errors.Add(new(SchemaErrorCodes.InvalidAttribute, $"[{attr}] on {type.Name}: OrderBy term '{term}' must be '<Property>', '<Property> ASC' or '<Property> DESC'.", Type: type.FullName, Attribute: attr, Argument: term));
-                            ok = false;
-                        }
-                        else if (!properties.Any(x => x.Name == parts[0]))
-                        {
-                            errors.Add(MissingProperty(type, attr, parts[0]));
-                            ok = false;
-                        }
+                        errors.Add(new(SchemaErrorCodes.InvalidAttribute, $"[{attr}] on {type.Name}: OrderBy term '{term}' must be '<Property>', '<Property> ASC' or '<Property> DESC'.", Type: type.FullName, Attribute: attr, Argument: term));
+                        ok = false;
                     }
+                    else if (!properties.Any(x => x.Name == parsed.Property))
+                    {
+                        errors.Add(MissingProperty(type, attr, parsed.Property));
+                        ok = false;
+                    }
+                    else order.Add(parsed);
                 }
-                if (ok) result.Add(new QueryModel(kind, q.Properties, q.OrderBy));
+                if (ok) result.Add(new QueryModel(kind, q.Properties, order));
             }
             return result;
+        }
+
+        /// <summary>One OrderBy term (<c>Name</c>, <c>Name ASC</c>, <c>Name desc</c>), or null when it is malformed.</summary>
+        private static OrderTerm? ParseOrderTerm(string term)
+        {
+            var parts = term.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 1) return new OrderTerm(parts[0], Descending: false);
+            if (parts.Length != 2) return null;
+            if (parts[1].Equals("ASC", StringComparison.OrdinalIgnoreCase)) return new OrderTerm(parts[0], Descending: false);
+            if (parts[1].Equals("DESC", StringComparison.OrdinalIgnoreCase)) return new OrderTerm(parts[0], Descending: true);
+            return null;
         }
 
         private void CheckTableQueries(Type type, List<QueryModel> queries, bool hasKey, string? autoKey, Dictionary<string, List<PropertyColumn>> columnsByProp, List<ColumnModel> columns)
