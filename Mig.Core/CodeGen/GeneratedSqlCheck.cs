@@ -38,7 +38,7 @@ internal static class GeneratedSqlCheck
                 $"if they are right, this is a bug in Mig: please report it.\n    {s.Sql}",
                 Type: s.ClrType,
                 Attribute: query?.Kind.ToString(),
-                Argument: query is null ? null : query.Properties.FirstOrDefault() ?? QueryNames.OrderTerms(query.OrderBy).Select(t => t.Property).FirstOrDefault()));
+                Argument: query is null ? null : query.Properties.FirstOrDefault() ?? query.OrderBy.Select(t => t.Property).FirstOrDefault()));
         }
         return errors;
     }

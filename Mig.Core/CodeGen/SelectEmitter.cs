@@ -89,10 +89,10 @@ internal abstract class SelectEmitter(CodeWriter w, string clrType, List<Generat
         }
     }
 
-    protected string SelectSql(IEnumerable<FilterColumn> filters, string? orderBy, bool like, bool limitOne, StatementParameters parameters)
+    protected string SelectSql(IEnumerable<FilterColumn> filters, IReadOnlyList<OrderTerm> orderBy, bool like, bool limitOne, StatementParameters parameters)
     {
         var where = string.Join(" AND ", filters.Select(f => like ? Contains(f.Sql, parameters.Bind(f)) : Equal(f, parameters)));
-        var order = string.Join(", ", QueryNames.OrderTerms(orderBy)
+        var order = string.Join(", ", orderBy
             .SelectMany(t => SelectColumns(t.Property).Select(c => c + (t.Descending ? " DESC" : " ASC"))));
         return SelectFrom + (where.Length > 0 ? " WHERE " + where : "") + (order.Length > 0 ? " ORDER BY " + order : "") + (limitOne ? " LIMIT 1" : "");
     }

@@ -173,7 +173,7 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         var name = QueryNames.MethodName(q);
         var filters = q.Properties.SelectMany(p => Filter(p, "row", rootIsRow: true, qualified: true)).ToList();
         var parameters = new StatementParameters();
-        var select = Sql(name[..^"Async".Length] + "SelectSql", SelectSql(filters, null, like: false, limitOne: true, parameters), parameters, name, q);
+        var select = Sql(name[..^"Async".Length] + "SelectSql", SelectSql(filters, [], like: false, limitOne: true, parameters), parameters, name, q);
         Header($"The stored row with the same {string.Join(", ", q.Properties)} as <paramref name=\"row\"/>, inserted first when there is none", select, RowType, name, $", {RowType} row");
         var t = Target;
         EmitCommand(select, parameters);

@@ -234,7 +234,7 @@ internal static class Copier
         var value = c.Fill switch
         {
             FillKind.Copy => oldValue,
-            FillKind.Convert => $"CAST({oldValue} AS {SqlValues.Keyword(c.Column.Type)})",
+            FillKind.Convert => $"CAST({oldValue} AS {TypeMapping.Keyword(c.Column.Type)})",
             FillKind.Default => c.Column.Default!,
             FillKind.DefaultExpression => $"({c.Column.DefaultExpression})",
             _ => "NULL",

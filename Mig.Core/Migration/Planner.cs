@@ -103,11 +103,11 @@ internal static class Planner
                 }
                 else
                 {
-                    columns.Add(new ColumnPlan(c, from.Name, FillKind.Convert, $"{why}, {from.DeclaredType} -> {SqlValues.Keyword(c.Type)}"));
+                    columns.Add(new ColumnPlan(c, from.Name, FillKind.Convert, $"{why}, {from.DeclaredType} -> {TypeMapping.Keyword(c.Type)}"));
                     var lossy = analyze && !becomesRowId ? LossyConversions(connection, oldSchema, source!, from.Name, c.Type) : (0, []);
                     if (lossy.Count > 0)
                         losses.Add(new DataLoss(source!.Name, from.Name, lossy.Count,
-                            $"{lossy.Count} value(s) of {source.Name}.{from.Name} do not survive {from.DeclaredType} -> {SqlValues.Keyword(c.Type)} (rowids {string.Join(", ", lossy.Sample)})"));
+                            $"{lossy.Count} value(s) of {source.Name}.{from.Name} do not survive {from.DeclaredType} -> {TypeMapping.Keyword(c.Type)} (rowids {string.Join(", ", lossy.Sample)})"));
                 }
                 if (analyze && becomesRowId)
                 {

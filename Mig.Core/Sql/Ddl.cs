@@ -33,7 +33,7 @@ internal static class Ddl
         foreach (var c in table.Columns)
         {
             var sb = new StringBuilder();
-            sb.Append(SqlIdentifier.Quote(c.Name)).Append(' ').Append(SqlValues.Keyword(c.Type));
+            sb.Append(SqlIdentifier.Quote(c.Name)).Append(' ').Append(TypeMapping.Keyword(c.Type));
             var isKey = c.Name == singleKey;
             // An INTEGER PRIMARY KEY is the rowid and can never be NULL, so NOT NULL
             // would only be noise there; every other key column states it, because

@@ -23,7 +23,7 @@ public sealed class GeneratedSqlCheckTests
         GeneratedSqlCheck.Check(model, statements);
 
     private static GeneratedStatement Crafted(string sql, params string[] parameters) =>
-        new("Student", "SelectAllAsync", "StudentQueries.SelectAllSql", sql, parameters, new QueryModel(QueryKind.SelectAll, [], null));
+        new("Student", "SelectAllAsync", "StudentQueries.SelectAllSql", sql, parameters, new QueryModel(QueryKind.SelectAll, [], []));
 
     [TestMethod]
     public void EveryStatementOfAHostileSchemaPrepares()

@@ -92,7 +92,7 @@ public sealed class ModelJsonTests
         Assert.AreEqual("extra", thing.Columns[^1].Name);
         var query = thing.Queries.Single();
         Assert.AreEqual(QueryKind.SelectBy, query.Kind);
-        Assert.AreEqual("Ratio DESC", query.OrderBy);
+        Assert.AreEqual(new OrderTerm("Ratio", Descending: true), query.OrderBy.Single());
         Assert.AreEqual(OnDelete.Cascade, back.Table("tagging").ForeignKeys.Single().OnDelete);
         Assert.AreEqual(model.Views.Single().Sql, back.Views.Single().Sql);
         Assert.AreEqual("thing", back.Views.Single().Columns[0].SourceTable);

@@ -1,10 +1,8 @@
-using Mig.Schema;
-
-namespace Mig.CodeGen;
+namespace Mig.Schema;
 
 /// <summary>
-/// The names of generated query methods (dsl.md, Generated queries), in one place
-/// so the schema checks that report collisions and the emitter agree.
+/// The names of generated query methods (dsl.md, Generated queries): a schema rule,
+/// because the reflector reports collisions with them; the emitter uses the same names.
 /// </summary>
 internal static class QueryNames
 {
@@ -35,18 +33,6 @@ internal static class QueryNames
         (isTable ? [(Insert, (QueryModel?)null)] : Array.Empty<(string, QueryModel?)>())
             .Concat(queries.Select(q => (MethodName(q), (QueryModel?)q)));
 
-    /// <summary>The ordering terms in property names: <c>"Name DESC, Age"</c> gives (Name, true), (Age, false).</summary>
-    public static IReadOnlyList<(string Property, bool Descending)> OrderTerms(string? orderBy) =>
-        orderBy is null ? [] :
-        [.. orderBy.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(term =>
-        {
-            var parts = term.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            return (parts[0], parts.Length > 1 && parts[1].Equals("DESC", StringComparison.OrdinalIgnoreCase));
-        })];
-
-    private static string OrderBySuffix(string? orderBy)
-    {
-        var terms = OrderTerms(orderBy);
-        return terms.Count == 0 ? "" : "OrderBy" + string.Concat(terms.Select(t => t.Property + (t.Descending ? "Desc" : "Asc")));
-    }
+    private static string OrderBySuffix(IReadOnlyList<OrderTerm> terms) =>
+        terms.Count == 0 ? "" : "OrderBy" + string.Concat(terms.Select(t => t.Property + (t.Descending ? "Desc" : "Asc")));
 }

@@ -1,0 +1,9 @@
+namespace Mig;
+
+/// <summary>A secondary index named <c>ix_&lt;table&gt;_&lt;columns&gt;</c>.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = true)]
+public sealed class IndexAttribute(params string[] properties) : Attribute
+{
+    /// <summary>The indexed properties, in index order.</summary>
+    public string[] Properties { get; } = properties;
+}

@@ -1,0 +1,24 @@
+namespace Mig.Schema;
+
+/// <summary>A column.</summary>
+/// <param name="Name">SQL name.</param>
+/// <param name="Property">The C# property it comes from.</param>
+/// <param name="Type">Storage class.</param>
+/// <param name="Kind">The C# value type (for a reference column: the referenced key's).</param>
+/// <param name="ClrType">Full C# type name of the value (the enum's name for enums).</param>
+/// <param name="NotNull">False for nullable C# types.</param>
+/// <param name="Default">Literal default, verbatim SQL.</param>
+/// <param name="DefaultExpression">Expression default, without parentheses.</param>
+/// <param name="RenamedFrom">Declared previous column name.</param>
+/// <param name="ReferencedColumn">For a column of a reference property: the referenced key column it holds.</param>
+internal sealed record ColumnModel(
+    string Name,
+    string Property,
+    SqlType Type,
+    ValueKind Kind,
+    string ClrType,
+    bool NotNull,
+    string? Default,
+    string? DefaultExpression,
+    string? RenamedFrom,
+    string? ReferencedColumn);

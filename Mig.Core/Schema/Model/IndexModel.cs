@@ -1,0 +1,4 @@
+namespace Mig.Schema;
+
+/// <summary>A secondary index.</summary>
+internal sealed record IndexModel(string Name, IReadOnlyList<string> Columns);
