@@ -778,7 +778,7 @@ internal static class SchemaReflector
                     object? v = raw;
                     foreach (var step in c.Path.Skip(1))
                         v = v is null ? null : step.GetValue(v);
-                    values.Add(SqlValues.ToStorage(v, c.Kind));
+                    values.Add(StorageFormat.ToStorage(v));
                 }
             }
             return values;
