@@ -27,5 +27,10 @@ internal sealed class CodeWriter
         Line("}" + suffix);
     }
 
+    /// <summary>One level deeper without a brace: the line after an expression-bodied member's <c>=&gt;</c>.</summary>
+    public void Indent() => indent++;
+
+    public void Outdent() => indent--;
+
     public override string ToString() => sb.ToString();
 }

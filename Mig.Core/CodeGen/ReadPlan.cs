@@ -1,5 +1,4 @@
 using Mig.Schema;
-using Mig.Sql;
 
 namespace Mig.CodeGen;
 

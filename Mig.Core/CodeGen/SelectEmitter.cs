@@ -3,19 +3,17 @@ using static Mig.CodeGen.QueryEmitter;
 
 namespace Mig.CodeGen;
 
-/// <summary>One column a property filters on or writes: its SQL, its name, and how to get its value.</summary>
-internal sealed record FilterColumn(string Sql, string Column, SqlType Type, ValueKind Kind, bool NotNull, string Value);
-
 /// <summary>
 /// The select methods both tables and views get (SelectAll, SelectBy,
 /// SelectOneBy, SelectLike). Subclasses say what a row is and how to read it.
 /// </summary>
-internal abstract class SelectEmitter(CodeWriter w, string clrType, List<GeneratedStatement> statements)
+internal abstract class SelectEmitter(CodeWriter w, string clrType, List<GeneratedStatement> statements, CompletedTasks completed)
 {
     protected CodeWriter W { get; } = w;
     protected string RowType { get; } = TypeName(clrType);
     protected string Class { get; } = ClassName(clrType);
     private readonly List<(string Name, string Sql)> constants = [];
+    private bool readsRows;
 
     /// <summary>The SELECT up to and excluding WHERE.</summary>
     protected abstract string SelectFrom { get; }
@@ -52,8 +50,12 @@ internal abstract class SelectEmitter(CodeWriter w, string clrType, List<Generat
             W.Line($"public const string {name} = {Literal(sql)};");
             W.Line();
         }
-        EmitRead();
-        W.Line();
+        // Read only in a class whose methods read rows: a table with nothing but writes has none.
+        if (readsRows)
+        {
+            EmitRead();
+            W.Line();
+        }
         W.Open($"extension({RowType})");
         foreach (var line in body.ToString().TrimEnd('\n').Split('\n')) W.Line(line);
         W.Close();
@@ -73,6 +75,35 @@ internal abstract class SelectEmitter(CodeWriter w, string clrType, List<Generat
         var constant = $"{Class}.{name}";
         statements.Add(new GeneratedStatement(clrType, method, constant, sql, parameters.Names, query));
         return constant;
+    }
+
+    /// <summary><c>XQueries.Read(reader)</c>, which makes the class declare Read.</summary>
+    protected string ReadCall(string reader)
+    {
+        readsRows = true;
+        return $"{Class}.Read({reader})";
+    }
+
+    /// <summary>
+    /// Opens a generated method: its doc comment, its signature, and its body as the static
+    /// lambda that <see cref="CompletedTasks"/> runs at once, taking the method's own arguments.
+    /// </summary>
+    protected void OpenMethod(string summary, string? result, string name, IReadOnlyList<(string Type, string Name)> args)
+    {
+        var t = Target;
+        var names = string.Concat(args.Select(a => ", " + a.Name));
+        t.Line($"/// <summary>{summary}</summary>");
+        t.Line($"public static {TaskOf(result)} {name}({TxnParam}{string.Concat(args.Select(a => $", {a.Type} {a.Name}"))}, {CtParam}) =>");
+        t.Indent();
+        t.Open($"{completed.Run(args.Count, result is not null)}(txn{names}, cancellationToken, static {(result is null ? "" : result + " ")}(txn{names}) =>");
+    }
+
+    /// <summary>Closes what <see cref="OpenMethod"/> opened.</summary>
+    protected void CloseMethod()
+    {
+        Target.Close(");");
+        Target.Outdent();
+        Target.Line();
     }
 
     protected void EmitSelects(IReadOnlyList<QueryModel> queries)
@@ -117,31 +148,26 @@ internal abstract class SelectEmitter(CodeWriter w, string clrType, List<Generat
         var filters = properties.SelectMany((p, i) => Filter(p, argumentNames[i], rootIsRow: false, qualified: true)).ToList();
         var parameters = new StatementParameters();
         var sql = Sql(name[..^"Async".Length] + "Sql", SelectSql(filters, q.OrderBy, like, limitOne: !many, parameters), parameters, name, q);
-        var args = string.Concat(properties.Select((p, i) => $", {ArgumentType(p)} {argumentNames[i]}"));
         var result = many ? $"global::System.Collections.Generic.IReadOnlyList<{RowType}>" : RowType + "?";
-        var t = Target;
         var what = properties.Count == 0 ? ""
             : like ? $" whose {properties[0]} contains the text (<c>%</c>, <c>_</c> and <c>\\</c> match themselves)"
             : " by " + string.Join(", ", properties);
-        t.Line($"/// <summary>{(many ? "Rows" : "The first row")} of <see cref=\"{RowType}\"/>{what}; SQL: <see cref=\"{sql}\"/>.</summary>");
-        t.Open($"public static {TaskOf(result)} {name}({TxnParam}{args}, {CtParam})");
-        t.Open("try");
-        t.Line("cancellationToken.ThrowIfCancellationRequested();");
+        OpenMethod($"{(many ? "Rows" : "The first row")} of <see cref=\"{RowType}\"/>{what}; SQL: <see cref=\"{sql}\"/>.", result, name,
+            [.. properties.Select((p, i) => (ArgumentType(p), argumentNames[i]))]);
+        var t = Target;
         EmitCommand(sql, parameters);
         t.Line("using var r = cmd.ExecuteReader();");
         if (many)
         {
             t.Line($"var list = new global::System.Collections.Generic.List<{RowType}>();");
-            t.Line($"while (r.Read()) list.Add({Class}.Read(r));");
-            t.Line($"return global::System.Threading.Tasks.Task.FromResult<{result}>(list);");
+            t.Line($"while (r.Read()) list.Add({ReadCall("r")});");
+            t.Line("return list;");
         }
         else
         {
-            t.Line($"return global::System.Threading.Tasks.Task.FromResult<{result}>(r.Read() ? {Class}.Read(r) : null);");
+            t.Line($"return r.Read() ? {ReadCall("r")} : null;");
         }
-        EmitCatch(result);
-        t.Close();
-        t.Line();
+        CloseMethod();
     }
 
     protected const string TxnParam = "global::Mig.MigTransaction txn";
@@ -172,14 +198,4 @@ internal abstract class SelectEmitter(CodeWriter w, string clrType, List<Generat
             t.Line($"{variable}.Parameters[{i}].Value = {ToDb(values[i].Kind, values[i].NotNull, values[i].Value)};");
     }
 
-    protected void EmitCatch(string? result)
-    {
-        var t = Target;
-        t.Close();
-        t.Open("catch (global::System.Exception e)");
-        t.Line(result is null
-            ? "return global::System.Threading.Tasks.Task.FromException(e);"
-            : $"return global::System.Threading.Tasks.Task.FromException<{result}>(e);");
-        t.Close();
-    }
 }

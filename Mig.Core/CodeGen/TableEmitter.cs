@@ -1,5 +1,4 @@
 using Mig.Schema;
-using Mig.Sql;
 using static Mig.CodeGen.QueryEmitter;
 
 namespace Mig.CodeGen;
@@ -10,8 +9,8 @@ namespace Mig.CodeGen;
 /// writes, which take a referenced row's key from the record
 /// (<c>course.Student.Id</c>).
 /// </summary>
-internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel table, List<GeneratedStatement> statements)
-    : SelectEmitter(w, table.ClrType, statements)
+internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel table, List<GeneratedStatement> statements, CompletedTasks completed)
+    : SelectEmitter(w, table.ClrType, statements, completed)
 {
     private readonly ReadPlan plan = new(model, table);
 
@@ -69,34 +68,25 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
     protected override void EmitRead()
     {
         W.Open($"private static {RowType} Read(global::Microsoft.Data.Sqlite.SqliteDataReader r)");
-        W.Line($"return {Materialize(plan.Root)};");
+        foreach (var line in Construction.Suffixed(Construction.Prefixed("return ", Materialize(plan.Root)), ";")) W.Line(line);
         W.Close();
     }
 
-    private string Materialize(ReadPlan.Node node)
+    private IReadOnlyList<string> Materialize(ReadPlan.Node node)
     {
-        var values = new List<(string Property, string Expr)>();
+        var values = new List<(string Property, IReadOnlyList<string> Expr)>();
         foreach (var property in node.Table.Columns.Select(c => c.Property).Distinct())
         {
             if (node.Values.TryGetValue(property, out var v))
             {
-                values.Add((property, ReadExpression(v.Column.Kind, v.Column.ClrType, v.Column.NotNull, v.Index)));
+                values.Add((property, [ReadExpression(v.Column.Kind, v.Column.ClrType, v.Column.NotNull, v.Index)]));
                 continue;
             }
             var (child, nullable) = node.Children[property];
             var make = Materialize(child);
-            values.Add((property, nullable ? $"r.IsDBNull({child.KeyIndex()}) ? null : {make}" : make));
+            values.Add((property, nullable ? Construction.Prefixed($"r.IsDBNull({child.KeyIndex()}) ? null : ", make) : make));
         }
-        return Construct(TypeName(node.Table.ClrType), node.Table.ConstructorProperties, values);
-    }
-
-    /// <summary><c>new T(a, b) { C = c }</c>: constructor parameters in order, other properties by initializer.</summary>
-    internal static string Construct(string type, IReadOnlyList<string> ctor, IReadOnlyList<(string Property, string Expr)> values)
-    {
-        var byName = values.ToDictionary(v => v.Property, v => v.Expr, StringComparer.Ordinal);
-        var args = string.Join(", ", ctor.Select(p => byName[p]));
-        var rest = values.Where(v => !ctor.Contains(v.Property)).Select(v => $"{Member(v.Property)} = {v.Expr}").ToList();
-        return $"new {type}({args})" + (rest.Count > 0 ? " { " + string.Join(", ", rest) + " }" : "");
+        return Construction.New(TypeName(node.Table.ClrType), node.Table.ConstructorProperties, values);
     }
 
     protected override void EmitMethods()
@@ -131,29 +121,18 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         return $"{verb} INTO {SqlIdentifier.Quote(table.Name)}({SqlIdentifier.List(columns.Select(c => c.Name))}) VALUES ({values})";
     }
 
-    private void Header(string summary, string sqlConstant, string? result, string name, string args)
-    {
-        var t = Target;
-        t.Line($"/// <summary>{summary}; SQL: <see cref=\"{sqlConstant}\"/>.</summary>");
-        t.Open($"public static {TaskOf(result)} {name}({TxnParam}{args}, {CtParam})");
-        t.Open("try");
-        t.Line("cancellationToken.ThrowIfCancellationRequested();");
-    }
+    private void Header(string summary, string sqlConstant, string? result, string name, IReadOnlyList<(string Type, string Name)> args) =>
+        OpenMethod($"{summary}; SQL: <see cref=\"{sqlConstant}\"/>.", result, name, args);
 
-    private void Footer(string? result)
-    {
-        EmitCatch(result);
-        Target.Close();
-        Target.Line();
-    }
+    private IReadOnlyList<(string Type, string Name)> RowArgument => [(RowType, "row")];
 
     private void EmitInsert(string sql, StatementParameters parameters)
     {
-        Header($"Inserts a row and returns its rowid{(table.AutoIncrement ? " (the new key; the record's key is ignored)" : "")}", sql, "long", QueryNames.Insert, $", {RowType} row");
+        Header($"Inserts a row and returns its rowid{(table.AutoIncrement ? " (the new key; the record's key is ignored)" : "")}", sql, "long", QueryNames.Insert, RowArgument);
         EmitCommand(sql, parameters);
         Target.Line("cmd.ExecuteNonQuery();");
-        Target.Line("return global::System.Threading.Tasks.Task.FromResult(global::Mig.MigValue.LastInsertRowId(txn));");
-        Footer("long");
+        Target.Line("return global::Mig.MigValue.LastInsertRowId(txn);");
+        CloseMethod();
     }
 
     private void EmitInsertOrIgnore(QueryModel q, IReadOnlyList<ColumnModel> columns)
@@ -161,11 +140,11 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         var parameters = new StatementParameters();
         var name = QueryNames.MethodName(q);
         var sql = Sql("InsertOrIgnoreSql", InsertStatement("INSERT OR IGNORE", columns, parameters), parameters, name, q);
-        Header("Inserts a row unless it breaks a unique constraint; returns its rowid, or null when ignored", sql, "long?", name, $", {RowType} row");
+        Header("Inserts a row unless it breaks a unique constraint; returns its rowid, or null when ignored", sql, "long?", name, RowArgument);
         EmitCommand(sql, parameters);
         Target.Line("var affected = cmd.ExecuteNonQuery();");
-        Target.Line("return global::System.Threading.Tasks.Task.FromResult<long?>(affected == 0 ? null : global::Mig.MigValue.LastInsertRowId(txn));");
-        Footer("long?");
+        Target.Line("return affected == 0 ? null : global::Mig.MigValue.LastInsertRowId(txn);");
+        CloseMethod();
     }
 
     private void EmitSelectByOrInsert(QueryModel q, string insertSql, StatementParameters insertParameters)
@@ -174,18 +153,18 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         var filters = q.Properties.SelectMany(p => Filter(p, "row", rootIsRow: true, qualified: true)).ToList();
         var parameters = new StatementParameters();
         var select = Sql(name[..^"Async".Length] + "SelectSql", SelectSql(filters, [], like: false, limitOne: true, parameters), parameters, name, q);
-        Header($"The stored row with the same {string.Join(", ", q.Properties)} as <paramref name=\"row\"/>, inserted first when there is none", select, RowType, name, $", {RowType} row");
+        Header($"The stored row with the same {string.Join(", ", q.Properties)} as <paramref name=\"row\"/>, inserted first when there is none", select, RowType, name, RowArgument);
         var t = Target;
         EmitCommand(select, parameters);
         t.Open("using (var r = cmd.ExecuteReader())");
-        t.Line($"if (r.Read()) return global::System.Threading.Tasks.Task.FromResult({Class}.Read(r));");
+        t.Line($"if (r.Read()) return {ReadCall("r")};");
         t.Close();
         EmitCommand(insertSql, insertParameters, "insert");
         t.Line("insert.ExecuteNonQuery();");
         t.Line("using var stored = cmd.ExecuteReader();");
         t.Line("stored.Read();");
-        t.Line($"return global::System.Threading.Tasks.Task.FromResult({Class}.Read(stored));");
-        Footer(RowType);
+        t.Line($"return {ReadCall("stored")};");
+        CloseMethod();
     }
 
     private void EmitUpdateBy(QueryModel q)
@@ -197,10 +176,10 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         var assignments = string.Join(", ", RowValues(set).Select(f => $"{f.Sql} = {parameters.Bind(f)}"));
         var sql = Sql(name[..^"Async".Length] + "Sql",
             $"UPDATE {SqlIdentifier.Quote(table.Name)} SET {assignments} WHERE {Where(RowValues(by), parameters)}", parameters, name, q);
-        Header($"Updates the rows with the same {string.Join(", ", q.Properties)} as <paramref name=\"row\"/>; returns how many", sql, "int", name, $", {RowType} row");
+        Header($"Updates the rows with the same {string.Join(", ", q.Properties)} as <paramref name=\"row\"/>; returns how many", sql, "int", name, RowArgument);
         EmitCommand(sql, parameters);
-        Target.Line("return global::System.Threading.Tasks.Task.FromResult(cmd.ExecuteNonQuery());");
-        Footer("int");
+        Target.Line("return cmd.ExecuteNonQuery();");
+        CloseMethod();
     }
 
     private void EmitDeleteBy(QueryModel q)
@@ -210,11 +189,11 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         var filters = q.Properties.SelectMany((p, i) => Filter(p, argumentNames[i], rootIsRow: false, qualified: false)).ToList();
         var parameters = new StatementParameters();
         var sql = Sql(name[..^"Async".Length] + "Sql", $"DELETE FROM {SqlIdentifier.Quote(table.Name)} WHERE {Where(filters, parameters)}", parameters, name, q);
-        var args = string.Concat(q.Properties.Select((p, i) => $", {ArgumentType(p)} {argumentNames[i]}"));
-        Header($"Deletes the rows by {string.Join(", ", q.Properties)}; returns how many", sql, "int", name, args);
+        Header($"Deletes the rows by {string.Join(", ", q.Properties)}; returns how many", sql, "int", name,
+            [.. q.Properties.Select((p, i) => (ArgumentType(p), argumentNames[i]))]);
         EmitCommand(sql, parameters);
-        Target.Line("return global::System.Threading.Tasks.Task.FromResult(cmd.ExecuteNonQuery());");
-        Footer("int");
+        Target.Line("return cmd.ExecuteNonQuery();");
+        CloseMethod();
     }
 
     private void EmitUpsert(QueryModel q)
@@ -225,11 +204,10 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         var parameters = new StatementParameters();
         var name = QueryNames.MethodName(q);
         var sql = Sql("UpsertSql", $"{InsertStatement("INSERT", table.Columns, parameters)} ON CONFLICT({SqlIdentifier.List(table.PrimaryKey)}) {update}", parameters, name, q);
-        Header("Inserts the row, or updates the row with its key", sql, null, name, $", {RowType} row");
+        Header("Inserts the row, or updates the row with its key", sql, null, name, RowArgument);
         EmitCommand(sql, parameters);
         Target.Line("cmd.ExecuteNonQuery();");
-        Target.Line("return global::System.Threading.Tasks.Task.CompletedTask;");
-        Footer(null);
+        CloseMethod();
     }
 
     private static string Where(IEnumerable<FilterColumn> filters, StatementParameters parameters) =>

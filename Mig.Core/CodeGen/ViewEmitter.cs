@@ -1,11 +1,11 @@
 using Mig.Schema;
-using Mig.Sql;
 using static Mig.CodeGen.QueryEmitter;
 
 namespace Mig.CodeGen;
 
 /// <summary>The select methods of a view: its columns read straight into the record.</summary>
-internal sealed class ViewEmitter(CodeWriter w, ViewModel view, List<GeneratedStatement> statements) : SelectEmitter(w, view.ClrType, statements)
+internal sealed class ViewEmitter(CodeWriter w, ViewModel view, List<GeneratedStatement> statements, CompletedTasks completed)
+    : SelectEmitter(w, view.ClrType, statements, completed)
 {
     protected override string SelectFrom =>
         $"SELECT {SqlIdentifier.List(view.Columns.Select(c => c.Name))} FROM {SqlIdentifier.Quote(view.Name)}";
@@ -28,13 +28,11 @@ internal sealed class ViewEmitter(CodeWriter w, ViewModel view, List<GeneratedSt
 
     protected override void EmitRead()
     {
-        var reads = view.Columns.Select((c, i) => (c.Property, Expr: ReadExpression(c.Kind, c.ClrType, c.NotNull, i))).ToList();
-        W.Open($"private static {RowType} Read({Reader()} r)");
-        W.Line($"return {TableEmitter.Construct(RowType, view.ConstructorProperties, reads)};");
+        var reads = view.Columns.Select((c, i) => (c.Property, (IReadOnlyList<string>)[ReadExpression(c.Kind, c.ClrType, c.NotNull, i)])).ToList();
+        W.Open($"private static {RowType} Read(global::Microsoft.Data.Sqlite.SqliteDataReader r)");
+        foreach (var line in Construction.Suffixed(Construction.Prefixed("return ", Construction.New(RowType, view.ConstructorProperties, reads)), ";")) W.Line(line);
         W.Close();
     }
-
-    private static string Reader() => "global::Microsoft.Data.Sqlite.SqliteDataReader";
 
     protected override void EmitMethods() => EmitSelects(view.Queries);
 }

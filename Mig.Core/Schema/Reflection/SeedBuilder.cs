@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using Mig.Sql;
 
 namespace Mig.Schema;
 
@@ -88,8 +87,7 @@ internal sealed class SeedBuilder(ReflectedSchema schema, ColumnResolver resolve
                 object? v = raw;
                 foreach (var step in c.Path.Skip(1))
                     v = v is null ? null : step.GetValue(v);
-                // The one use of Sql in Schema: the value codec, until it moves to Protocol.
-                values.Add(SqlValues.ToStorage(v, c.Kind));
+                values.Add(StorageFormat.ToStorage(v));
             }
         }
         return values;
