@@ -52,7 +52,7 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         using var _ = OperationLock.Acquire(oldPath, offline ? "MigMigrate offline" : "MigMigrate");
         MigrationPlan plan;
         var again = false;
-        using (var old = NewDatabase.Open(oldPath))
+        using (var old = DatabaseFile.Open(oldPath))
         {
             var record = RecordedPair.Read(old);
             if (record.OwnStatus == Protocol.Migrating)
@@ -88,7 +88,7 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
                     $"The plan loses data: {string.Join("; ", plan.Losses.Select(l => l.What))}. {(again ? "No copy was made (the capture stays installed)" : "Nothing was changed")}. If that is intended, run again with -p:MigAllowDataLoss=true; if a column or table was renamed, declare it with [RenamedFrom].");
             if (!offline && !again)
             {
-                var journalModeBefore = NewDatabase.JournalMode(old);
+                var journalModeBefore = SqliteFile.JournalMode(old);
                 UseWal(old, "The copy needs the old file in WAL mode so that it blocks no writer; nothing was changed. " +
                     "Run MigMigrate again when no long transaction is open on the old file, or switch it yourself at a quiet moment (PRAGMA journal_mode = WAL; the old service keeps working).");
                 Capture.Install(old, [.. plan.Tables.Where(t => t.Source is not null).Select(t => t.Source!)], newPath, hash, journalModeBefore);
@@ -101,13 +101,13 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         var done = false;
         try
         {
-            using (var target = NewDatabase.Open(building, create: true))
+            using (var target = DatabaseFile.Open(building, create: true))
             {
                 Copier.CreateSchema(target, model, hash, oldPath);
                 // What the operator accepted to lose, so cutover can tell it from losses that writes made while recording add.
                 if (plan.Losses.Count > 0)
-                    NewDatabase.SetInfo(target, AcceptedLossesKey, string.Join("\n", plan.Losses.Select(Verifier.LossKey).Distinct()));
-                NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
+                    Bookkeeping.SetInfo(target, AcceptedLossesKey, string.Join("\n", plan.Losses.Select(Verifier.LossKey).Distinct()));
+                SqliteFile.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
                 var started = DateTime.UtcNow;
                 var rows = plan.Tables.Where(t => t.Source is not null).Sum(t => t.Source!.RowCount);
                 // The status and the audit entry go into the copy's own commit: each separate
@@ -118,10 +118,10 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
                 {
                     if (offline)
                     {
-                        NewDatabase.Execute(target, $"DROP TABLE {NewDatabase.IdMappingTable}", txn);
-                        NewDatabase.Execute(target, $"UPDATE {Protocol.StatusTable} SET status = '{Protocol.Ready}' WHERE id = 0", txn);
+                        SqliteFile.Execute(target, $"DROP TABLE {Protocol.IdMappingTable}", txn);
+                        SqliteFile.Execute(target, $"UPDATE {Protocol.StatusTable} SET status = '{Protocol.Ready}' WHERE id = 0", txn);
                     }
-                    NewDatabase.Audit(target, offline ? "MigMigrate offline" : "MigMigrate", hash, "ok",
+                    Bookkeeping.Audit(target, offline ? "MigMigrate offline" : "MigMigrate", hash, "ok",
                         $"copied about {rows} rows from {oldPath} in {(DateTime.UtcNow - started).TotalSeconds:F1} s; cutoff {cutoff}", txn);
                 });
                 if (violations.Count > 0)
@@ -129,10 +129,10 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
                         $"The copied data breaks foreign keys of the new schema: {string.Join("; ", violations)}. Nothing was committed to the new file. " +
                         (offline ? "The old file is untouched. Fix the data in the old file or the schema, then MigMigrate again."
                                  : "Fix the data in the old file, then MigMigrate again (it copies again; the capture keeps recording); to change the schema instead, MigReset first."));
-                NewDatabase.Execute(target, "DETACH DATABASE old");
+                SqliteFile.Execute(target, "DETACH DATABASE old");
                 var clock = Stopwatch.StartNew();
                 if (offline)
-                    NewDatabase.UseWal(target, BusyPatience);
+                    DatabaseFile.UseWal(target, BusyPatience);
                 else
                     SwitchCopiedFileToWal(target);
                 log(Copier.Step("switched the new file to WAL", clock));
@@ -151,7 +151,7 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: rows the plan did not see (written after it, online)
         {
-            var code = e.Message.Contains("NOT NULL", StringComparison.Ordinal) ? Planner.NotNullWithoutDefaultCode : Planner.DuplicateKeyCode;
+            var code = e.Message.Contains("NOT NULL", StringComparison.Ordinal) ? MigrationCodes.NotNullWithoutDefaultCode : MigrationCodes.DuplicateKeyCode;
             throw new MigOperationException(code,
                 $"The copy breaks a constraint of the new schema ({e.Message}); nothing was committed to the new file. " +
                 (offline ? "The old file is untouched. Run MigPlan to see which rows, fix them in the old file or change the schema, then MigMigrate again."
@@ -160,7 +160,7 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         }
         finally
         {
-            if (!done && offline) NewDatabase.Delete(building);
+            if (!done && offline) DatabaseFile.Delete(building);
         }
     }
 
@@ -175,7 +175,7 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         if (!File.Exists(newPath))
         {
             log($"Mig: {newPath} is missing (an earlier MigMigrate stopped before it copied); copying now. The capture on {oldPath} stays: writes made meanwhile are in its log.");
-            NewDatabase.Delete(newPath); // a journal or WAL left without its file must not be taken for the new file's
+            DatabaseFile.Delete(newPath); // a journal or WAL left without its file must not be taken for the new file's
             return;
         }
         var facts = NewFileFacts.Read(newPath);
@@ -190,7 +190,7 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
                 $"{newPath} is the new file {oldPath} records, but the file there is not this migration's unfinished copy ({facts.Describe()}). Mig deletes only its own copy; nothing was changed. " +
                 "Move that file away, then MigMigrate again (it copies again); or MigReset to abandon the migration.");
         log($"Mig: the earlier copy into {newPath} did not finish (no cutoff); deleting it and copying again. The capture on {oldPath} stays: writes made meanwhile are in its log and replayed after the new copy's cutoff.");
-        NewDatabase.Delete(newPath);
+        DatabaseFile.Delete(newPath);
     }
 
     /// <summary>MigMigrate with no migration recorded on the old file, but a file at the new path: say what it is and what to do; never overwrite or delete it.</summary>
@@ -237,7 +237,7 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
     /// <summary>The new file must be built from this old file: a new file of another old file (a copy, a restored backup) is not this pair's.</summary>
     private void CheckNewBuiltFromOld(SqliteConnection target, string operation)
     {
-        if (NewDatabase.Info(target, "old_database") is { } recordedOld && !PathResolver.Same(recordedOld, oldPath))
+        if (Bookkeeping.Info(target, "old_database") is { } recordedOld && !PathResolver.Same(recordedOld, oldPath))
             throw new MigOperationException(WrongPairCode,
                 $"{operation}: {newPath} was built from {recordedOld}, not from {oldPath}. Nothing was changed. Run {operation} with -p:MigDatabase={recordedOld}; " +
                 $"for {oldPath}, choose another -p:MigNewDatabase (MigStatus -p:MigDatabase={oldPath} shows its state).");
@@ -265,11 +265,11 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
     {
         try
         {
-            NewDatabase.UseWal(target, BusyPatience);
+            DatabaseFile.UseWal(target, BusyPatience);
         }
         catch (MigOperationException e) when (e.Code == BusyCode)
         {
-            log($"Mig: warning: {e.Message} The copy is committed; the new file stays in journal mode '{NewDatabase.JournalMode(target)}' until MigCutover switches it to WAL.");
+            log($"Mig: warning: {e.Message} The copy is committed; the new file stays in journal mode '{SqliteFile.JournalMode(target)}' until MigCutover switches it to WAL.");
         }
     }
 
@@ -278,7 +278,7 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
     {
         try
         {
-            NewDatabase.UseWal(c, BusyPatience);
+            DatabaseFile.UseWal(c, BusyPatience);
         }
         catch (MigOperationException e) when (e.Code == BusyCode)
         {
@@ -300,13 +300,13 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         using var _ = OperationLock.Acquire(oldPath, "MigDrain");
         RequirePair("MigDrain", usesSchema: true);
         RequireCopied("MigDrain");
-        using var target = NewDatabase.Open(newPath);
-        NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
+        using var target = DatabaseFile.Open(newPath);
+        SqliteFile.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
         // Map before pausing writes: everything from here to the end of replay is the write-unavailable window.
         var plan = Planner.Create(target, model, "old", analyze: false);
         if (Capture.Marker(target, "old") == Protocol.Recording)
         {
-            using (var old = NewDatabase.Open(oldPath))
+            using (var old = DatabaseFile.Open(oldPath))
                 Capture.StartDraining(old);
             log($"Mig: {oldPath} is draining: writes are refused from now on (MigWritesPausedException in the old service).");
         }
@@ -317,8 +317,8 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         // (synchronous NORMAL keeps the file consistent, it may only lose the latest commits). The audit
         // entry below commits with FULL, and its fsync makes every earlier commit durable before
         // "Drain complete" is printed. Not in rollback-journal mode, where NORMAL is weaker.
-        var walOnly = NewDatabase.JournalMode(target) == "wal";
-        if (walOnly) NewDatabase.Execute(target, "PRAGMA main.synchronous = NORMAL");
+        var walOnly = SqliteFile.JournalMode(target) == "wal";
+        if (walOnly) SqliteFile.Execute(target, "PRAGMA main.synchronous = NORMAL");
         try
         {
             using var replayer = new Replayer(target, plan);
@@ -327,18 +327,18 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         catch (MigOperationException e)
         {
             // MigStatus reads the audit trail: without this it would only say "run MigDrain", which stops again.
-            NewDatabase.Execute(target, "PRAGMA main.synchronous = FULL");
-            NewDatabase.Audit(target, "MigDrain", hash, "failed " + e.Code, e.Message);
+            SqliteFile.Execute(target, "PRAGMA main.synchronous = FULL");
+            Bookkeeping.Audit(target, "MigDrain", hash, "failed " + e.Code, e.Message);
             throw;
         }
-        NewDatabase.Execute(target, "PRAGMA main.synchronous = FULL");
+        SqliteFile.Execute(target, "PRAGMA main.synchronous = FULL");
         using (var txn = target.BeginTransaction(deferred: true))
         {
             Copier.Finish(target, txn, plan, model);
             txn.Commit();
         }
-        NewDatabase.Execute(target, "DETACH DATABASE old");
-        NewDatabase.Audit(target, "MigDrain", hash, "ok", $"replayed {applied} captured writes in {(DateTime.UtcNow - started).TotalSeconds:F2} s");
+        SqliteFile.Execute(target, "DETACH DATABASE old");
+        Bookkeeping.Audit(target, "MigDrain", hash, "ok", $"replayed {applied} captured writes in {(DateTime.UtcNow - started).TotalSeconds:F2} s");
         log("Mig: Drain complete. Run MigCutover when ready.");
     }
 
@@ -357,14 +357,14 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
     private VerifyResult VerifyLocked(string operation, bool allowDataLoss)
     {
         RequireCopied(operation);
-        using var target = NewDatabase.Open(newPath);
-        NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
+        using var target = DatabaseFile.Open(newPath);
+        SqliteFile.Execute(target, $"ATTACH DATABASE {Capture.Literal(oldPath)} AS old");
         // Analysed: the losses are those of the old file as it is now, writes made while recording included.
         var plan = Planner.Create(target, model, "old", analyze: true);
         var online = Capture.Marker(target, "old") is not null;
-        var accepted = (NewDatabase.Info(target, AcceptedLossesKey) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var accepted = (Bookkeeping.Info(target, AcceptedLossesKey) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var result = Verifier.Run(target, plan, model, online, accepted);
-        NewDatabase.Execute(target, "DETACH DATABASE old");
+        SqliteFile.Execute(target, "DETACH DATABASE old");
         foreach (var t in result.Tables)
             log($"Mig: verify {t.Table}: old {t.OldRows} rows, new {t.NewRows} rows{(t.Missing + t.Different == 0 ? ", content equal" : $", {t.Missing} missing/changed, {t.Different} extra")}");
         if (allowDataLoss && result.Losses.Count > 0)
@@ -372,10 +372,10 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
             foreach (var l in result.Losses) log($"Mig: DATA LOSS accepted by -p:MigAllowDataLoss=true: {l.What}");
             result = result with { Losses = [] };
         }
-        var failure = result.DuplicateKeys.Count > 0 ? Planner.DuplicateKeyCode : result.OnlyLosses ? DataLossCode : VerifyFailedCode;
-        NewDatabase.Audit(target, operation, hash, result.Ok ? "ok" : $"failed {failure}", string.Join("; ", result.Problems()));
+        var failure = result.DuplicateKeys.Count > 0 ? MigrationCodes.DuplicateKeyCode : result.OnlyLosses ? DataLossCode : VerifyFailedCode;
+        Bookkeeping.Audit(target, operation, hash, result.Ok ? "ok" : $"failed {failure}", string.Join("; ", result.Problems()));
         if (result.DuplicateKeys.Count > 0)
-            throw new MigOperationException(Planner.DuplicateKeyCode,
+            throw new MigOperationException(MigrationCodes.DuplicateKeyCode,
                 $"Writes made while the migration recorded repeat values of a key the new schema makes unique: {string.Join("; ", result.DuplicateKeys)}. " +
                 "The new file cannot hold both rows, and Mig does not choose which survives. Nothing was cut over. " +
                 "Run MigReset (the old service writes again), make those rows unique in the old file (or drop the key from the schema), then MigMigrate again." +
@@ -404,8 +404,8 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         if (record.Marker is null)
             throw Phase(record.Retired ? $"{oldPath} is retired (MigArchiveOld ran); its migration was cut over long ago. Nothing to do." : $"{oldPath} has no migration in progress; run MigMigrate first.");
         VerifyLocked("MigCutover verify", allowDataLoss);
-        using var target = NewDatabase.Open(newPath);
-        if (NewDatabase.JournalMode(target) != "wal")
+        using var target = DatabaseFile.Open(newPath);
+        if (SqliteFile.JournalMode(target) != "wal")
             UseWal(target, "The new file must be in WAL mode before it serves; nothing was cut over. " +
                 "Close what holds the new file (nothing should serve it before cutover) and run MigCutover again.");
         // The old file learns first that it is handed over: from now on MigReset refuses, even if the new
@@ -413,22 +413,22 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         // commits 'ready' leaves a cutover that MigCutover finishes when run again.
         if (record.CutOverAt is null)
         {
-            using var old = NewDatabase.Open(oldPath);
+            using var old = DatabaseFile.Open(oldPath);
             using var cmd = old.CreateCommand();
-            cmd.CommandText = $"INSERT INTO {Capture.OldInfoTable}(key, value) VALUES (@k, @v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-            cmd.Parameters.AddWithValue("@k", RecordedPair.CutOverKey);
+            cmd.CommandText = $"INSERT INTO {Protocol.OldInfoTable}(key, value) VALUES (@k, @v) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+            cmd.Parameters.AddWithValue("@k", OldInfoKeys.CutOverAt);
             cmd.Parameters.AddWithValue("@v", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
             cmd.ExecuteNonQuery();
         }
         using (var txn = target.BeginTransaction(deferred: false))
         {
-            NewDatabase.Execute(target, $"DROP TABLE IF EXISTS {NewDatabase.IdMappingTable}", txn);
-            NewDatabase.Execute(target, $"UPDATE {Protocol.StatusTable} SET status = '{Protocol.Ready}' WHERE id = 0", txn);
-            NewDatabase.SetInfo(target, "cut_over_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), txn);
+            SqliteFile.Execute(target, $"DROP TABLE IF EXISTS {Protocol.IdMappingTable}", txn);
+            SqliteFile.Execute(target, $"UPDATE {Protocol.StatusTable} SET status = '{Protocol.Ready}' WHERE id = 0", txn);
+            Bookkeeping.SetInfo(target, "cut_over_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), txn);
             FaultPoint.Reached(FaultPoint.Cutover);
             txn.Commit();
         }
-        NewDatabase.Audit(target, "MigCutover", hash, "ok", "status ready");
+        Bookkeeping.Audit(target, "MigCutover", hash, "ok", "status ready");
         log($"Mig: cut over. {newPath} is ready and serves on its next call; move traffic to the new service. The old file keeps refusing writes; run MigArchiveOld to clean it up.");
     }
 
@@ -443,7 +443,7 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         using var _ = OperationLock.Acquire(oldPath, "MigReset");
         string? journal = null;
         var deleteNew = false;
-        using (var old = NewDatabase.Open(oldPath))
+        using (var old = DatabaseFile.Open(oldPath))
         {
             var record = RecordedPair.Read(old);
             CheckRecordedNew(record, "MigReset");
@@ -470,7 +470,7 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
                 if (before is not null && before != "wal") journal = RestoreJournalMode(old, before);
             }
         }
-        if (deleteNew) NewDatabase.Delete(newPath);
+        if (deleteNew) DatabaseFile.Delete(newPath);
         log($"Mig: reset. {oldPath} is as the old service expects (no capture, writes allowed){journal}; " + (deleteNew ? $"{newPath} is deleted." : $"there was no new file at {newPath}."));
     }
 
@@ -512,7 +512,7 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         string detail;
         using (var _ = OperationLock.Acquire(oldPath, "MigArchiveOld"))
         {
-            using (var old = NewDatabase.Open(oldPath))
+            using (var old = DatabaseFile.Open(oldPath))
             {
                 var record = RecordedPair.Read(old);
                 CheckRecordedNew(record, "MigArchiveOld");
@@ -524,10 +524,10 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
                         throw Phase("MigArchiveOld: " + CutOverAdvice(record));
                     if (!File.Exists(newPath))
                         throw Phase($"The migration has not cut over and its new file {newPath} is missing; MigArchiveOld runs after MigCutover. Run MigStatus (MigMigrate again copies, MigReset abandons).");
-                    using (var target = NewDatabase.Open(newPath))
+                    using (var target = DatabaseFile.Open(newPath))
                     {
                         CheckNewBuiltFromOld(target, "MigArchiveOld");
-                        if (NewDatabase.Status(target) != Protocol.Ready)
+                        if (Bookkeeping.Status(target) != Protocol.Ready)
                             throw Phase(record.CutOverAt is not null
                                 ? "MigArchiveOld: " + CutOverAdvice(record)
                                 : "The migration has not cut over; MigArchiveOld runs after MigCutover (to abandon a migration, run MigReset).");
@@ -540,12 +540,12 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
                     return;
                 }
                 // A passive checkpoint folds what it can into the main file; in place nothing needs more (the -wal stays with it).
-                NewDatabase.Execute(old, "PRAGMA wal_checkpoint(PASSIVE)");
+                SqliteFile.Execute(old, "PRAGMA wal_checkpoint(PASSIVE)");
             }
             SqliteConnection.ClearAllPools();
             detail = string.IsNullOrEmpty(archiveTo) ? $"removed the capture from {oldPath} and marked it retired" : ArchiveCopy(archiveTo);
             if (File.Exists(newPath))
-                using (var target = NewDatabase.Open(newPath)) NewDatabase.Audit(target, "MigArchiveOld", hash, "ok", detail);
+                using (var target = DatabaseFile.Open(newPath)) Bookkeeping.Audit(target, "MigArchiveOld", hash, "ok", detail);
             log($"Mig: {detail}.");
         }
         if (!string.IsNullOrEmpty(archiveTo))
@@ -560,12 +560,12 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
     private void Retire(SqliteConnection old)
     {
         using var txn = old.BeginTransaction(deferred: false);
-        NewDatabase.Execute(old, $"CREATE TABLE IF NOT EXISTS {Protocol.StatusTable}(id INTEGER PRIMARY KEY CHECK (id = 0), status TEXT NOT NULL)", txn);
-        NewDatabase.Execute(old, $"INSERT INTO {Protocol.StatusTable}(id, status) VALUES (0, '{Protocol.Retired}') ON CONFLICT(id) DO UPDATE SET status = excluded.status", txn);
+        SqliteFile.Execute(old, $"CREATE TABLE IF NOT EXISTS {Protocol.StatusTable}(id INTEGER PRIMARY KEY CHECK (id = 0), status TEXT NOT NULL)", txn);
+        SqliteFile.Execute(old, $"INSERT INTO {Protocol.StatusTable}(id, status) VALUES (0, '{Protocol.Retired}') ON CONFLICT(id) DO UPDATE SET status = excluded.status", txn);
         // What it was retired for, so later operations on this file still know its pair.
-        NewDatabase.Execute(old, $"CREATE TABLE IF NOT EXISTS {Protocol.InfoTable}(key TEXT PRIMARY KEY, value TEXT NOT NULL)", txn);
-        NewDatabase.SetInfo(old, RecordedPair.RetiredForKey, newPath, txn);
-        NewDatabase.SetInfo(old, "retired_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), txn);
+        SqliteFile.Execute(old, $"CREATE TABLE IF NOT EXISTS {Protocol.InfoTable}(key TEXT PRIMARY KEY, value TEXT NOT NULL)", txn);
+        Bookkeeping.SetInfo(old, InfoKeys.RetiredFor, newPath, txn);
+        Bookkeeping.SetInfo(old, "retired_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), txn);
         FaultPoint.Reached(FaultPoint.Archive);
         Capture.Remove(old, txn);
         txn.Commit();
@@ -588,21 +588,21 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         var tmp = Path.Combine(Path.GetDirectoryName(dest)!, $".{Path.GetFileName(dest)}.{Environment.ProcessId}.tmp");
         try
         {
-            using (var holder = NewDatabase.Open(oldPath))
+            using (var holder = DatabaseFile.Open(oldPath))
             using (var hold = holder.BeginTransaction(deferred: false))
             {
-                using (var source = NewDatabase.Open(oldPath))
-                using (var archive = NewDatabase.Open(tmp, create: true))
+                using (var source = DatabaseFile.Open(oldPath))
+                using (var archive = DatabaseFile.Open(tmp, create: true))
                 {
                     source.BackupDatabase(archive);
                     // One self-contained file: an archive has no business with -wal and -shm files.
-                    NewDatabase.Execute(archive, "PRAGMA journal_mode = DELETE");
-                    if (NewDatabase.Scalar(archive, "SELECT count(*) FROM pragma_quick_check WHERE quick_check <> 'ok'") != 0)
+                    SqliteFile.Execute(archive, "PRAGMA journal_mode = DELETE");
+                    if (SqliteFile.Scalar(archive, "SELECT count(*) FROM pragma_quick_check WHERE quick_check <> 'ok'") != 0)
                         throw new MigOperationException(VerifyFailedCode, $"The archive written to {tmp} does not pass SQLite's quick_check; it was deleted and {oldPath} stays in place (retired). Run MigArchiveOld again.");
                     foreach (var table in TableNames(source))
                     {
                         var name = SqlIdentifier.Quote(table);
-                        var (inOld, inArchive) = (NewDatabase.Scalar(source, $"SELECT count(*) FROM {name}"), NewDatabase.Scalar(archive, $"SELECT count(*) FROM {name}"));
+                        var (inOld, inArchive) = (SqliteFile.Scalar(source, $"SELECT count(*) FROM {name}"), SqliteFile.Scalar(archive, $"SELECT count(*) FROM {name}"));
                         if (inOld != inArchive)
                             throw new MigOperationException(VerifyFailedCode, $"The archive holds {inArchive} rows of {table}, the old file {inOld}; it was deleted and {oldPath} stays in place (retired). Run MigArchiveOld again.");
                     }
@@ -625,7 +625,7 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         finally
         {
             SqliteConnection.ClearAllPools();
-            NewDatabase.Delete(tmp);
+            DatabaseFile.Delete(tmp);
         }
     }
 
@@ -652,7 +652,7 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
     private RecordedPair RequirePair(string operation, bool usesSchema)
     {
         RecordedPair record;
-        using (var old = NewDatabase.Open(oldPath)) record = RecordedPair.Read(old);
+        using (var old = DatabaseFile.Open(oldPath)) record = RecordedPair.Read(old);
         CheckRecordedNew(record, operation);
         if (usesSchema) CheckRecordedSchema(record, operation);
         if (record.CutOverAt is not null && operation != "MigCutover")
@@ -666,21 +666,21 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
     private void RequireCopied(string operation)
     {
         RecordedPair record;
-        using (var old = NewDatabase.Open(oldPath)) record = RecordedPair.Read(old);
+        using (var old = DatabaseFile.Open(oldPath)) record = RecordedPair.Read(old);
         if (!File.Exists(newPath) && record.CutOverAt is not null)
             throw Phase($"{operation}: " + CutOverAdvice(record));
         if (!File.Exists(newPath))
             throw Phase(record.Marker is not null
                 ? $"{operation}: there is no new file {newPath}: an earlier MigMigrate stopped before it copied. Run MigMigrate again (it copies; the capture stays), or MigReset to abandon."
                 : $"{operation}: there is no new file {newPath} and no migration in progress on {oldPath}; run MigMigrate first.");
-        using var target = NewDatabase.Open(newPath);
+        using var target = DatabaseFile.Open(newPath);
         CheckNewBuiltFromOld(target, operation);
-        var status = NewDatabase.Status(target);
+        var status = Bookkeeping.Status(target);
         if (status == Protocol.Ready)
             throw Phase($"{operation}: {newPath} is already cut over (status 'ready'); nothing to do. MigArchiveOld cleans up the old file.");
         if (status == Protocol.Retired)
             throw new MigOperationException(NotOursCode, $"{operation}: {RetiredNewFile()}");
-        if (NewDatabase.Info(target, "cutoff") is null)
+        if (Bookkeeping.Info(target, "cutoff") is null)
             throw Phase(record.Marker is not null
                 ? $"{operation}: the copy into {newPath} did not finish (no cutoff recorded). Run MigMigrate again (it copies again; the capture keeps recording), or MigReset to abandon."
                 : $"{operation}: {newPath} is an unfinished copy and {oldPath} records no migration. Run MigReset (it deletes that file), then MigMigrate.");

@@ -113,7 +113,7 @@ internal static class Planner
                 {
                     var (count, sample) = UnconvertibleKeys(connection, oldSchema, source!, from.Name);
                     if (count > 0)
-                        errors.Add(new PlanError(IdMapping.UnconvertibleKeyCode,
+                        errors.Add(new PlanError(MigrationCodes.UnconvertibleKeyCode,
                             $"{table.Name}.{c.Name} becomes the table's INTEGER PRIMARY KEY (its rowid) from {source!.Name}.{from.Name}, but {count} row(s) hold a key that is not an integer " +
                             $"and cannot become a rowid without changing ({string.Join(", ", sample)}{(count > sample.Count ? ", ..." : "")}). Mig does not guess a key, and -p:MigAllowDataLoss=true does not apply; " +
                             $"nothing was changed. Correct these keys in the old file (an integer each, '007' as 7, together with the rows that reference them), " +

@@ -6,18 +6,12 @@ using Mig.Sql;
 
 namespace Mig.Migration;
 
-/// <summary>Row counts of one table in both files.</summary>
-internal sealed record TableCount(string Table, long? OldRows, long? NewRows);
-
-/// <summary>One row of the audit trail.</summary>
-internal sealed record AuditEntry(string At, string Operation, string SchemaHash, string Result, string Detail);
-
 /// <summary>
 /// The state of a migration (MigStatus): each file's bookkeeping, the phase it
 /// adds up to, and the next thing to run. It reports on the pair the old file records (the
 /// operations act on that pair), and says so when the caller named another new file or schema.
 /// It opens both files read-only, except to let SQLite roll back a killed writer's hot journal
-/// (<see cref="NewDatabase.OpenForReading"/>), so it answers after a kill at any point.
+/// (<see cref="DatabaseFile.OpenForReading"/>), so it answers after a kill at any point.
 /// </summary>
 internal sealed record StatusReport(
     string Phase,
@@ -51,13 +45,13 @@ internal sealed record StatusReport(
         if (oldExists)
         {
             oldPath = PathResolver.Resolve(oldPath);
-            using var old = NewDatabase.OpenForReading(oldPath);
+            using var old = DatabaseFile.OpenForReading(oldPath);
             record = RecordedPair.Read(old);
             marker = record.Marker;
-            if (Capture.TableExists(old, null, Protocol.LogTable))
+            if (SqliteFile.TableExists(old, null, Protocol.LogTable))
             {
-                logEntries = NewDatabase.Scalar(old, $"SELECT count(*) FROM {Protocol.LogTable}");
-                lastLog = NewDatabase.Scalar(old, $"SELECT coalesce(max(id), 0) FROM {Protocol.LogTable}");
+                logEntries = SqliteFile.Scalar(old, $"SELECT count(*) FROM {Protocol.LogTable}");
+                lastLog = SqliteFile.Scalar(old, $"SELECT coalesce(max(id), 0) FROM {Protocol.LogTable}");
             }
             foreach (var t in Introspector.Tables(old)) oldCounts[t.Name] = t.RowCount;
             if (record.NewDatabase is { } recorded && !PathResolver.Same(recorded, newPath))
@@ -76,19 +70,19 @@ internal sealed record StatusReport(
         var newExists = File.Exists(newPath);
         if (newExists)
         {
-            using var target = NewDatabase.OpenForReading(newPath);
-            status = NewDatabase.Status(target);
-            newHash = NewDatabase.Info(target, "schema_hash");
-            newOld = NewDatabase.Info(target, "old_database");
-            cutoff = ParseLong(NewDatabase.Info(target, "cutoff"));
-            checkpoint = ParseLong(NewDatabase.Info(target, "checkpoint"));
-            if (Capture.TableExists(target, null, NewDatabase.IdMappingTable))
-                mapping = NewDatabase.Scalar(target, $"SELECT count(*) FROM {NewDatabase.IdMappingTable}");
+            using var target = DatabaseFile.OpenForReading(newPath);
+            status = Bookkeeping.Status(target);
+            newHash = Bookkeeping.Info(target, InfoKeys.SchemaHash);
+            newOld = Bookkeeping.Info(target, InfoKeys.OldDatabase);
+            cutoff = ParseLong(Bookkeeping.Info(target, InfoKeys.Cutoff));
+            checkpoint = ParseLong(Bookkeeping.Info(target, InfoKeys.Checkpoint));
+            if (SqliteFile.TableExists(target, null, Protocol.IdMappingTable))
+                mapping = SqliteFile.Scalar(target, $"SELECT count(*) FROM {Protocol.IdMappingTable}");
             foreach (var t in Introspector.Tables(target)) newCounts[t.Name] = t.RowCount;
-            if (Capture.TableExists(target, null, NewDatabase.AuditTable))
+            if (SqliteFile.TableExists(target, null, Protocol.AuditTable))
             {
                 using var cmd = target.CreateCommand();
-                cmd.CommandText = $"SELECT at, operation, schema_hash, result, detail FROM {NewDatabase.AuditTable} ORDER BY id";
+                cmd.CommandText = $"SELECT at, operation, schema_hash, result, detail FROM {Protocol.AuditTable} ORDER BY id";
                 using var r = cmd.ExecuteReader();
                 while (r.Read()) audit.Add(new AuditEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
             }
@@ -160,7 +154,3 @@ internal sealed record StatusReport(
 
     private static long? ParseLong(string? s) => s is null ? null : long.Parse(s, CultureInfo.InvariantCulture);
 }
-
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(StatusReport))]
-internal sealed partial class StatusJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
