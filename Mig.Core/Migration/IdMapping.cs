@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Mig.Schema;
-using Mig.Sql;
 
 namespace Mig.Migration;
 

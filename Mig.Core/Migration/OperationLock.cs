@@ -1,5 +1,4 @@
 using System.Globalization;
-using Mig.Sql;
 
 namespace Mig.Migration;
 

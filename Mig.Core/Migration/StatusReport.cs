@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Mig.Schema;
-using Mig.Sql;
 
 namespace Mig.Migration;
 
@@ -64,29 +62,8 @@ internal sealed record StatusReport(
                           "MigStatus, MigReset (before cutover) and MigArchiveOld (after) work from any checkout.");
         }
         newPath = PathResolver.Resolve(newPath);
-        string? status = null, newHash = null, newOld = null; long? cutoff = null, checkpoint = null, mapping = null;
-        var newCounts = new Dictionary<string, long>(SqlNameComparer.Instance);
-        var audit = new List<AuditEntry>();
         var newExists = File.Exists(newPath);
-        if (newExists)
-        {
-            using var target = DatabaseFile.OpenForReading(newPath);
-            status = Bookkeeping.Status(target);
-            newHash = Bookkeeping.Info(target, InfoKeys.SchemaHash);
-            newOld = Bookkeeping.Info(target, InfoKeys.OldDatabase);
-            cutoff = ParseLong(Bookkeeping.Info(target, InfoKeys.Cutoff));
-            checkpoint = ParseLong(Bookkeeping.Info(target, InfoKeys.Checkpoint));
-            if (SqliteFile.TableExists(target, null, Protocol.IdMappingTable))
-                mapping = SqliteFile.Scalar(target, $"SELECT count(*) FROM {Protocol.IdMappingTable}");
-            foreach (var t in Introspector.Tables(target)) newCounts[t.Name] = t.RowCount;
-            if (SqliteFile.TableExists(target, null, Protocol.AuditTable))
-            {
-                using var cmd = target.CreateCommand();
-                cmd.CommandText = $"SELECT at, operation, schema_hash, result, detail FROM {Protocol.AuditTable} ORDER BY id";
-                using var r = cmd.ExecuteReader();
-                while (r.Read()) audit.Add(new AuditEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
-            }
-        }
+        var (status, newHash, newOld, cutoff, checkpoint, mapping, newCounts, audit) = newExists ? ReadNew(newPath) : NewFile.Missing;
         long? pending = lastLog is not null && checkpoint is not null ? Math.Max(0, lastLog.Value - checkpoint.Value) : null;
         var names = model.Tables.Select(t => t.Name).Concat(oldCounts.Keys).Distinct(SqlNameComparer.Instance).Order(StringComparer.Ordinal);
         var tables = names.Select(n => new TableCount(n, oldCounts.TryGetValue(n, out var o) ? o : null, newCounts.TryGetValue(n, out var c) ? c : null)).ToList();
@@ -98,6 +75,37 @@ internal sealed record StatusReport(
         if (notes.Count > 0) next = string.Join(" ", notes) + " " + next;
         return new StatusReport(phase, next, hash, oldPath, oldExists, marker, logEntries, lastLog, newPath, newExists, status, newHash,
             cutoff, checkpoint, pending, mapping, record?.CutOverAt, tables, audit);
+    }
+
+    /// <summary>What the new file says of itself: its bookkeeping, row counts and audit trail.</summary>
+    private sealed record NewFile(string? Status, string? SchemaHash, string? OldDatabase, long? Cutoff, long? Checkpoint, long? IdMappingRows,
+        Dictionary<string, long> Counts, List<AuditEntry> Audit)
+    {
+        public static NewFile Missing => new(null, null, null, null, null, null, new(SqlNameComparer.Instance), []);
+    }
+
+    private static NewFile ReadNew(string newPath)
+    {
+        long? mapping = null;
+        var counts = new Dictionary<string, long>(SqlNameComparer.Instance);
+        var audit = new List<AuditEntry>();
+        using var target = DatabaseFile.OpenForReading(newPath);
+        var status = Bookkeeping.Status(target);
+        var hash = Bookkeeping.Info(target, InfoKeys.SchemaHash);
+        var old = Bookkeeping.Info(target, InfoKeys.OldDatabase);
+        var cutoff = ParseLong(Bookkeeping.Info(target, InfoKeys.Cutoff));
+        var checkpoint = ParseLong(Bookkeeping.Info(target, InfoKeys.Checkpoint));
+        if (SqliteFile.TableExists(target, null, Protocol.IdMappingTable))
+            mapping = SqliteFile.Scalar(target, $"SELECT count(*) FROM {Protocol.IdMappingTable}");
+        foreach (var t in Introspector.Tables(target)) counts[t.Name] = t.RowCount;
+        if (SqliteFile.TableExists(target, null, Protocol.AuditTable))
+        {
+            using var cmd = target.CreateCommand();
+            cmd.CommandText = $"SELECT at, operation, schema_hash, result, detail FROM {Protocol.AuditTable} ORDER BY id";
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) audit.Add(new AuditEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
+        }
+        return new NewFile(status, hash, old, cutoff, checkpoint, mapping, counts, audit);
     }
 
     private static (string Phase, string Next) Decide(string oldPath, string newPath, bool oldExists, RecordedPair? record, bool newExists,
