@@ -8,7 +8,7 @@ namespace Mig.Migration;
 /// <summary>
 /// The old file's side of a hot migration: the marker, the log, and triggers that
 /// record which row of which table every write touched, inside the writer's own
-/// transaction, so every writer is captured, Mig's runtime or not (hot-migration.md,
+/// transaction, so every writer is captured, Mig's runtime or not (docs/hot-migration.md,
 /// rule 1). The log holds references (table, rowid), never values: replay reads each
 /// touched row from the old file itself, so no value passes through the writer's
 /// SQLite (whose version may render a REAL with fewer digits), through text (which
@@ -19,15 +19,6 @@ namespace Mig.Migration;
 /// </summary>
 internal static class Capture
 {
-    /// <summary>Old-file table of facts about the migration (the new file, the schema hash, the captured tables).</summary>
-    public const string OldInfoTable = Protocol.OldInfoTable;
-
-    /// <summary>A table or a capture trigger of the old file changed after capture was installed.</summary>
-    public const string OldSchemaChangedCode = "MIG0070";
-
-    private const string TablesKey = "captured_tables";
-    private const string GuardedKey = "guarded_tables";
-    private const string SchemaKey = "schema_at_install";
     private static readonly string[] Operations = ["insert", "update", "delete"];
     // Capture's triggers by kind and operation; "conflict" ones exist only on tables with unique keys.
     private static readonly (string Kind, string Op)[] CaptureKinds =
@@ -42,27 +33,27 @@ internal static class Capture
     public static void Install(SqliteConnection old, IReadOnlyList<OldTable> tables, string newDatabase, string schemaHash, string journalModeBefore)
     {
         using var txn = old.BeginTransaction(deferred: false);
-        Execute(old, txn, Protocol.CreateMarkerTable);
-        Execute(old, txn, $"INSERT INTO {Protocol.MarkerTable}(id, status, txn_seq) VALUES (0, '{Protocol.Recording}', 0)");
+        SqliteFile.Execute(old, Protocol.CreateMarkerTable, txn);
+        SqliteFile.Execute(old, $"INSERT INTO {Protocol.MarkerTable}(id, status, txn_seq) VALUES (0, '{Protocol.Recording}', 0)", txn);
         // AUTOINCREMENT would create sqlite_sequence in a file that had none, and SQLite never lets
         // it be dropped, so Remove could not give the file back as it was. Without it ids still only
         // grow: log rows are never deleted, only the whole table is dropped.
-        var autoIncrement = TableExists(old, txn, "sqlite_sequence") ? " AUTOINCREMENT" : "";
-        Execute(old, txn, $"CREATE TABLE {Protocol.LogTable}(id INTEGER PRIMARY KEY{autoIncrement}, txn_id INTEGER NOT NULL, operation TEXT NOT NULL, table_name TEXT NOT NULL, row_id INTEGER NOT NULL)");
-        Execute(old, txn, $"CREATE TABLE {OldInfoTable}(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        var autoIncrement = SqliteFile.TableExists(old, txn, "sqlite_sequence") ? " AUTOINCREMENT" : "";
+        SqliteFile.Execute(old, $"CREATE TABLE {Protocol.LogTable}(id INTEGER PRIMARY KEY{autoIncrement}, txn_id INTEGER NOT NULL, operation TEXT NOT NULL, table_name TEXT NOT NULL, row_id INTEGER NOT NULL)", txn);
+        SqliteFile.Execute(old, Protocol.CreateOldInfoTable, txn);
         foreach (var t in tables)
-            foreach (var sql in CaptureTriggers(t)) Execute(old, txn, sql);
+            foreach (var sql in CaptureTriggers(t)) SqliteFile.Execute(old, sql, txn);
         var names = tables.Select(t => t.Name).ToList();
-        SetInfo(old, txn, "new_database", newDatabase);
-        SetInfo(old, txn, "schema_hash", schemaHash);
-        SetInfo(old, txn, "started_at", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        SetInfo(old, txn, "journal_mode_before", journalModeBefore);
-        SetInfo(old, txn, TablesKey, JsonList(names));
+        SetInfo(old, txn, OldInfoKeys.NewDatabase, newDatabase);
+        SetInfo(old, txn, OldInfoKeys.SchemaHash, schemaHash);
+        SetInfo(old, txn, OldInfoKeys.StartedAt, DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        SetInfo(old, txn, OldInfoKeys.JournalModeBefore, journalModeBefore);
+        SetInfo(old, txn, OldInfoKeys.CapturedTables, JsonList(names));
         // Every table is guarded while draining, captured or not (one the new schema drops, too):
         // "writes are refused" holds for the whole file. Virtual tables take no triggers.
-        SetInfo(old, txn, GuardedKey, JsonList(Introspector.Tables(old, countRows: false).Where(t => t.Kind == "table").Select(t => t.Name)));
+        SetInfo(old, txn, OldInfoKeys.GuardedTables, JsonList(Introspector.Tables(old, countRows: false).Where(t => t.Kind == "table").Select(t => t.Name)));
         // Read after the triggers exist, in the same transaction: the schema capture was made for.
-        SetInfo(old, txn, SchemaKey, Fingerprint(old, txn, "main", names));
+        SetInfo(old, txn, OldInfoKeys.SchemaAtInstall, Fingerprint(old, txn, "main", names));
         txn.Commit();
     }
 
@@ -110,10 +101,10 @@ internal static class Capture
         // that commits before it is in the log, and none can commit after it.
         using var txn = old.BeginTransaction(deferred: false);
         RequireUnchangedSchema(old, "main", txn);
-        Execute(old, txn, $"UPDATE {Protocol.MarkerTable} SET status = '{Protocol.Draining}' WHERE id = 0");
-        foreach (var table in Names(old, GuardedKey, "main", txn))
+        SqliteFile.Execute(old, $"UPDATE {Protocol.MarkerTable} SET status = '{Protocol.Draining}' WHERE id = 0", txn);
+        foreach (var table in Names(old, OldInfoKeys.GuardedTables, "main", txn))
             foreach (var op in Operations)
-                Execute(old, txn, $"CREATE TRIGGER IF NOT EXISTS {TriggerName("guard", op, table)} BEFORE {op.ToUpperInvariant()} ON {SqlIdentifier.Quote(table)} BEGIN SELECT RAISE(ABORT, '{Protocol.WritesPausedMessage}'); END");
+                SqliteFile.Execute(old, $"CREATE TRIGGER IF NOT EXISTS {TriggerName("guard", op, table)} BEFORE {op.ToUpperInvariant()} ON {SqlIdentifier.Quote(table)} BEGIN SELECT RAISE(ABORT, '{Protocol.WritesPausedMessage}'); END", txn);
         txn.Commit();
     }
 
@@ -133,21 +124,21 @@ internal static class Capture
     {
         foreach (var table in CapturedTables(old, "main", txn))
             foreach (var (kind, op) in CaptureKinds)
-                Execute(old, txn, $"DROP TRIGGER IF EXISTS {TriggerName(kind, op, table)}");
-        foreach (var table in Names(old, GuardedKey, "main", txn))
+                SqliteFile.Execute(old, $"DROP TRIGGER IF EXISTS {TriggerName(kind, op, table)}", txn);
+        foreach (var table in Names(old, OldInfoKeys.GuardedTables, "main", txn))
             foreach (var op in Operations)
-                Execute(old, txn, $"DROP TRIGGER IF EXISTS {TriggerName("guard", op, table)}");
-        Execute(old, txn, $"DROP TABLE IF EXISTS {Protocol.LogTable}");
-        Execute(old, txn, $"DROP TABLE IF EXISTS {Protocol.MarkerTable}");
-        Execute(old, txn, $"DROP TABLE IF EXISTS {OldInfoTable}");
+                SqliteFile.Execute(old, $"DROP TRIGGER IF EXISTS {TriggerName("guard", op, table)}", txn);
+        SqliteFile.Execute(old, $"DROP TABLE IF EXISTS {Protocol.LogTable}", txn);
+        SqliteFile.Execute(old, $"DROP TABLE IF EXISTS {Protocol.MarkerTable}", txn);
+        SqliteFile.Execute(old, $"DROP TABLE IF EXISTS {Protocol.OldInfoTable}", txn);
         // AUTOINCREMENT left a row for the log in sqlite_sequence; the old file did not have it.
-        if (TableExists(old, txn, "sqlite_sequence"))
-            Execute(old, txn, $"DELETE FROM sqlite_sequence WHERE name = '{Protocol.LogTable}'");
+        if (SqliteFile.TableExists(old, txn, "sqlite_sequence"))
+            SqliteFile.Execute(old, $"DELETE FROM sqlite_sequence WHERE name = '{Protocol.LogTable}'", txn);
     }
 
     /// <summary>The tables whose writes are captured, as recorded at install.</summary>
     public static IReadOnlyList<string> CapturedTables(SqliteConnection old, string schema = "main", SqliteTransaction? txn = null) =>
-        Names(old, TablesKey, schema, txn);
+        Names(old, OldInfoKeys.CapturedTables, schema, txn);
 
     private static List<string> Names(SqliteConnection old, string key, string schema, SqliteTransaction? txn)
     {
@@ -177,14 +168,14 @@ internal static class Capture
     /// </summary>
     public static void RequireUnchangedSchema(SqliteConnection c, string schema = "main", SqliteTransaction? txn = null)
     {
-        var recorded = Info(c, SchemaKey, schema, txn);
+        var recorded = Info(c, OldInfoKeys.SchemaAtInstall, schema, txn);
         if (recorded is null) return;
         var now = Fingerprint(c, txn, schema, CapturedTables(c, schema, txn));
         if (now == recorded) return;
         var before = recorded.Split('\n').ToHashSet(StringComparer.Ordinal);
         var after = now.Split('\n').ToHashSet(StringComparer.Ordinal);
         var changes = before.Except(after).Select(l => "was: " + l).Concat(after.Except(before).Select(l => "now: " + l)).Take(6).ToList();
-        throw new MigOperationException(OldSchemaChangedCode,
+        throw new MigOperationException(MigrationCodes.OldSchemaChangedCode,
             $"The old file's schema changed while the migration recorded ({string.Join("; ", changes)}). " +
             "Writes made across that change may be missing from the log or not fit the plan, so the new file cannot be trusted; nothing was paused, replayed or cut over by this step. " +
             "Run MigReset (the old service writes as before), then MigPlan and MigMigrate again; change the old file's schema only when no migration is in progress.");
@@ -224,7 +215,7 @@ internal static class Capture
     /// <summary>The marker of the old file, or null when no migration touches it.</summary>
     public static string? Marker(SqliteConnection old, string schema = "main")
     {
-        if (!TableExists(old, null, Protocol.MarkerTable, schema)) return null;
+        if (!SqliteFile.TableExists(old, null, Protocol.MarkerTable, schema)) return null;
         using var cmd = old.CreateCommand();
         cmd.CommandText = $"SELECT status FROM {schema}.{Protocol.MarkerTable} WHERE id = 0";
         return cmd.ExecuteScalar() as string;
@@ -233,21 +224,12 @@ internal static class Capture
     /// <summary>A value from the old file's migration facts.</summary>
     public static string? Info(SqliteConnection old, string key, string schema = "main", SqliteTransaction? txn = null)
     {
-        if (!TableExists(old, txn, OldInfoTable, schema)) return null;
+        if (!SqliteFile.TableExists(old, txn, Protocol.OldInfoTable, schema)) return null;
         using var cmd = old.CreateCommand();
         cmd.Transaction = txn;
-        cmd.CommandText = $"SELECT value FROM {schema}.{OldInfoTable} WHERE key = @k";
+        cmd.CommandText = $"SELECT value FROM {schema}.{Protocol.OldInfoTable} WHERE key = @k";
         cmd.Parameters.AddWithValue("@k", key);
         return cmd.ExecuteScalar() as string;
-    }
-
-    internal static bool TableExists(SqliteConnection c, SqliteTransaction? txn, string table, string schema = "main")
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = txn;
-        cmd.CommandText = $"SELECT count(*) FROM {schema}.sqlite_schema WHERE type = 'table' AND name = @n";
-        cmd.Parameters.AddWithValue("@n", table);
-        return (long)cmd.ExecuteScalar()! > 0;
     }
 
     /// <summary>
@@ -258,15 +240,7 @@ internal static class Capture
 
     private static string TriggerNameText(string kind, string op, string table) => $"_mig_{kind}_{op}_{table}";
 
-    private static void SetInfo(SqliteConnection c, SqliteTransaction txn, string key, string value) => NewDatabase.SetFact(c, OldInfoTable, key, value, txn);
+    private static void SetInfo(SqliteConnection c, SqliteTransaction txn, string key, string value) => Bookkeeping.SetFact(c, Protocol.OldInfoTable, key, value, txn);
 
     internal static string Literal(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
-
-    private static void Execute(SqliteConnection c, SqliteTransaction? txn, string sql)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = txn;
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
 }

@@ -6,19 +6,9 @@ using Mig.Sql;
 
 namespace Mig.Migration;
 
-/// <summary>Progress of one table's copy.</summary>
-internal sealed record CopyProgress(string Table, long Copied, long Total, TimeSpan Elapsed)
-{
-    /// <summary>Rows per second so far.</summary>
-    public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? Copied / Elapsed.TotalSeconds : 0;
-
-    /// <summary>Estimated time left for this table.</summary>
-    public TimeSpan Eta => RowsPerSecond > 0 ? TimeSpan.FromSeconds(Math.Max(0, Total - Copied) / RowsPerSecond) : TimeSpan.Zero;
-}
-
 /// <summary>
 /// Builds the new file and copies the old data into it in one consistent
-/// snapshot (hot-migration.md, rule 2): <c>INSERT INTO main.t SELECT ... FROM old.t</c>
+/// snapshot (docs/hot-migration.md, rule 2): <c>INSERT INTO main.t SELECT ... FROM old.t</c>
 /// over ATTACH, parents first, keys and rowids kept, in rowid chunks so progress
 /// shows and memory stays bounded. Foreign keys are not enforced during the load
 /// and secondary indexes are created after it (both many times faster), then
@@ -32,13 +22,13 @@ internal static class Copier
     public static void CreateSchema(SqliteConnection target, SchemaModel model, string hash, string oldPath)
     {
         using var txn = target.BeginTransaction();
-        foreach (var table in model.Tables) NewDatabase.Execute(target, Ddl.CreateTable(table), txn);
-        foreach (var view in model.Views) NewDatabase.Execute(target, Ddl.CreateView(view), txn);
-        foreach (var sql in Protocol.NewDatabaseStatements(Protocol.Migrating)) NewDatabase.Execute(target, sql, txn);
-        foreach (var sql in NewDatabase.MigrationStatements) NewDatabase.Execute(target, sql, txn);
-        NewDatabase.SetInfo(target, "schema_hash", hash, txn);
-        NewDatabase.SetInfo(target, "old_database", oldPath, txn);
-        NewDatabase.SetInfo(target, "created_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), txn);
+        foreach (var table in model.Tables) SqliteFile.Execute(target, Ddl.CreateTable(table), txn);
+        foreach (var view in model.Views) SqliteFile.Execute(target, Ddl.CreateView(view), txn);
+        foreach (var sql in Protocol.NewDatabaseStatements(Protocol.Migrating)) SqliteFile.Execute(target, sql, txn);
+        foreach (var sql in Bookkeeping.MigrationStatements) SqliteFile.Execute(target, sql, txn);
+        Bookkeeping.SetInfo(target, InfoKeys.SchemaHash, hash, txn);
+        Bookkeeping.SetInfo(target, InfoKeys.OldDatabase, oldPath, txn);
+        Bookkeeping.SetInfo(target, InfoKeys.CreatedAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), txn);
         txn.Commit();
     }
 
@@ -58,7 +48,7 @@ internal static class Copier
         // old one included, and block the old service for the whole copy. The first read
         // below opens the snapshot of the old file; the inserts lock only the new one.
         using var txn = target.BeginTransaction(deferred: true);
-        var cutoff = online ? NewDatabase.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}", txn) : 0;
+        var cutoff = online ? SqliteFile.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}", txn) : 0;
         var clock = Stopwatch.StartNew();
         foreach (var table in plan.Tables.Where(t => t.Source is not null))
             CopyTable(target, txn, table, progress);
@@ -72,7 +62,7 @@ internal static class Copier
         // a crash or a violation before the commit leaves a copy MigStatus calls incomplete.
         clock.Restart();
         foreach (var table in model.Tables)
-            foreach (var ix in table.Indexes) NewDatabase.Execute(target, Ddl.CreateIndex(table, ix), txn);
+            foreach (var ix in table.Indexes) SqliteFile.Execute(target, Ddl.CreateIndex(table, ix), txn);
         log(Step("built the indexes", clock));
         if (!online)
         {
@@ -88,8 +78,8 @@ internal static class Copier
         log(Step("checked the foreign keys", clock));
         if (violations.Count > 0) return (0, violations);
 
-        NewDatabase.SetInfo(target, "cutoff", cutoff.ToString(CultureInfo.InvariantCulture), txn);
-        NewDatabase.SetInfo(target, "checkpoint", cutoff.ToString(CultureInfo.InvariantCulture), txn);
+        Bookkeeping.SetInfo(target, InfoKeys.Cutoff, cutoff.ToString(CultureInfo.InvariantCulture), txn);
+        Bookkeeping.SetInfo(target, InfoKeys.Checkpoint, cutoff.ToString(CultureInfo.InvariantCulture), txn);
         beforeCommit(txn, cutoff);
         FaultPoint.Reached(FaultPoint.CopyCommit);
         clock.Restart();
@@ -97,9 +87,6 @@ internal static class Copier
         log(Step("committed the copy", clock));
         return (cutoff, []);
     }
-
-    /// <summary>The new file's fact that lists the rowids a seed inserted into <paramref name="table"/> during the migration.</summary>
-    internal static string SeededRowsKey(string table) => "seeded_rows:" + table;
 
     /// <summary>
     /// The end of an online drain, writes paused, every captured write replayed: the AUTOINCREMENT
@@ -120,9 +107,9 @@ internal static class Copier
     {
         foreach (var group in SchemaWriter.WriteSeeds(target, model, onlyMissing: true).GroupBy(s => s.Table, StringComparer.Ordinal))
         {
-            var key = SeededRowsKey(group.Key);
-            var earlier = NewDatabase.Info(target, key, txn: txn) is { Length: > 0 } e ? e + "," : "";
-            NewDatabase.SetInfo(target, key, earlier + string.Join(",", group.Select(s => s.RowId.ToString(CultureInfo.InvariantCulture))), txn);
+            var key = InfoKeys.SeededRows(group.Key);
+            var earlier = Bookkeeping.Info(target, key, txn: txn) is { Length: > 0 } e ? e + "," : "";
+            Bookkeeping.SetInfo(target, key, earlier + string.Join(",", group.Select(s => s.RowId.ToString(CultureInfo.InvariantCulture))), txn);
         }
     }
 
@@ -192,7 +179,7 @@ internal static class Copier
     /// </summary>
     private static void CarrySequences(SqliteConnection target, SqliteTransaction txn, MigrationPlan plan)
     {
-        if (!Capture.TableExists(target, txn, "sqlite_sequence", "old")) return;
+        if (!SqliteFile.TableExists(target, txn, "sqlite_sequence", "old")) return;
         foreach (var table in plan.Tables.Where(t => t.Source is not null && t.Table.AutoIncrement))
         {
             using var cmd = target.CreateCommand();

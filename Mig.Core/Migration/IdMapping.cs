@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Mig.Schema;
-using Mig.Sql;
 
 namespace Mig.Migration;
 
@@ -10,7 +9,7 @@ namespace Mig.Migration;
 /// an old <c>INT PRIMARY KEY</c> or numeric <c>TEXT PRIMARY KEY</c> becomes the new INTEGER
 /// PRIMARY KEY. The key value is kept (so foreign keys need no translation) but the rowid
 /// becomes that value, while captured writes name the old rowid. The mapping holds
-/// (new table, old rowid, new rowid) only where the two differ (hot-migration.md, rule 3).
+/// (new table, old rowid, new rowid) only where the two differ (docs/hot-migration.md, rule 3).
 /// <para>
 /// Invariant, kept by the copy and by every replayed write: each row of such a table belongs to
 /// exactly one old rowid, which is the <c>old_id</c> of the mapping entry whose <c>new_id</c> is
@@ -20,12 +19,6 @@ namespace Mig.Migration;
 /// </summary>
 internal static class IdMapping
 {
-    /// <summary>A captured write whose key does not survive CAST to the new INTEGER PRIMARY KEY.</summary>
-    public const string UnconvertibleKeyCode = "MIG0052";
-
-    // Replay and verify look entries up by new_id as well (who owns this new rowid?).
-    private const string NewIdIndex = Protocol.IdMappingIndex;
-
     /// <summary>
     /// Fills the mapping of every table whose rowid changes from the rows just copied, in the
     /// copy's transaction (so in its snapshot): one <c>INSERT ... SELECT</c> per table over the
@@ -40,13 +33,14 @@ internal static class IdMapping
             var newId = NewRowId(t, SqlIdentifier.Quote(t.KeyColumn.Source!));
             using var cmd = target.CreateCommand();
             cmd.Transaction = txn;
-            cmd.CommandText = $"INSERT INTO main.{NewDatabase.IdMappingTable}(table_name, old_id, new_id) " +
+            cmd.CommandText = $"INSERT INTO main.{Protocol.IdMappingTable}(table_name, old_id, new_id) " +
                               $"SELECT @t, rowid, {newId} FROM old.{SqlIdentifier.Quote(t.Source!.Name)} WHERE {newId} IS NOT rowid";
             cmd.Parameters.AddWithValue("@t", t.Table.Name);
             cmd.ExecuteNonQuery();
         }
-        // After the rows, as with every other index: building it once is faster than keeping it up.
-        NewDatabase.Execute(target, $"CREATE INDEX IF NOT EXISTS main.{NewIdIndex} ON {NewDatabase.IdMappingTable}(table_name, new_id)", txn);
+        // Replay and verify look entries up by new_id as well (who owns this new rowid?). After the
+        // rows, as with every other index: building it once is faster than keeping it up.
+        SqliteFile.Execute(target, $"CREATE INDEX IF NOT EXISTS main.{Protocol.IdMappingIndex} ON {Protocol.IdMappingTable}(table_name, new_id)", txn);
     }
 
     /// <summary>The new rowid of an old row, as the copy computes it: the old key converted as the plan converts it.</summary>
@@ -58,11 +52,11 @@ internal static class IdMapping
     /// because another old rowid owns its number.
     /// </summary>
     internal static string Forward(string tableParameter, string oldRowId) =>
-        $"coalesce((SELECT new_id FROM main.{NewDatabase.IdMappingTable} WHERE table_name = {tableParameter} AND old_id = {oldRowId}), " +
-        $"CASE WHEN EXISTS (SELECT 1 FROM main.{NewDatabase.IdMappingTable} WHERE table_name = {tableParameter} AND new_id = {oldRowId}) THEN NULL ELSE {oldRowId} END)";
+        $"coalesce((SELECT new_id FROM main.{Protocol.IdMappingTable} WHERE table_name = {tableParameter} AND old_id = {oldRowId}), " +
+        $"CASE WHEN EXISTS (SELECT 1 FROM main.{Protocol.IdMappingTable} WHERE table_name = {tableParameter} AND new_id = {oldRowId}) THEN NULL ELSE {oldRowId} END)";
 
     /// <summary>True when the new file still has the mapping (it is dropped at cutover).</summary>
-    internal static bool Exists(SqliteConnection target) => Capture.TableExists(target, null, NewDatabase.IdMappingTable);
+    internal static bool Exists(SqliteConnection target) => SqliteFile.TableExists(target, null, Protocol.IdMappingTable);
 
     /// <summary>
     /// The rowid expression of the old side of a verification: the old rowid followed through the
@@ -88,12 +82,12 @@ internal static class IdMapping
         private readonly SqliteCommand forward = Command(target, $"SELECT {Forward("@t", "@old")}", table, "@old");
         private readonly SqliteCommand newRowId = Command(target,
             $"SELECT CASE WHEN @key IS NOT NULL AND ({Planner.Survives("@key", SqlType.Integer)}) THEN {NewRowId(table, "@key")} END", table, "@key");
-        private readonly SqliteCommand forget = Command(target, $"DELETE FROM main.{NewDatabase.IdMappingTable} WHERE table_name = @t AND old_id = @old", table, "@old");
+        private readonly SqliteCommand forget = Command(target, $"DELETE FROM main.{Protocol.IdMappingTable} WHERE table_name = @t AND old_id = @old", table, "@old");
         private readonly SqliteCommand claim = Command(target,
-            $"DELETE FROM main.{NewDatabase.IdMappingTable} WHERE table_name = @t AND new_id = @new AND old_id <> @old;" +
-            $"INSERT INTO main.{NewDatabase.IdMappingTable}(table_name, old_id, new_id) SELECT @t, @old, @new WHERE @new <> @old " +
+            $"DELETE FROM main.{Protocol.IdMappingTable} WHERE table_name = @t AND new_id = @new AND old_id <> @old;" +
+            $"INSERT INTO main.{Protocol.IdMappingTable}(table_name, old_id, new_id) SELECT @t, @old, @new WHERE @new <> @old " +
             "ON CONFLICT(table_name, old_id) DO UPDATE SET new_id = excluded.new_id;" +
-            $"DELETE FROM main.{NewDatabase.IdMappingTable} WHERE table_name = @t AND old_id = @old AND @new = @old", table, "@old", "@new");
+            $"DELETE FROM main.{Protocol.IdMappingTable} WHERE table_name = @t AND old_id = @old AND @new = @old", table, "@old", "@new");
 
         /// <summary>The old key column, whose value in the row image gives the new rowid.</summary>
         public string KeySource { get; } = table.KeyColumn.Source!;
@@ -111,7 +105,7 @@ internal static class IdMapping
             newRowId.Transaction = txn;
             newRowId.Parameters["@key"].Value = key;
             if (newRowId.ExecuteScalar() is not long newId)
-                throw new MigOperationException(UnconvertibleKeyCode,
+                throw new MigOperationException(MigrationCodes.UnconvertibleKeyCode,
                     $"A write captured on {table.Source!.Name} (rowid {oldRowId.ToString(CultureInfo.InvariantCulture)}) has the key {KeySource} = {Show(key)}, " +
                     $"which does not convert to the INTEGER PRIMARY KEY {table.Table.Name}.{table.KeyColumn.Column.Name} of the new schema. Replay stopped " +
                     "before it (the checkpoint is before this write; MigDrain would stop here again). Run MigReset (the old file takes writes again), " +

@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace Mig.Migration;
 
 /// <summary>
@@ -13,12 +11,12 @@ namespace Mig.Migration;
 /// <param name="Empty">No table at all (a killed MigMigrate before its schema committed).</param>
 internal sealed record NewFileFacts(string? Status, string? OldDatabase, string? Cutoff, bool Empty)
 {
-    /// <summary>Reads the facts of an existing file (rolling back a killed writer's hot journal, see <see cref="NewDatabase.OpenForReading"/>).</summary>
+    /// <summary>Reads the facts of an existing file (rolling back a killed writer's hot journal, see <see cref="DatabaseFile.OpenForReading"/>).</summary>
     public static NewFileFacts Read(string path)
     {
-        using var c = NewDatabase.OpenForReading(path);
-        return new NewFileFacts(NewDatabase.Status(c), NewDatabase.Info(c, "old_database"), NewDatabase.Info(c, "cutoff"),
-            NewDatabase.Scalar(c, "SELECT count(*) FROM sqlite_schema") == 0);
+        using var c = DatabaseFile.OpenForReading(path);
+        return new NewFileFacts(Bookkeeping.Status(c), Bookkeeping.Info(c, InfoKeys.OldDatabase), Bookkeeping.Info(c, InfoKeys.Cutoff),
+            SqliteFile.Scalar(c, "SELECT count(*) FROM sqlite_schema") == 0);
     }
 
     /// <summary>This migration's unfinished copy from <paramref name="oldPath"/>, which Mig may delete and build again.</summary>

@@ -18,7 +18,7 @@ internal static class PlanReport
             foreach (var c in t.Columns.Where(c => c.Fill != FillKind.Copy || c.Reason != "same name"))
                 yield return $"    {c.Column.Name}: {(c.Source is null ? "" : "<- " + c.Source + ", ")}{c.Reason}";
             if (t.RowIdChanges)
-                yield return $"    rowid: becomes the key {t.KeyColumn.Column.Name} (values kept, rowids change); captured writes are followed through {NewDatabase.IdMappingTable}";
+                yield return $"    rowid: becomes the key {t.KeyColumn.Column.Name} (values kept, rowids change); captured writes are followed through {Protocol.IdMappingTable}";
         }
         foreach (var d in plan.DroppedTables) yield return $"  table {d.Name}: dropped ({d.RowCount} rows)";
         foreach (var l in plan.Losses) yield return $"  DATA LOSS: {l.What}";

@@ -15,21 +15,16 @@ namespace Mig.Migration;
 /// <param name="OwnStatus">The old file's own status ('ready', 'retired', ...), or null.</param>
 internal sealed record RecordedPair(string? Marker, string? NewDatabase, string? SchemaHash, string? CutOverAt, string? OwnStatus)
 {
-    /// <summary>Key in <c>_mig_old_info</c>: MigCutover writes it before it marks the new file ready.</summary>
-    public const string CutOverKey = "cut_over_at";
-    /// <summary>Key in a retired old file's <c>_mig_info</c>: the new file it was retired for.</summary>
-    public const string RetiredForKey = "retired_for";
-
     /// <summary>Whether the old file is retired (MigArchiveOld).</summary>
     public bool Retired => OwnStatus == Protocol.Retired;
 
     /// <summary>Reads the record of an open old file.</summary>
     public static RecordedPair Read(SqliteConnection old)
     {
-        var status = Migration.NewDatabase.Status(old);
-        var newDatabase = Capture.Info(old, "new_database");
-        if (newDatabase is null && status == Protocol.Retired) newDatabase = Migration.NewDatabase.Info(old, RetiredForKey);
-        return new RecordedPair(Capture.Marker(old), newDatabase, Capture.Info(old, "schema_hash"), Capture.Info(old, CutOverKey), status);
+        var status = Bookkeeping.Status(old);
+        var newDatabase = Capture.Info(old, OldInfoKeys.NewDatabase);
+        if (newDatabase is null && status == Protocol.Retired) newDatabase = Bookkeeping.Info(old, InfoKeys.RetiredFor);
+        return new RecordedPair(Capture.Marker(old), newDatabase, Capture.Info(old, OldInfoKeys.SchemaHash), Capture.Info(old, OldInfoKeys.CutOverAt), status);
     }
 
     /// <summary>The record of an old file read-only, or null when it cannot be read (missing, not a database): the operation then says why.</summary>
@@ -38,8 +33,7 @@ internal sealed record RecordedPair(string? Marker, string? NewDatabase, string?
         if (!File.Exists(oldPath)) return null;
         try
         {
-            using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = oldPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            c.Open();
+            using var c = SqliteFile.OpenReadOnly(oldPath);
             return Read(c);
         }
         catch (SqliteException)

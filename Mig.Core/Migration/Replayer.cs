@@ -1,15 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Mig.Sql;
 
 namespace Mig.Migration;
 
-/// <summary>Progress of a drain's replay.</summary>
-internal sealed record ReplayProgress(long Applied, long Pending, TimeSpan Elapsed);
-
 /// <summary>
-/// Brings every row the log names up to date in the new file (hot-migration.md, MigDrain).
+/// Brings every row the log names up to date in the new file (docs/hot-migration.md, MigDrain).
 /// A log entry says only "this rowid of this table was written"; replay reads that row from
 /// the old file as it is now and writes it through the plan's expressions (the copy's own),
 /// or deletes it when the old file no longer has it. Values never leave SQLite, so they
@@ -25,9 +21,6 @@ internal sealed record ReplayProgress(long Applied, long Pending, TimeSpan Elaps
 /// </summary>
 internal sealed class Replayer : IDisposable
 {
-    /// <summary>A log entry replay cannot read (a row reference that is not an integer): written by hand, or damaged.</summary>
-    public const string UnreadableEntryCode = "MIG0071";
-
     private const long BatchEntries = 2000;
     private readonly SqliteConnection target;
     private readonly MigrationPlan plan;
@@ -42,7 +35,7 @@ internal sealed class Replayer : IDisposable
     {
         this.target = target;
         this.plan = plan;
-        NewDatabase.Execute(target, "CREATE TEMP TABLE IF NOT EXISTS mig_touched(row_id INTEGER PRIMARY KEY)");
+        SqliteFile.Execute(target, "CREATE TEMP TABLE IF NOT EXISTS mig_touched(row_id INTEGER PRIMARY KEY)");
         var range = $"FROM old.{Protocol.LogTable} WHERE id > @from AND id <= @to";
         tablesInBatch = Command($"SELECT table_name, count(*) {range} GROUP BY table_name", "@from", "@to");
         unreadable = Command($"SELECT id, quote(row_id), quote(table_name) {range} AND (typeof(row_id) <> 'integer' OR typeof(table_name) <> 'text') LIMIT 1", "@from", "@to");
@@ -57,9 +50,9 @@ internal sealed class Replayer : IDisposable
     public long Run(Action<ReplayProgress> progress)
     {
         Capture.RequireUnchangedSchema(target, "old");
-        var checkpoint = long.Parse(NewDatabase.Info(target, "checkpoint") ?? "0", CultureInfo.InvariantCulture);
-        var last = NewDatabase.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}");
-        var pending = NewDatabase.Scalar(target, $"SELECT count(*) FROM old.{Protocol.LogTable} WHERE id > {checkpoint.ToString(CultureInfo.InvariantCulture)}");
+        var checkpoint = long.Parse(Bookkeeping.Info(target, InfoKeys.Checkpoint) ?? "0", CultureInfo.InvariantCulture);
+        var last = SqliteFile.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}");
+        var pending = SqliteFile.Scalar(target, $"SELECT count(*) FROM old.{Protocol.LogTable} WHERE id > {checkpoint.ToString(CultureInfo.InvariantCulture)}");
         long applied = 0;
         var clock = Stopwatch.StartNew();
         progress(new ReplayProgress(0, pending, TimeSpan.Zero));
@@ -71,7 +64,7 @@ internal sealed class Replayer : IDisposable
             using (var txn = target.BeginTransaction(deferred: true))
             {
                 applied += ApplyBatch(txn, checkpoint, to);
-                NewDatabase.SetInfo(target, "checkpoint", to.ToString(CultureInfo.InvariantCulture), txn);
+                Bookkeeping.SetInfo(target, InfoKeys.Checkpoint, to.ToString(CultureInfo.InvariantCulture), txn);
                 txn.Commit();
             }
             checkpoint = to;
@@ -86,7 +79,7 @@ internal sealed class Replayer : IDisposable
         Bind(unreadable, txn, from, to);
         using (var r = unreadable.ExecuteReader())
             if (r.Read())
-                throw new MigOperationException(UnreadableEntryCode,
+                throw new MigOperationException(MigrationCodes.UnreadableEntryCode,
                     $"The capture log of the old file has an entry replay cannot read: entry {r.GetInt64(0).ToString(CultureInfo.InvariantCulture)} names row {r.GetString(1)} of table {r.GetString(2)}. " +
                     "Mig's triggers never write such an entry; something else wrote to the log or damaged it, so the captured writes cannot be trusted. " +
                     "Nothing after the checkpoint was applied. Run MigReset (the old service writes again), then MigMigrate again.");

@@ -1,23 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Mig.Schema;
-using Mig.Sql;
 
 namespace Mig.Migration;
-
-/// <summary>Row counts of one table in both files.</summary>
-internal sealed record TableCount(string Table, long? OldRows, long? NewRows);
-
-/// <summary>One row of the audit trail.</summary>
-internal sealed record AuditEntry(string At, string Operation, string SchemaHash, string Result, string Detail);
 
 /// <summary>
 /// The state of a migration (MigStatus): each file's bookkeeping, the phase it
 /// adds up to, and the next thing to run. It reports on the pair the old file records (the
 /// operations act on that pair), and says so when the caller named another new file or schema.
 /// It opens both files read-only, except to let SQLite roll back a killed writer's hot journal
-/// (<see cref="NewDatabase.OpenForReading"/>), so it answers after a kill at any point.
+/// (<see cref="DatabaseFile.OpenForReading"/>), so it answers after a kill at any point.
 /// </summary>
 internal sealed record StatusReport(
     string Phase,
@@ -51,13 +43,13 @@ internal sealed record StatusReport(
         if (oldExists)
         {
             oldPath = PathResolver.Resolve(oldPath);
-            using var old = NewDatabase.OpenForReading(oldPath);
+            using var old = DatabaseFile.OpenForReading(oldPath);
             record = RecordedPair.Read(old);
             marker = record.Marker;
-            if (Capture.TableExists(old, null, Protocol.LogTable))
+            if (SqliteFile.TableExists(old, null, Protocol.LogTable))
             {
-                logEntries = NewDatabase.Scalar(old, $"SELECT count(*) FROM {Protocol.LogTable}");
-                lastLog = NewDatabase.Scalar(old, $"SELECT coalesce(max(id), 0) FROM {Protocol.LogTable}");
+                logEntries = SqliteFile.Scalar(old, $"SELECT count(*) FROM {Protocol.LogTable}");
+                lastLog = SqliteFile.Scalar(old, $"SELECT coalesce(max(id), 0) FROM {Protocol.LogTable}");
             }
             foreach (var t in Introspector.Tables(old)) oldCounts[t.Name] = t.RowCount;
             if (record.NewDatabase is { } recorded && !PathResolver.Same(recorded, newPath))
@@ -70,29 +62,8 @@ internal sealed record StatusReport(
                           "MigStatus, MigReset (before cutover) and MigArchiveOld (after) work from any checkout.");
         }
         newPath = PathResolver.Resolve(newPath);
-        string? status = null, newHash = null, newOld = null; long? cutoff = null, checkpoint = null, mapping = null;
-        var newCounts = new Dictionary<string, long>(SqlNameComparer.Instance);
-        var audit = new List<AuditEntry>();
         var newExists = File.Exists(newPath);
-        if (newExists)
-        {
-            using var target = NewDatabase.OpenForReading(newPath);
-            status = NewDatabase.Status(target);
-            newHash = NewDatabase.Info(target, "schema_hash");
-            newOld = NewDatabase.Info(target, "old_database");
-            cutoff = ParseLong(NewDatabase.Info(target, "cutoff"));
-            checkpoint = ParseLong(NewDatabase.Info(target, "checkpoint"));
-            if (Capture.TableExists(target, null, NewDatabase.IdMappingTable))
-                mapping = NewDatabase.Scalar(target, $"SELECT count(*) FROM {NewDatabase.IdMappingTable}");
-            foreach (var t in Introspector.Tables(target)) newCounts[t.Name] = t.RowCount;
-            if (Capture.TableExists(target, null, NewDatabase.AuditTable))
-            {
-                using var cmd = target.CreateCommand();
-                cmd.CommandText = $"SELECT at, operation, schema_hash, result, detail FROM {NewDatabase.AuditTable} ORDER BY id";
-                using var r = cmd.ExecuteReader();
-                while (r.Read()) audit.Add(new AuditEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
-            }
-        }
+        var (status, newHash, newOld, cutoff, checkpoint, mapping, newCounts, audit) = newExists ? ReadNew(newPath) : NewFile.Missing;
         long? pending = lastLog is not null && checkpoint is not null ? Math.Max(0, lastLog.Value - checkpoint.Value) : null;
         var names = model.Tables.Select(t => t.Name).Concat(oldCounts.Keys).Distinct(SqlNameComparer.Instance).Order(StringComparer.Ordinal);
         var tables = names.Select(n => new TableCount(n, oldCounts.TryGetValue(n, out var o) ? o : null, newCounts.TryGetValue(n, out var c) ? c : null)).ToList();
@@ -104,6 +75,37 @@ internal sealed record StatusReport(
         if (notes.Count > 0) next = string.Join(" ", notes) + " " + next;
         return new StatusReport(phase, next, hash, oldPath, oldExists, marker, logEntries, lastLog, newPath, newExists, status, newHash,
             cutoff, checkpoint, pending, mapping, record?.CutOverAt, tables, audit);
+    }
+
+    /// <summary>What the new file says of itself: its bookkeeping, row counts and audit trail.</summary>
+    private sealed record NewFile(string? Status, string? SchemaHash, string? OldDatabase, long? Cutoff, long? Checkpoint, long? IdMappingRows,
+        Dictionary<string, long> Counts, List<AuditEntry> Audit)
+    {
+        public static NewFile Missing => new(null, null, null, null, null, null, new(SqlNameComparer.Instance), []);
+    }
+
+    private static NewFile ReadNew(string newPath)
+    {
+        long? mapping = null;
+        var counts = new Dictionary<string, long>(SqlNameComparer.Instance);
+        var audit = new List<AuditEntry>();
+        using var target = DatabaseFile.OpenForReading(newPath);
+        var status = Bookkeeping.Status(target);
+        var hash = Bookkeeping.Info(target, InfoKeys.SchemaHash);
+        var old = Bookkeeping.Info(target, InfoKeys.OldDatabase);
+        var cutoff = ParseLong(Bookkeeping.Info(target, InfoKeys.Cutoff));
+        var checkpoint = ParseLong(Bookkeeping.Info(target, InfoKeys.Checkpoint));
+        if (SqliteFile.TableExists(target, null, Protocol.IdMappingTable))
+            mapping = SqliteFile.Scalar(target, $"SELECT count(*) FROM {Protocol.IdMappingTable}");
+        foreach (var t in Introspector.Tables(target)) counts[t.Name] = t.RowCount;
+        if (SqliteFile.TableExists(target, null, Protocol.AuditTable))
+        {
+            using var cmd = target.CreateCommand();
+            cmd.CommandText = $"SELECT at, operation, schema_hash, result, detail FROM {Protocol.AuditTable} ORDER BY id";
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) audit.Add(new AuditEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)));
+        }
+        return new NewFile(status, hash, old, cutoff, checkpoint, mapping, counts, audit);
     }
 
     private static (string Phase, string Next) Decide(string oldPath, string newPath, bool oldExists, RecordedPair? record, bool newExists,
@@ -160,7 +162,3 @@ internal sealed record StatusReport(
 
     private static long? ParseLong(string? s) => s is null ? null : long.Parse(s, CultureInfo.InvariantCulture);
 }
-
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(StatusReport))]
-internal sealed partial class StatusJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,55 +1,11 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Mig.Schema;
-using Mig.Sql;
 
 namespace Mig.Migration;
 
-/// <summary>What verification found for one table.</summary>
-internal sealed record TableCheck(string Table, long OldRows, long NewRows, long Missing, long Different, IReadOnlyList<string> Columns);
-
-/// <summary>The result of comparing the old and new files.</summary>
-/// <param name="Tables">Each copied table compared.</param>
-/// <param name="ForeignKeyViolations">Broken references in the new file.</param>
-/// <param name="PendingEntries">Captured writes not replayed yet.</param>
-/// <param name="Losses">
-/// Data the new file does not carry that nobody accepted: the old file as it is now (with the
-/// writes made while recording) loses it, but the table or column was not among the losses
-/// accepted with -p:MigAllowDataLoss=true when the migration started.
-/// </param>
-internal sealed record VerifyResult(IReadOnlyList<TableCheck> Tables, IReadOnlyList<string> ForeignKeyViolations, long PendingEntries, IReadOnlyList<DataLoss> Losses)
-{
-    /// <summary>
-    /// Keys the new schema makes unique whose values the old file now repeats (writes made while
-    /// recording): replay cannot keep both rows, so the new file cannot equal the old one.
-    /// </summary>
-    public IReadOnlyList<string> DuplicateKeys { get; init; } = [];
-
-    /// <summary>AUTOINCREMENT tables whose counter in the new file is below the old file's: the new file would hand out a key again.</summary>
-    public IReadOnlyList<string> SequencesBehind { get; init; } = [];
-
-    /// <summary>True when every table matches, keys hold, nothing is pending and nothing is lost unaccepted.</summary>
-    public bool Ok => PendingEntries == 0 && ForeignKeyViolations.Count == 0 && Losses.Count == 0 && DuplicateKeys.Count == 0 && SequencesBehind.Count == 0 && Tables.All(t => t.Missing == 0 && t.Different == 0);
-
-    /// <summary>True when the only reason verification fails is data loss nobody accepted.</summary>
-    public bool OnlyLosses => Losses.Count > 0 && (this with { Losses = [] }).Ok;
-
-    /// <summary>Why verification failed, one line a reason.</summary>
-    public IEnumerable<string> Problems()
-    {
-        if (PendingEntries > 0) yield return $"{PendingEntries} captured write(s) are not replayed yet; run MigDrain";
-        foreach (var d in DuplicateKeys) yield return "duplicate key: " + d;
-        foreach (var v in ForeignKeyViolations) yield return "foreign key: " + v;
-        foreach (var s in SequencesBehind) yield return "AUTOINCREMENT: " + s;
-        foreach (var t in Tables.Where(t => t.Missing > 0 || t.Different > 0))
-            yield return $"{t.Table}: {t.Missing} old row(s) missing or changed in the new file, {t.Different} new row(s) not in the old file" +
-                         (t.Columns.Count > 0 ? $" (columns differing: {string.Join(", ", t.Columns)})" : "");
-        foreach (var l in Losses) yield return $"data loss not accepted when the migration started: {l.What}";
-    }
-}
-
 /// <summary>
-/// Compares old and new after drain (hot-migration.md, MigVerify): row counts,
+/// Compares old and new after drain (docs/hot-migration.md, MigVerify): row counts,
 /// <c>pragma foreign_key_check</c>, and the content of every copied column, row
 /// by row by rowid (old values transformed as the plan transforms them), so a
 /// lost, doubled or altered write shows. Nothing is exempt but the rows a seed added to
@@ -75,14 +31,14 @@ internal static class Verifier
             var copied = t.Columns.Where(c => c.Source is not null).ToList();
             // Rows a seed added during the copy are the one thing the new file may have that the old
             // lacks. Only that side is exempt: every old row must still be in the new file as it is.
-            var seeded = NewDatabase.Info(target, Copier.SeededRowsKey(t.Table.Name)) is { } ids ? ids : "";
+            var seeded = Bookkeeping.Info(target, InfoKeys.SeededRows(t.Table.Name)) is { } ids ? ids : "";
             var exempt = seeded.Length == 0 ? "" : $" AND rowid NOT IN ({seeded})";
             // Old rows are compared at their new rowid: the old rowid, or where _id_mapping puts it.
             var rowid = IdMapping.VerifiedRowId(t, mapping);
             var oldSide = $"SELECT {rowid}{string.Concat(copied.Select(c => ", " + OldValue(t, c, mapping)))} FROM old.{SqlIdentifier.Quote(t.Source!.Name)}";
             var newSide = $"SELECT rowid{string.Concat(copied.Select(c => ", " + SqlIdentifier.Quote(c.Column.Name)))} FROM main.{SqlIdentifier.Quote(t.Table.Name)} WHERE 1{exempt}";
-            var missing = NewDatabase.Scalar(target, $"SELECT count(*) FROM ({oldSide} EXCEPT {newSide})");
-            var different = NewDatabase.Scalar(target, $"SELECT count(*) FROM ({newSide} EXCEPT {oldSide})");
+            var missing = SqliteFile.Scalar(target, $"SELECT count(*) FROM ({oldSide} EXCEPT {newSide})");
+            var different = SqliteFile.Scalar(target, $"SELECT count(*) FROM ({newSide} EXCEPT {oldSide})");
             var columns = new List<string>();
             if (missing > 0 || different > 0)
             {
@@ -90,25 +46,25 @@ internal static class Verifier
                 {
                     var o = $"SELECT {rowid}, {OldValue(t, c, mapping)} FROM old.{SqlIdentifier.Quote(t.Source.Name)}";
                     var n = $"SELECT rowid, {SqlIdentifier.Quote(c.Column.Name)} FROM main.{SqlIdentifier.Quote(t.Table.Name)}";
-                    if (NewDatabase.Scalar(target, $"SELECT count(*) FROM ({o} EXCEPT {n})") > 0) columns.Add(c.Column.Name);
+                    if (SqliteFile.Scalar(target, $"SELECT count(*) FROM ({o} EXCEPT {n})") > 0) columns.Add(c.Column.Name);
                 }
             }
             checks.Add(new TableCheck(t.Table.Name,
-                NewDatabase.Scalar(target, $"SELECT count(*) FROM old.{SqlIdentifier.Quote(t.Source.Name)}"),
-                NewDatabase.Scalar(target, $"SELECT count(*) FROM main.{SqlIdentifier.Quote(t.Table.Name)}"),
+                SqliteFile.Scalar(target, $"SELECT count(*) FROM old.{SqlIdentifier.Quote(t.Source.Name)}"),
+                SqliteFile.Scalar(target, $"SELECT count(*) FROM main.{SqlIdentifier.Quote(t.Table.Name)}"),
                 missing, different, columns));
         }
         long pending = 0;
         if (online)
         {
-            var checkpoint = long.Parse(NewDatabase.Info(target, "checkpoint") ?? "0", CultureInfo.InvariantCulture);
-            pending = Math.Max(0, NewDatabase.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}") - checkpoint);
+            var checkpoint = long.Parse(Bookkeeping.Info(target, InfoKeys.Checkpoint) ?? "0", CultureInfo.InvariantCulture);
+            pending = Math.Max(0, SqliteFile.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}") - checkpoint);
         }
         var losses = plan.Losses.Where(l => !acceptedLosses.Contains(LossKey(l))).ToList();
         return new VerifyResult(checks, Copier.ForeignKeyViolations(target, model), pending, losses)
         {
             SequencesBehind = SequencesBehind(target, plan),
-            DuplicateKeys = [.. plan.Errors.Where(e => e.Code == Planner.DuplicateKeyCode).Select(e => e.Finding ?? e.Message)],
+            DuplicateKeys = [.. plan.Errors.Where(e => e.Code == MigrationCodes.DuplicateKeyCode).Select(e => e.Finding ?? e.Message)],
         };
     }
 
@@ -132,7 +88,7 @@ internal static class Verifier
     private static List<string> SequencesBehind(SqliteConnection target, MigrationPlan plan)
     {
         var behind = new List<string>();
-        if (!Capture.TableExists(target, null, "sqlite_sequence", "old")) return behind;
+        if (!SqliteFile.TableExists(target, null, "sqlite_sequence", "old")) return behind;
         foreach (var t in plan.Tables.Where(t => t.Source is not null && t.Table.AutoIncrement))
         {
             using var cmd = target.CreateCommand();

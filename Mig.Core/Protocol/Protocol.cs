@@ -1,16 +1,21 @@
 namespace Mig;
 
 /// <summary>
-/// Names and states of Mig's bookkeeping tables (hot-migration.md), defined once
-/// for the runtime and the migration engine. Mig recognises its own objects by
+/// Names and states of Mig's bookkeeping tables (docs/hot-migration.md), defined once
+/// for the runtime and the migration engine. Mig recognises its own tables and indexes by
 /// their exact names (<see cref="IsReserved"/>), never by a prefix: a user table
-/// called <c>_migrations</c> is the user's, and is copied like any other.
+/// called <c>_migrations</c> is the user's, and is copied like any other. The keys of
+/// the key/value tables are in <see cref="InfoKeys"/> and <see cref="OldInfoKeys"/>.
 /// </summary>
 internal static class Protocol
 {
-    /// <summary>New database: whether it may be served ('migrating' or 'ready').</summary>
+    /// <summary>New database (and an old one MigArchiveOld retired): whether it may be served ('migrating', 'ready' or 'retired').</summary>
     public const string StatusTable = "_migration_status";
-    /// <summary>New database: key/value facts about the file (schema hash, Mig version, creation time).</summary>
+    /// <summary>
+    /// Key/value facts about the file (<see cref="InfoKeys"/>): its schema hash and creation time;
+    /// the Mig version in a file MigInit made; the old file, copy cutoff and replay checkpoint in a
+    /// file a migration builds; the new file in an old file MigArchiveOld retired.
+    /// </summary>
     public const string InfoTable = "_mig_info";
     /// <summary>Status value of a database that is being built by a migration.</summary>
     public const string Migrating = "migrating";
@@ -22,9 +27,9 @@ internal static class Protocol
     /// <summary>
     /// Old database: the capture state ('recording' or 'draining') and
     /// <c>txn_seq</c>, the number the capture triggers stamp on log rows as their
-    /// <c>txn_id</c>. A write transaction through <see cref="MigDatabase"/> bumps it
-    /// first (it holds SQLite's single write lock, so the number is its own), which
-    /// groups that transaction's log rows for an atomic replay.
+    /// <c>txn_id</c>. While recording, a write transaction through <see cref="MigDatabase"/>
+    /// bumps it first (it holds SQLite's single write lock, so the number is its own), which
+    /// tells that transaction's log rows apart. Replay does not need it: it converges in any grouping.
     /// </summary>
     public const string MarkerTable = "_migration_marker";
     /// <summary>Marker value while writes are captured.</summary>
@@ -36,7 +41,7 @@ internal static class Protocol
     /// <summary>The text of the guard triggers' RAISE(ABORT, ...) while draining.</summary>
     public const string WritesPausedMessage = "mig: writes are paused for a migration";
 
-    /// <summary>Old database: facts about the migration in progress (the new file, the schema hash, the captured tables).</summary>
+    /// <summary>Old database: facts about the migration in progress (<see cref="OldInfoKeys"/>: the new file, the schema hash, the captured tables).</summary>
     public const string OldInfoTable = "_mig_old_info";
     /// <summary>New database: old rowid -> new rowid of rows whose key became the rowid.</summary>
     public const string IdMappingTable = "_id_mapping";
@@ -61,13 +66,27 @@ internal static class Protocol
         return false;
     }
 
+    private const string StatusColumns = "(id INTEGER PRIMARY KEY CHECK (id = 0), status TEXT NOT NULL)";
+    // The columns of every key/value table of Mig's (InfoTable, OldInfoTable).
+    private const string KeyValueColumns = "(key TEXT PRIMARY KEY, value TEXT NOT NULL)";
+
+    /// <summary>The status table of a file that has none yet.</summary>
+    public const string CreateStatusTableIfMissing = $"CREATE TABLE IF NOT EXISTS {StatusTable}{StatusColumns}";
+    /// <summary>The info table of a file that has none yet.</summary>
+    public const string CreateInfoTableIfMissing = $"CREATE TABLE IF NOT EXISTS {InfoTable}{KeyValueColumns}";
+    /// <summary>The old-info table of an old database under migration.</summary>
+    public const string CreateOldInfoTable = $"CREATE TABLE {OldInfoTable}{KeyValueColumns}";
+
     /// <summary>The bookkeeping DDL of a database Mig creates, with its status.</summary>
     public static IReadOnlyList<string> NewDatabaseStatements(string status) =>
     [
-        $"CREATE TABLE {StatusTable}(id INTEGER PRIMARY KEY CHECK (id = 0), status TEXT NOT NULL)",
+        $"CREATE TABLE {StatusTable}{StatusColumns}",
         $"INSERT INTO {StatusTable}(id, status) VALUES (0, '{status}')",
-        $"CREATE TABLE {InfoTable}(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        $"CREATE TABLE {InfoTable}{KeyValueColumns}",
     ];
+
+    /// <summary>Sets the status of a file that has its status row.</summary>
+    public static string SetStatus(string status) => $"UPDATE {StatusTable} SET status = '{status}' WHERE id = 0";
 
     /// <summary>The marker table of an old database under migration.</summary>
     public static string CreateMarkerTable =>

@@ -9,7 +9,7 @@ namespace Mig;
 /// A SQLite database file that knows about migrations. Runs each callback in a
 /// transaction on a pooled connection (WAL, foreign keys on): writes in
 /// <c>BEGIN IMMEDIATE</c> ... <c>COMMIT</c>, rolled back when the callback throws.
-/// Obeys the migration markers (hot-migration.md): an old file being drained
+/// Obeys the migration markers (docs/hot-migration.md): an old file being drained
 /// refuses writes (<see cref="MigWritesPausedException"/>) but serves reads; a new
 /// file still being built refuses everything (<see cref="MigDatabaseNotReadyException"/>)
 /// until cutover marks it ready, with no restart. Waiting (for the write lock, a
@@ -202,7 +202,7 @@ public sealed class MigDatabase : IAsyncDisposable, IDisposable
         if (mode != "wal")
         {
             if (waitingSince == 0) waitingSince = Stopwatch.GetTimestamp();
-            for (var attempt = 0; !pooled.TrySwitchToWal(out mode); attempt++)
+            for (var attempt = 0; !SqliteFile.TrySwitchToWal(pooled.Connection, out mode); attempt++)
                 await Task.Delay(Backoff(attempt, Left(waitingSince, $"{Path} could not be switched to WAL: another connection kept a transaction open on it")), cancellationToken).ConfigureAwait(false);
             // A file that cannot be WAL (a VFS without shared memory) answers its old mode; it still serves.
         }

@@ -42,7 +42,7 @@ internal sealed class PooledConnection : IDisposable
         // SQLite's busy handler sleeps on the calling thread and cannot be cancelled: the locks
         // Mig takes (BEGIN IMMEDIATE, a read's first step) are tried once and waited for in
         // MigDatabase. In WAL mode nothing else inside a transaction waits.
-        Execute("PRAGMA busy_timeout = 0");
+        SqliteFile.SetBusyTimeout(Connection, 0);
         commit = Prepare("COMMIT");
         rollback = Prepare("ROLLBACK");
         beginImmediate = PrepareRaw("BEGIN IMMEDIATE");
@@ -105,37 +105,13 @@ internal sealed class PooledConnection : IDisposable
         return true;
     }
 
-    /// <summary>SQLITE_BUSY or SQLITE_LOCKED, with any extended code: another connection holds what this one needs.</summary>
-    public static bool IsBusy(int rc) => (rc & 0xFF) is raw.SQLITE_BUSY or raw.SQLITE_LOCKED;
+    private static bool IsBusy(int rc) => SqliteFile.IsBusy(rc);
 
     /// <summary>The journal mode ('wal', 'delete', ...); inside a transaction, where it cannot be busy.</summary>
     public string JournalMode()
     {
-        if (!TryPragma("PRAGMA journal_mode", out var mode)) throw new InvalidOperationException("PRAGMA journal_mode was busy inside a transaction.");
+        if (!SqliteFile.TryJournalMode(Connection, out var mode)) throw new InvalidOperationException("PRAGMA journal_mode was busy inside a transaction.");
         return mode;
-    }
-
-    /// <summary>
-    /// Switches the file to WAL outside a transaction; false while another connection has a
-    /// transaction open on it (the switch needs the file to itself for a moment).
-    /// </summary>
-    public bool TrySwitchToWal(out string mode) => TryPragma("PRAGMA journal_mode = WAL", out mode);
-
-    // Once per MigDatabase, so prepared each time. Even preparing it can be busy: the pragma reads the schema.
-    private bool TryPragma(string sql, out string result)
-    {
-        result = "";
-        var rc = raw.sqlite3_prepare_v2(Connection.Handle, sql, out var stmt);
-        using (stmt)
-        {
-            if (IsBusy(rc)) return false;
-            if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, Connection.Handle);
-            rc = raw.sqlite3_step(stmt);
-            if (IsBusy(rc)) return false;
-            if (rc != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(rc, Connection.Handle);
-            result = raw.sqlite3_column_text(stmt, 0).utf8_to_string().ToLowerInvariant();
-            return true;
-        }
     }
 
     /// <summary>Commits; a read transaction's COMMIT only ends its snapshot and never waits for a lock.</summary>
@@ -218,13 +194,6 @@ internal sealed class PooledConnection : IDisposable
         var rc = raw.sqlite3_prepare_v2(Connection.Handle, sql, out var stmt);
         if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, Connection.Handle);
         return stmt;
-    }
-
-    private void Execute(string sql)
-    {
-        using var cmd = Connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
     }
 
     public void Dispose()

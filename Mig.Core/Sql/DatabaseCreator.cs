@@ -4,18 +4,12 @@ using Mig.Schema;
 
 namespace Mig.Sql;
 
-/// <summary>A database file Mig refuses to create, with the code and advice to show.</summary>
-internal sealed class MigOperationException(string code, string message, Exception? inner = null) : Exception(message, inner)
-{
-    /// <summary>Stable <c>MIGnnnn</c> code.</summary>
-    public string Code { get; } = code;
-}
-
 /// <summary>
-/// Creates a database file from a model (MigInit, and the first step of a
-/// migration). The file is built under a temporary name and moved into place
-/// only when complete, so a crash or an error never leaves a half-built file
-/// under the real name, and an existing file is never overwritten.
+/// Creates a database file from a model (MigInit; a migration builds its new file
+/// its own way). The file is built under a temporary name and moved into
+/// place only when complete, so a crash or an error never leaves a half-built file
+/// under the real name, and an existing file is never overwritten. Refusals and
+/// failures are <see cref="DatabaseCreationException"/>s.
 /// </summary>
 internal static class DatabaseCreator
 {
@@ -29,11 +23,11 @@ internal static class DatabaseCreator
     {
         path = Path.GetFullPath(path);
         if (File.Exists(path))
-            throw new MigOperationException(ExistsCode,
+            throw new DatabaseCreationException(ExistsCode,
                 $"{path} already exists; MigInit never overwrites a database. Use it as it is, delete it if it holds nothing you need, or change the schema to get a new file name.");
         var dir = Path.GetDirectoryName(path)!;
         if (!Directory.Exists(dir))
-            throw new MigOperationException(IoCode, $"The directory {dir} does not exist. Create it or set MigDatabaseDir.");
+            throw new DatabaseCreationException(IoCode, $"The directory {dir} does not exist. Create it or set MigDatabaseDir.");
 
         var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
@@ -46,43 +40,37 @@ internal static class DatabaseCreator
                 {
                     SchemaWriter.CreateObjects(connection, model);
                     SchemaWriter.WriteSeeds(connection, model);
-                    foreach (var sql in Protocol.NewDatabaseStatements(status)) Execute(connection, sql);
+                    foreach (var sql in Protocol.NewDatabaseStatements(status)) SqliteFile.Execute(connection, sql, txn);
                     using var info = connection.CreateCommand();
-                    info.CommandText = $"INSERT INTO {Protocol.InfoTable}(key, value) VALUES ('schema_hash', @hash), ('created_at', @at), ('mig_version', @version)";
+                    info.CommandText = $"INSERT INTO {Protocol.InfoTable}(key, value) VALUES ('{InfoKeys.SchemaHash}', @hash), ('{InfoKeys.CreatedAt}', @at), ('{InfoKeys.MigVersion}', @version)";
                     info.Parameters.AddWithValue("@hash", hash);
                     info.Parameters.AddWithValue("@at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
                     info.Parameters.AddWithValue("@version", typeof(DatabaseCreator).Assembly.GetName().Version?.ToString() ?? "");
                     info.ExecuteNonQuery();
                     txn.Commit();
                 }
-                Execute(connection, "PRAGMA journal_mode = WAL");
+                // Nobody else has the temporary file: the switch cannot be busy.
+                SqliteFile.Execute(connection, "PRAGMA journal_mode = WAL");
             }
             File.Move(temp, path, overwrite: false);
         }
         catch (IOException e) when (File.Exists(path) && File.Exists(temp))
         {
             // The move found a file that another process created meanwhile; ours is still the temp file.
-            throw new MigOperationException(ExistsCode, $"{path} appeared while it was being created; nothing was overwritten. Run MigInit again if it should be replaced.", e);
+            throw new DatabaseCreationException(ExistsCode, $"{path} appeared while it was being created; nothing was overwritten. Run MigInit again if it should be replaced.", e);
         }
         catch (IOException e)
         {
-            throw new MigOperationException(IoCode, $"Cannot write {path}: {e.Message}. Check the disk and the directory.", e);
+            throw new DatabaseCreationException(IoCode, $"Cannot write {path}: {e.Message}. Check the disk and the directory.", e);
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new MigOperationException(IoCode, $"Cannot write {path}: {e.Message}. Check the directory's permissions.", e);
+            throw new DatabaseCreationException(IoCode, $"Cannot write {path}: {e.Message}. Check the directory's permissions.", e);
         }
         finally
         {
             foreach (var f in new[] { temp, temp + "-journal", temp + "-wal", temp + "-shm" })
                 if (File.Exists(f)) File.Delete(f);
         }
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
     }
 }

@@ -1,4 +1,5 @@
 using Mig.CodeGen;
+using Mig.Migration;
 using Mig.Schema;
 using Mig.Sql;
 using Mig.Tasks.Schema;
@@ -44,6 +45,11 @@ internal static class Program
             return 2;
         }
         catch (MigOperationException e)
+        {
+            Console.WriteLine(new MigDiagnostic(e.Code, e.Message).Format(origin));
+            return 1;
+        }
+        catch (DatabaseCreationException e)
         {
             Console.WriteLine(new MigDiagnostic(e.Code, e.Message).Format(origin));
             return 1;

@@ -76,7 +76,7 @@ public sealed class DatabaseCreatorTests
             File.WriteAllBytes(path, original);
             var before = File.GetLastWriteTimeUtc(path);
 
-            var e = Assert.ThrowsExactly<MigOperationException>(() => DatabaseCreator.Create(model, path, SchemaHash.Compute(model)));
+            var e = Assert.ThrowsExactly<DatabaseCreationException>(() => DatabaseCreator.Create(model, path, SchemaHash.Compute(model)));
             Assert.AreEqual("MIG0030", e.Code);
             Assert.AreEqual(DatabaseCreator.ExistsCode, e.Code);
             StringAssert.Contains(e.Message, path);
@@ -100,7 +100,7 @@ public sealed class DatabaseCreatorTests
         db.Connection.Close();
         var bytes = File.ReadAllBytes(db.Path);
 
-        var e = Assert.ThrowsExactly<MigOperationException>(() => DatabaseCreator.Create(model, db.Path, SchemaHash.Compute(model)));
+        var e = Assert.ThrowsExactly<DatabaseCreationException>(() => DatabaseCreator.Create(model, db.Path, SchemaHash.Compute(model)));
         Assert.AreEqual("MIG0030", e.Code);
         CollectionAssert.AreEqual(bytes, File.ReadAllBytes(db.Path));
         CollectionAssert.AreEqual(new[] { "test.db" }, Directory.GetFiles(db.Directory).Select(Path.GetFileName).ToArray());
@@ -114,7 +114,7 @@ public sealed class DatabaseCreatorTests
         try
         {
             var path = Path.Combine(dir, "missing", "app.db");
-            var e = Assert.ThrowsExactly<MigOperationException>(() => DatabaseCreator.Create(model, path, "h"));
+            var e = Assert.ThrowsExactly<DatabaseCreationException>(() => DatabaseCreator.Create(model, path, "h"));
             Assert.AreEqual(DatabaseCreator.IoCode, e.Code);
             Assert.IsEmpty(Directory.GetFileSystemEntries(dir));
         }

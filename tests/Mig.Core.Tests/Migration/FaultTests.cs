@@ -52,7 +52,7 @@ public sealed class FaultTests
         Assert.AreEqual("copy-incomplete", status.Phase, string.Join("\n", status.Lines()));
         Assert.AreEqual(Protocol.Recording, status.OldMarker);
         Assert.IsNull(status.Cutoff, "the copy's transaction did not commit");
-        Assert.AreEqual(0L, HotDb.Scalar(pair.NewPath, $"SELECT count(*) FROM {NewDatabase.AuditTable} WHERE operation = 'MigMigrate'"),
+        Assert.AreEqual(0L, HotDb.Scalar(pair.NewPath, $"SELECT count(*) FROM {Protocol.AuditTable} WHERE operation = 'MigMigrate'"),
             "the audit entry commits with the copy, so a killed copy records none");
         StringAssert.Contains(status.Next, "MigReset");
         StringAssert.Contains(status.Next, "MigMigrate");
@@ -229,11 +229,11 @@ public sealed class FaultTests
     private static void AssertLockedBy(HotPair pair, HotTool tool, string operation)
     {
         var e = Assert.ThrowsExactly<MigOperationException>(() => pair.Migrator().Verify());
-        Assert.AreEqual(Migrator.LockedCode, e.Code, e.Message);
+        Assert.AreEqual(MigrationCodes.LockedCode, e.Code, e.Message);
         StringAssert.Contains(e.Message, $"{operation}, pid {tool.Id}");
         var second = HotTool.Run(pair.ToolArguments("verify"));
         Assert.AreEqual(1, second.ExitCode, HotTool.Show(second));
-        StringAssert.Contains(second.Output, Migrator.LockedCode);
+        StringAssert.Contains(second.Output, MigrationCodes.LockedCode);
     }
 
     /// <summary>The killed tool's lock went with it: the operating system released the handle.</summary>

@@ -174,7 +174,7 @@ internal static class HotDb
     public static string? Status(string path)
     {
         using var c = OpenReadOnly(path);
-        return NewDatabase.Status(c);
+        return Bookkeeping.Status(c);
     }
 
     /// <summary>An old file's migration marker, or null.</summary>

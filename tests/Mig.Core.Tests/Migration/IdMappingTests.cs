@@ -103,7 +103,7 @@ public sealed class IdMappingTests
     }
 
     private static List<object?[]> Mapping(MigrationPair pair) =>
-        pair.Rows(pair.NewPath, $"SELECT table_name, old_id, new_id FROM {NewDatabase.IdMappingTable} ORDER BY table_name, old_id");
+        pair.Rows(pair.NewPath, $"SELECT table_name, old_id, new_id FROM {Protocol.IdMappingTable} ORDER BY table_name, old_id");
 
     private static void ResetCheckpoint(MigrationPair pair, string value) =>
         pair.Execute(pair.NewPath, $"UPDATE {Protocol.InfoTable} SET value = @v WHERE key = 'checkpoint'", ("@v", value));
@@ -151,7 +151,7 @@ public sealed class IdMappingTests
         migrator.Cutover();
 
         Assert.AreEqual(Protocol.Ready, pair.Scalar(pair.NewPath, $"SELECT status FROM {Protocol.StatusTable}"));
-        Assert.DoesNotContain(NewDatabase.IdMappingTable, pair.Tables(pair.NewPath));
+        Assert.DoesNotContain(Protocol.IdMappingTable, pair.Tables(pair.NewPath));
         AssertNewEqualsOld(pair, "after cutover");
         var actual = Actual(pair);
         AreEqual([Row(10L, 10L, "Alpha again"), Row(30L, 30L, "Gamma"), Row(200L, 200L, "Two")], actual["country"], "country, written out");
@@ -183,9 +183,9 @@ public sealed class IdMappingTests
         foreach (var start in starts)
         {
             ResetCheckpoint(pair, start.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            using (var target = NewDatabase.Open(pair.NewPath))
+            using (var target = DatabaseFile.Open(pair.NewPath))
             {
-                NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(pair.OldPath)} AS old");
+                SqliteFile.Execute(target, $"ATTACH DATABASE {Capture.Literal(pair.OldPath)} AS old");
                 using var replayer = new Replayer(target, Planner.Create(target, V2Model.Value, "old", analyze: false));
                 Assert.AreEqual(last - start, replayer.Run(_ => { }));
             }
@@ -199,7 +199,7 @@ public sealed class IdMappingTests
         pair.Execute(pair.NewPath, "DELETE FROM product WHERE id = 70");
         pair.Execute(pair.NewPath, "UPDATE country SET name = 'Gamma?' WHERE code = 30");
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Verify());
-        Assert.AreEqual(Migrator.VerifyFailedCode, e.Code);
+        Assert.AreEqual(MigrationCodes.VerifyFailedCode, e.Code);
         StringAssert.Contains(e.Message, "product: 1 old row(s) missing or changed");
         StringAssert.Contains(e.Message, "country: 1 old row(s) missing or changed in the new file, 1 new row(s) not in the old file (columns differing: name)");
 
@@ -207,7 +207,7 @@ public sealed class IdMappingTests
         ResetCheckpoint(pair, cutoff);
         migrator.Drain();
         migrator.Verify();
-        pair.Execute(pair.NewPath, $"UPDATE {NewDatabase.IdMappingTable} SET new_id = 2 WHERE table_name = 'product' AND old_id = 100");
+        pair.Execute(pair.NewPath, $"UPDATE {Protocol.IdMappingTable} SET new_id = 2 WHERE table_name = 'product' AND old_id = 100");
         StringAssert.Contains(Assert.ThrowsExactly<MigOperationException>(() => migrator.Verify()).Message, "product:");
     }
 
@@ -222,7 +222,7 @@ public sealed class IdMappingTests
 
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain());
 
-        Assert.AreEqual(IdMapping.UnconvertibleKeyCode, e.Code);
+        Assert.AreEqual(MigrationCodes.UnconvertibleKeyCode, e.Code);
         StringAssert.Contains(e.Message, "country (rowid 77)");
         StringAssert.Contains(e.Message, "code = 'x1'");
         StringAssert.Contains(e.Message, "MigReset");
@@ -232,7 +232,7 @@ public sealed class IdMappingTests
         var status = migrator.Status();
         Assert.AreEqual("draining", status.Phase);
         Assert.AreEqual(3L, status.Pending);
-        Assert.AreEqual(IdMapping.UnconvertibleKeyCode, Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain()).Code, "a rerun stops again");
+        Assert.AreEqual(MigrationCodes.UnconvertibleKeyCode, Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain()).Code, "a rerun stops again");
 
         migrator.Reset();
         Write(pair, "DELETE FROM country WHERE code = 'x1'");
@@ -249,7 +249,7 @@ public sealed class IdMappingTests
 
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain());
 
-        Assert.AreEqual(IdMapping.UnconvertibleKeyCode, e.Code);
+        Assert.AreEqual(MigrationCodes.UnconvertibleKeyCode, e.Code);
         StringAssert.Contains(e.Message, "product (rowid 9) has the key id = NULL");
     }
 
@@ -271,10 +271,10 @@ public sealed class IdMappingTests
 
         var online = migrator.Plan(online: true);
         var error = online.Errors.Single();
-        Assert.AreEqual(Planner.AmbiguousMatchCode, error.Code);
+        Assert.AreEqual(MigrationCodes.AmbiguousMatchCode, error.Code);
         StringAssert.Contains(error.Message, "part.number");
         Assert.IsEmpty(migrator.Plan(online: false).Errors);
-        Assert.AreEqual(Planner.AmbiguousMatchCode, Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false)).Code);
+        Assert.AreEqual(MigrationCodes.AmbiguousMatchCode, Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false)).Code);
     }
 
     // Extension tables (dsl.md): the key is also a foreign key to the base row. SQLite makes an
@@ -396,7 +396,7 @@ public sealed class IdMappingTests
         var oldHash = MigrationPair.Hash(pair.OldPath);
 
         var plan = migrator.Plan(online: !offline);
-        var errors = plan.Errors.Where(e => e.Code == IdMapping.UnconvertibleKeyCode).Select(e => e.Message).ToList();
+        var errors = plan.Errors.Where(e => e.Code == MigrationCodes.UnconvertibleKeyCode).Select(e => e.Message).ToList();
         Assert.HasCount(2, errors, string.Join("\n", plan.Errors.Select(e => $"{e.Code} {e.Message}")));
         var product = errors.Single(m => m.Contains("product.id", StringComparison.Ordinal));
         StringAssert.Contains(product, "3 row(s)");
@@ -404,13 +404,13 @@ public sealed class IdMappingTests
         var country = errors.Single(m => m.Contains("country.code", StringComparison.Ordinal));
         StringAssert.Contains(country, "rowid 2: '007', rowid 3: 'x1'");
         StringAssert.Contains(country, "Correct");
-        Assert.IsFalse(plan.Errors.Any(e => e.Code == Planner.NotNullWithoutDefaultCode), "a NULL key is this error, not a missing default");
+        Assert.IsFalse(plan.Errors.Any(e => e.Code == MigrationCodes.NotNullWithoutDefaultCode), "a NULL key is this error, not a missing default");
         Assert.IsFalse(plan.Losses.Any(l => l.Column == "code"), "and not a data loss that -p:MigAllowDataLoss=true could accept");
 
         foreach (var allow in new[] { false, true })
         {
             var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline, allowDataLoss: allow));
-            Assert.AreEqual(IdMapping.UnconvertibleKeyCode, e.Code);
+            Assert.AreEqual(MigrationCodes.UnconvertibleKeyCode, e.Code);
             StringAssert.Contains(e.Message, "rowid 2: 'abc'");
         }
         Assert.AreEqual(oldHash, MigrationPair.Hash(pair.OldPath), "refused: the old file is untouched");
@@ -426,7 +426,7 @@ public sealed class IdMappingTests
         pair.Migrator(V2Model.Value).Migrate(offline: true, allowDataLoss: false);
 
         AssertNewEqualsOld(pair, "offline");
-        Assert.DoesNotContain(NewDatabase.IdMappingTable, pair.Tables(pair.NewPath));
+        Assert.DoesNotContain(Protocol.IdMappingTable, pair.Tables(pair.NewPath));
     }
 
     [TestMethod]
@@ -440,11 +440,11 @@ public sealed class IdMappingTests
         migrator.Drain();
         migrator.Cutover();
 
-        using var target = NewDatabase.Open(pair.NewPath);
-        NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(pair.OldPath)} AS old");
+        using var target = DatabaseFile.Open(pair.NewPath);
+        SqliteFile.Execute(target, $"ATTACH DATABASE {Capture.Literal(pair.OldPath)} AS old");
         var result = Verifier.Run(target, Planner.Create(target, V2Model.Value, "old", analyze: false), V2Model.Value, online: true, acceptedLosses: new HashSet<string>());
         Assert.IsTrue(result.Ok, string.Join("; ", result.Problems()));
-        NewDatabase.Execute(target, "DELETE FROM country WHERE code = 200");
+        SqliteFile.Execute(target, "DELETE FROM country WHERE code = 200");
         result = Verifier.Run(target, Planner.Create(target, V2Model.Value, "old", analyze: false), V2Model.Value, online: true, acceptedLosses: new HashSet<string>());
         Assert.AreEqual(1L, result.Tables.Single(t => t.Table == "country").Missing);
         SqliteConnection.ClearAllPools();

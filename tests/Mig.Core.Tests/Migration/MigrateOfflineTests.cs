@@ -22,8 +22,8 @@ public sealed class MigrateOfflineTests
         migrator.Migrate(offline: true, allowDataLoss);
         Assert.AreEqual(oldHash, MigrationPair.Hash(pair.OldPath), "an offline migration leaves the old file byte-identical");
         Assert.AreEqual(Protocol.Ready, pair.Scalar(pair.NewPath, $"SELECT status FROM {Protocol.StatusTable}"));
-        Assert.DoesNotContain(NewDatabase.IdMappingTable, pair.Tables(pair.NewPath));
-        Assert.AreEqual("ok", pair.Scalar(pair.NewPath, $"SELECT group_concat(result) FROM {NewDatabase.AuditTable} WHERE operation = 'MigMigrate offline'"));
+        Assert.DoesNotContain(Protocol.IdMappingTable, pair.Tables(pair.NewPath));
+        Assert.AreEqual("ok", pair.Scalar(pair.NewPath, $"SELECT group_concat(result) FROM {Protocol.AuditTable} WHERE operation = 'MigMigrate offline'"));
         Assert.AreEqual("wal", pair.Scalar(pair.NewPath, "PRAGMA journal_mode"));
         CollectionAssert.AreEqual(new[] { "app-new.db", "app-old.db" }, pair.Files().Where(f => !f.EndsWith(".miglock", StringComparison.Ordinal)).ToArray(),
             "no temp, journal or WAL file is left");

@@ -79,7 +79,7 @@ public sealed class OnlineProtocolTests
     {
         var before = Hashes(pair);
         var e = Assert.ThrowsExactly<MigOperationException>(call, because);
-        Assert.AreEqual(Migrator.WrongPhaseCode, e.Code, because + ": " + e.Message);
+        Assert.AreEqual(MigrationCodes.WrongPhaseCode, e.Code, because + ": " + e.Message);
         Assert.AreEqual(before, Hashes(pair), because + ": a refused call changes neither file");
     }
 
@@ -100,7 +100,7 @@ public sealed class OnlineProtocolTests
             foreach (var op in new[] { "insert", "update", "delete" })
                 CollectionAssert.Contains(objects, $"trigger _mig_capture_{op}_{table}");
         Assert.AreEqual(Protocol.Migrating, pair.Scalar(pair.NewPath, $"SELECT status FROM {Protocol.StatusTable}"));
-        CollectionAssert.Contains(pair.Tables(pair.NewPath), NewDatabase.IdMappingTable);
+        CollectionAssert.Contains(pair.Tables(pair.NewPath), Protocol.IdMappingTable);
         Assert.AreEqual(0L, pair.Scalar(pair.OldPath, $"SELECT count(*) FROM {Protocol.LogTable}"));
         Assert.AreEqual("recording", migrator.Status().Phase);
         AssertNewEqualsOldTransformed(pair);
@@ -141,7 +141,7 @@ public sealed class OnlineProtocolTests
         migrator.Cutover();
 
         Assert.AreEqual(Protocol.Ready, pair.Scalar(pair.NewPath, $"SELECT status FROM {Protocol.StatusTable}"));
-        Assert.DoesNotContain(NewDatabase.IdMappingTable, pair.Tables(pair.NewPath));
+        Assert.DoesNotContain(Protocol.IdMappingTable, pair.Tables(pair.NewPath));
         Assert.AreEqual("cut-over", migrator.Status().Phase);
         AssertNewEqualsOldTransformed(pair);
         AreEqual(
@@ -183,9 +183,9 @@ public sealed class OnlineProtocolTests
 
         // And a Replayer run straight over the same entries a third time.
         pair.Execute(pair.NewPath, $"UPDATE {Protocol.InfoTable} SET value = @v WHERE key = 'checkpoint'", ("@v", cutoff));
-        using (var target = NewDatabase.Open(pair.NewPath))
+        using (var target = DatabaseFile.Open(pair.NewPath))
         {
-            NewDatabase.Execute(target, $"ATTACH DATABASE {Capture.Literal(pair.OldPath)} AS old");
+            SqliteFile.Execute(target, $"ATTACH DATABASE {Capture.Literal(pair.OldPath)} AS old");
             using var replayer = new Replayer(target, Planner.Create(target, V2Model.Value, "old"));
             Assert.AreEqual(10L, replayer.Run(_ => { })); // 8 writes; two moved a row's rowid and logged it twice
         }
@@ -459,7 +459,7 @@ public sealed class OnlineProtocolTests
         Assert.IsEmpty(pair.Rows(pair.OldPath, "SELECT name FROM sqlite_schema WHERE type = 'trigger'"), "no capture and no guard is left");
         Assert.DoesNotContain(Protocol.LogTable, pair.Tables(pair.OldPath));
         Assert.DoesNotContain(Protocol.MarkerTable, pair.Tables(pair.OldPath));
-        Assert.DoesNotContain(Capture.OldInfoTable, pair.Tables(pair.OldPath));
+        Assert.DoesNotContain(Protocol.OldInfoTable, pair.Tables(pair.OldPath));
         Assert.AreEqual(Protocol.Retired, pair.Scalar(pair.OldPath, $"SELECT status FROM {Protocol.StatusTable}"));
         AreEqual(data, pair.Rows(pair.OldPath, "SELECT rowid, * FROM item ORDER BY rowid"));
         Assert.AreEqual(Protocol.Ready, pair.Scalar(pair.NewPath, $"SELECT status FROM {Protocol.StatusTable}"));
@@ -488,7 +488,7 @@ public sealed class OnlineProtocolTests
         Assert.AreEqual(4L, pair.Scalar(moved, "SELECT count(*) FROM item"));
         Assert.AreEqual(4L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM item"));
         Assert.AreNotEqual(newHash, MigrationPair.Hash(pair.NewPath), "the new file records the archive in its audit trail");
-        Assert.AreEqual("MigArchiveOld", pair.Scalar(pair.NewPath, $"SELECT operation FROM {NewDatabase.AuditTable} ORDER BY id DESC LIMIT 1"));
+        Assert.AreEqual("MigArchiveOld", pair.Scalar(pair.NewPath, $"SELECT operation FROM {Protocol.AuditTable} ORDER BY id DESC LIMIT 1"));
     }
 
     [TestMethod]
@@ -515,7 +515,7 @@ public sealed class OnlineProtocolTests
         Assert.IsNull(pair.Scalar(pair.NewPath, $"SELECT value FROM {Protocol.InfoTable} WHERE key = 'cutoff'"));
         Assert.AreEqual(0L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM badge"));
         Assert.AreEqual(0L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'"));
-        Assert.AreEqual(Migrator.WrongPhaseCode, Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain()).Code);
+        Assert.AreEqual(MigrationCodes.WrongPhaseCode, Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain()).Code);
 
         migrator.Reset();
         Assert.IsFalse(File.Exists(pair.NewPath));

@@ -82,7 +82,7 @@ public sealed class PlanTests
     {
         using var pair = MigrationPair.Create(V1);
         File.Delete(pair.OldPath);
-        var e = Assert.ThrowsExactly<Sql.MigOperationException>(() => pair.Migrator(SchemaFixture.Model(V2)).Plan());
+        var e = Assert.ThrowsExactly<MigOperationException>(() => pair.Migrator(SchemaFixture.Model(V2)).Plan());
         Assert.AreEqual("MIG0047", e.Code);
     }
 
@@ -105,12 +105,12 @@ public sealed class PlanTests
 
         var error = migrator.Plan().Errors.Single();
 
-        Assert.AreEqual(Planner.WithoutRowIdCode, error.Code);
+        Assert.AreEqual(MigrationCodes.WithoutRowIdCode, error.Code);
         StringAssert.Contains(error.Message, why);
         foreach (var offline in new[] { false, true })
         {
-            var e = Assert.ThrowsExactly<Sql.MigOperationException>(() => migrator.Migrate(offline, allowDataLoss: true));
-            Assert.AreEqual(Planner.WithoutRowIdCode, e.Code, e.Message);
+            var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline, allowDataLoss: true));
+            Assert.AreEqual(MigrationCodes.WithoutRowIdCode, e.Code, e.Message);
         }
         Assert.AreEqual(before, MigrationPair.Hash(pair.OldPath));
         Assert.IsFalse(File.Exists(pair.NewPath));

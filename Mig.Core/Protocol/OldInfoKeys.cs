@@ -1,0 +1,22 @@
+namespace Mig;
+
+/// <summary>The keys of an old file's <see cref="Protocol.OldInfoTable"/>, written when MigMigrate installs capture unless said otherwise.</summary>
+internal static class OldInfoKeys
+{
+    /// <summary>The new file the migration builds.</summary>
+    public const string NewDatabase = "new_database";
+    /// <summary>The schema the new file is built for.</summary>
+    public const string SchemaHash = "schema_hash";
+    /// <summary>When capture was installed.</summary>
+    public const string StartedAt = "started_at";
+    /// <summary>The journal mode before Mig switched the file to WAL, so MigReset can switch it back.</summary>
+    public const string JournalModeBefore = "journal_mode_before";
+    /// <summary>The tables whose writes are captured, as a JSON array.</summary>
+    public const string CapturedTables = "captured_tables";
+    /// <summary>The tables guarded while draining (every table of the file), as a JSON array.</summary>
+    public const string GuardedTables = "guarded_tables";
+    /// <summary>The old file's schema and Mig's triggers as capture was installed, to tell when they changed.</summary>
+    public const string SchemaAtInstall = "schema_at_install";
+    /// <summary>Written by MigCutover before it marks the new file ready: from then on the old file is never written by a migration step.</summary>
+    public const string CutOverAt = "cut_over_at";
+}
