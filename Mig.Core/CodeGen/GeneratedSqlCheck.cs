@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Mig.Schema;
-using Mig.Sql;
 using SQLitePCL;
 
 namespace Mig.CodeGen;
@@ -17,15 +16,18 @@ internal static class GeneratedSqlCheck
     // sqlite3_db_config verbs (sqlite.org/c3ref/c_dbconfig_defensive.html).
     private const int DqsDml = 1013;
 
-    /// <summary>One error per statement SQLite refuses; empty when all prepare. The schema itself must be valid.</summary>
-    public static IReadOnlyList<SchemaError> Check(SchemaModel model, IReadOnlyList<GeneratedStatement> statements)
+    /// <summary>
+    /// One error per statement SQLite refuses; empty when all prepare. <paramref name="schema"/> is the
+    /// schema's CREATE statements (Ddl.Statements; the caller composes the layers) and must be valid.
+    /// </summary>
+    public static IReadOnlyList<SchemaError> Check(IReadOnlyList<string> schema, IReadOnlyList<GeneratedStatement> statements)
     {
         using var connection = new SqliteConnection("Data Source=:memory:");
         connection.Open();
         // With double-quoted string literals on, a quoted name that matches no column
         // silently becomes a string ("namé" = 'namé'): turn them off so it is an error.
         raw.sqlite3_db_config(connection.Handle, DqsDml, 0, out _);
-        SchemaWriter.CreateObjects(connection, model);
+        foreach (var create in schema) SqliteFile.Execute(connection, create);
         var errors = new List<SchemaError>();
         foreach (var s in statements)
         {

@@ -61,7 +61,7 @@ internal static class QueryEmitter
         w.Line("/// <summary>The schema hash: the same hash names the database file of this schema.</summary>");
         w.Line($"public const string Hash = {Literal(hash)};");
         w.Line("/// <summary>The database file of this schema: <c>&lt;name&gt;-&lt;hash&gt;.db</c>; a service opens this file by default.</summary>");
-        w.Line($"public const string DatabaseFileName = {Literal(SchemaHash.DatabaseFileName(databaseName, hash))};");
+        w.Line($"public const string DatabaseFileName = {Literal(Protocol.DatabaseFileName(databaseName, hash))};");
         w.Close();
     }
 

@@ -91,4 +91,7 @@ internal static class Protocol
     /// <summary>The marker table of an old database under migration.</summary>
     public static string CreateMarkerTable =>
         $"CREATE TABLE {MarkerTable}(id INTEGER PRIMARY KEY CHECK (id = 0), status TEXT NOT NULL, txn_seq INTEGER NOT NULL DEFAULT 0)";
+
+    /// <summary>The database file name of a schema: <c>&lt;name&gt;-&lt;hash&gt;.db</c>.</summary>
+    public static string DatabaseFileName(string databaseName, string hash) => $"{databaseName}-{hash}.db";
 }

@@ -97,18 +97,7 @@ public sealed class MigDatabase : IAsyncDisposable, IDisposable
                 if (!pooled.TryBegin(write)) await WaitToBeginAsync(pooled, write, waitingSince, cancellationToken).ConfigureAwait(false);
             }
             catch (SqliteException e) when (IsWritesPaused(e)) { throw new MigWritesPausedException(Path, e); }
-            MigTransaction txn;
-            try
-            {
-                CheckMarkers(pooled, write);
-                if (write && pooled.Marker == Protocol.Recording) pooled.BumpTxnSeq();
-                txn = new MigTransaction(pooled, write);
-            }
-            catch
-            {
-                pooled.Rollback();
-                throw;
-            }
+            var txn = Open(pooled, write);
             try
             {
                 var result = await work(txn).ConfigureAwait(false);
@@ -137,14 +126,36 @@ public sealed class MigDatabase : IAsyncDisposable, IDisposable
         }
         finally
         {
-            if (pooled is not null)
-            {
-                if (keep) Return(pooled);
-                else pooled.Dispose();
-            }
-            if (slot) slots.Release();
-            if (write) writers.Release();
+            Release(pooled, keep, slot, write);
         }
+    }
+
+    /// <summary>The transaction just begun on <paramref name="pooled"/>, once the file's markers allow it; rolled back when they do not.</summary>
+    private MigTransaction Open(PooledConnection pooled, bool write)
+    {
+        try
+        {
+            CheckMarkers(pooled, write);
+            if (write && pooled.Marker == Protocol.Recording) pooled.BumpTxnSeq();
+            return new MigTransaction(pooled, write);
+        }
+        catch
+        {
+            pooled.Rollback();
+            throw;
+        }
+    }
+
+    /// <summary>Gives back what <see cref="RunAsync"/> took: the connection (or drops a broken one), its slot, the write lock.</summary>
+    private void Release(PooledConnection? pooled, bool keep, bool slot, bool write)
+    {
+        if (pooled is not null)
+        {
+            if (keep) Return(pooled);
+            else pooled.Dispose();
+        }
+        if (slot) slots.Release();
+        if (write) writers.Release();
     }
 
     private void CheckMarkers(PooledConnection pooled, bool write)

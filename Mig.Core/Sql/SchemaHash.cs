@@ -39,7 +39,4 @@ internal static class SchemaHash
         byte[] b => "B" + Convert.ToHexString(b),
         _ => throw new ArgumentException($"Not a storage value: {value.GetType()}", nameof(value)),
     };
-
-    /// <summary>The database file name of a schema: <c>&lt;name&gt;-&lt;hash&gt;.db</c>.</summary>
-    public static string DatabaseFileName(string databaseName, string hash) => $"{databaseName}-{hash}.db";
 }

@@ -62,7 +62,7 @@ internal static class MigrationVerbs
     private static (string Old, string New) Resolve(ToolArguments a, string hash, bool required)
     {
         var name = a.Required("database-name");
-        var fileName = SchemaHash.DatabaseFileName(name, hash);
+        var fileName = Protocol.DatabaseFileName(name, hash);
         var explicitOld = a.Optional("database") is { } o ? PathResolver.Resolve(o) : null;
         var explicitNew = a.Optional("new-database") is { } n ? PathResolver.Resolve(n) : null;
         var dir = explicitOld is not null ? Path.GetDirectoryName(explicitOld)! : PathResolver.Resolve(a.Required("database-dir"));

@@ -133,7 +133,7 @@ internal static class Program
         var model = LoadModel(a);
         var output = Path.GetFullPath(a.Required("out"));
         var generated = QueryEmitter.Generate(model, SchemaHash.Compute(model), a.Required("database-name"));
-        var sqlErrors = GeneratedSqlCheck.Check(model, generated.Statements);
+        var sqlErrors = GeneratedSqlCheck.Check(Ddl.Statements(model), generated.Statements);
         if (sqlErrors.Count > 0)
         {
             // The sources only place the errors; the model was reflected from them by the compile step.

@@ -20,7 +20,7 @@ public sealed class DatabaseCreatorTests
         var dir = TestDatabase.NewDirectory();
         try
         {
-            var path = Path.Combine(dir, SchemaHash.DatabaseFileName("app", hash));
+            var path = Path.Combine(dir, Protocol.DatabaseFileName("app", hash));
             DatabaseCreator.Create(model, path, hash);
 
             CollectionAssert.AreEqual(new[] { Path.GetFileName(path) }, Directory.GetFiles(dir).Select(Path.GetFileName).ToArray(), "no temp, journal or WAL file is left");

@@ -20,7 +20,7 @@ public sealed class GeneratedSqlCheckTests
         """;
 
     private static IReadOnlyList<SchemaError> Check(SchemaModel model, params GeneratedStatement[] statements) =>
-        GeneratedSqlCheck.Check(model, statements);
+        GeneratedSqlCheck.Check(Ddl.Statements(model), statements);
 
     private static GeneratedStatement Crafted(string sql, params string[] parameters) =>
         new("Student", "SelectAllAsync", "StudentQueries.SelectAllSql", sql, parameters, new QueryModel(QueryKind.SelectAll, [], []));
@@ -31,7 +31,7 @@ public sealed class GeneratedSqlCheckTests
         var model = SchemaFixture.Model(GeneratedSqlTests.HostileSchema);
         var generated = QueryEmitter.Generate(model, SchemaHash.Compute(model), "hostile");
         Assert.IsGreaterThan(20, generated.Statements.Count);
-        var errors = GeneratedSqlCheck.Check(model, generated.Statements);
+        var errors = GeneratedSqlCheck.Check(Ddl.Statements(model), generated.Statements);
         Assert.IsEmpty(errors, string.Join("\n", errors.Select(e => e.Message)));
     }
 
@@ -95,7 +95,7 @@ public sealed class GeneratedSqlCheckTests
             public sealed record PersonName(string Namé);
             """;
         var model = SchemaFixture.Model(source);
-        var errors = GeneratedSqlCheck.Check(model, QueryEmitter.Generate(model, SchemaHash.Compute(model), "x").Statements);
+        var errors = GeneratedSqlCheck.Check(Ddl.Statements(model), QueryEmitter.Generate(model, SchemaHash.Compute(model), "x").Statements);
 
         var d = SourceMap.Parse([(SchemaFixture.SourcePath, source)]).Locate(errors.Single());
         Assert.AreEqual("MIG0022", d.Code, d.Message);

@@ -29,7 +29,7 @@ public sealed class HashTests
         var hash = Hash(Baseline);
         StringAssert.Matches(hash, new System.Text.RegularExpressions.Regex("^[0-9a-f]{12}$"));
         Assert.AreEqual(hash, Hash(Baseline));
-        Assert.AreEqual($"school-{hash}.db", SchemaHash.DatabaseFileName("school", hash));
+        Assert.AreEqual($"school-{hash}.db", Protocol.DatabaseFileName("school", hash));
     }
 
     [TestMethod]

@@ -65,8 +65,8 @@ internal sealed class HotPair : IDisposable
     private HotPair(string directory)
     {
         Directory = directory;
-        OldPath = Path.Combine(directory, SchemaHash.DatabaseFileName(Name, SchemaHash.Compute(HotSchemas.ModelV1)));
-        NewPath = Path.Combine(directory, SchemaHash.DatabaseFileName(Name, HashV2));
+        OldPath = Path.Combine(directory, Protocol.DatabaseFileName(Name, SchemaHash.Compute(HotSchemas.ModelV1)));
+        NewPath = Path.Combine(directory, Protocol.DatabaseFileName(Name, HashV2));
         ModelPath = Path.Combine(directory, "model-v2.json");
     }
 
