@@ -34,7 +34,7 @@ internal static class GeneratedSqlCheck
             var problem = Problem(connection, s);
             if (problem is null) continue;
             var query = s.Query;
-            errors.Add(new SchemaError(SchemaErrorCodes.GeneratedSqlRejected,
+            errors.Add(new SchemaError(MigCode.GeneratedSqlRejected,
                 $"The generated {s.Method} of {ShortName(s.ClrType)} ({s.Constant}) does not prepare against the schema (SQLite: {problem}). " +
                 "Check the names the attribute and the schema give SQLite (a [ViewSql] column must match the property's column exactly; SQLite ignores case only in ASCII letters); " +
                 $"if they are right, this is a bug in Mig: please report it.\n    {s.Sql}",

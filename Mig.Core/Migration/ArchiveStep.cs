@@ -93,7 +93,7 @@ internal sealed class ArchiveStep(MigrationContext pair)
     {
         var dest = Directory.Exists(archiveTo) ? Path.Combine(archiveTo, Path.GetFileName(pair.OldPath)) : Path.GetFullPath(archiveTo);
         if (File.Exists(dest))
-            throw new MigOperationException(MigrationCodes.NotOursCode,
+            throw new MigOperationException(MigCode.FileInTheWay,
                 $"The archive {dest} already exists; Mig does not overwrite it. {pair.OldPath} is retired and clean in place, and stays there. " +
                 "If that archive is from an earlier MigArchiveOld that was stopped before it removed the old file, check it and keep one of the two; otherwise choose another -p:MigArchiveTo or move that file, then MigArchiveOld again.");
         var tmp = Path.Combine(Path.GetDirectoryName(dest)!, $".{Path.GetFileName(dest)}.{Environment.ProcessId}.tmp");
@@ -136,13 +136,13 @@ internal sealed class ArchiveStep(MigrationContext pair)
     private void CheckArchive(SqliteConnection source, SqliteConnection archive, string tmp)
     {
         if (SqliteFile.Scalar(archive, "SELECT count(*) FROM pragma_quick_check WHERE quick_check <> 'ok'") != 0)
-            throw new MigOperationException(MigrationCodes.VerifyFailedCode, $"The archive written to {tmp} does not pass SQLite's quick_check; it was deleted and {pair.OldPath} stays in place (retired). Run MigArchiveOld again.");
+            throw new MigOperationException(MigCode.VerifyFailed, $"The archive written to {tmp} does not pass SQLite's quick_check; it was deleted and {pair.OldPath} stays in place (retired). Run MigArchiveOld again.");
         foreach (var table in TableNames(source))
         {
             var name = SqlIdentifier.Quote(table);
             var (inOld, inArchive) = (SqliteFile.Scalar(source, $"SELECT count(*) FROM {name}"), SqliteFile.Scalar(archive, $"SELECT count(*) FROM {name}"));
             if (inOld != inArchive)
-                throw new MigOperationException(MigrationCodes.VerifyFailedCode, $"The archive holds {inArchive} rows of {table}, the old file {inOld}; it was deleted and {pair.OldPath} stays in place (retired). Run MigArchiveOld again.");
+                throw new MigOperationException(MigCode.VerifyFailed, $"The archive holds {inArchive} rows of {table}, the old file {inOld}; it was deleted and {pair.OldPath} stays in place (retired). Run MigArchiveOld again.");
         }
     }
 

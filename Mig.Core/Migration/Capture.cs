@@ -175,7 +175,7 @@ internal static class Capture
         var before = recorded.Split('\n').ToHashSet(StringComparer.Ordinal);
         var after = now.Split('\n').ToHashSet(StringComparer.Ordinal);
         var changes = before.Except(after).Select(l => "was: " + l).Concat(after.Except(before).Select(l => "now: " + l)).Take(6).ToList();
-        throw new MigOperationException(MigrationCodes.OldSchemaChangedCode,
+        throw new MigOperationException(MigCode.OldSchemaChanged,
             $"The old file's schema changed while the migration recorded ({string.Join("; ", changes)}). " +
             "Writes made across that change may be missing from the log or not fit the plan, so the new file cannot be trusted; nothing was paused, replayed or cut over by this step. " +
             "Run MigReset (the old service writes as before), then MigPlan and MigMigrate again; change the old file's schema only when no migration is in progress.");

@@ -83,10 +83,10 @@ internal static class DatabaseFile
                 if (SqliteFile.TrySwitchToWal(c, out var mode))
                 {
                     if (mode == "wal") return;
-                    throw new MigOperationException(MigrationCodes.BusyCode, $"{c.DataSource} stayed in journal mode '{mode}'; Mig needs WAL so the copy blocks no writer.");
+                    throw new MigOperationException(MigCode.WalSwitchBusy, $"{c.DataSource} stayed in journal mode '{mode}'; Mig needs WAL so the copy blocks no writer.");
                 }
                 if (clock.Elapsed >= patience)
-                    throw new MigOperationException(MigrationCodes.BusyCode,
+                    throw new MigOperationException(MigCode.WalSwitchBusy,
                         $"{c.DataSource} could not be switched to WAL within {patience.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s: " +
                         "another connection kept a transaction open on it the whole time (a long read, a backup, a writer).");
                 Thread.Sleep(50);

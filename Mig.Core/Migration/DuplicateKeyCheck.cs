@@ -32,7 +32,7 @@ internal static class DuplicateKeyCheck
         var sources = string.Join(", ", key.Select(p => p.Source is null ? $"{p.Column.Name} ({p.Reason})" : $"{source.Name}.{p.Source}"));
         var finding = $"{table.Name} ({names}) must be unique in the new schema, but {groups.ToString(CultureInfo.InvariantCulture)} value(s) repeat in the old rows it comes from ({sources}): " +
                       $"{string.Join("; ", sample)}{(groups > sample.Count ? "; ..." : "")}";
-        return new PlanError(MigrationCodes.DuplicateKeyCode,
+        return new PlanError(MigCode.DuplicateKey,
             $"{finding}. Mig does not choose which row survives, and -p:MigAllowDataLoss=true does not apply; nothing was changed. " +
             $"Make these rows unique in the old file (or delete the extra ones), or drop the new key from {Planner.ShortName(table.ClrType)}; then run MigPlan again.") { Finding = finding };
     }

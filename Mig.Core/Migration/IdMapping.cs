@@ -105,7 +105,7 @@ internal static class IdMapping
             newRowId.Transaction = txn;
             newRowId.Parameters["@key"].Value = key;
             if (newRowId.ExecuteScalar() is not long newId)
-                throw new MigOperationException(MigrationCodes.UnconvertibleKeyCode,
+                throw new MigOperationException(MigCode.UnconvertibleKey,
                     $"A write captured on {table.Source!.Name} (rowid {oldRowId.ToString(CultureInfo.InvariantCulture)}) has the key {KeySource} = {Show(key)}, " +
                     $"which does not convert to the INTEGER PRIMARY KEY {table.Table.Name}.{table.KeyColumn.Column.Name} of the new schema. Replay stopped " +
                     "before it (the checkpoint is before this write; MigDrain would stop here again). Run MigReset (the old file takes writes again), " +

@@ -49,7 +49,7 @@ internal sealed class MigrateStep(MigrationContext pair)
             if (offline)
                 throw PhaseChecks.WrongPhase($"A hot migration is in progress on {pair.OldPath} (marker '{marker}', new file {record.NewDatabase}); an offline migration cannot run beside it. Run MigStatus: finish that migration, or abandon it with MigReset.");
             if (record.SchemaHash is { } recorded && recorded != pair.Hash)
-                throw new MigOperationException(MigrationCodes.WrongPairCode,
+                throw new MigOperationException(MigCode.WrongPair,
                     $"A migration to schema {recorded} is in progress on {pair.OldPath} (new file {record.NewDatabase}); this checkout's schema is {pair.Hash}. Nothing was changed. " +
                     "Finish that migration from a checkout of its schema, or abandon it with MigReset (from any checkout), then MigMigrate here.");
             PrepareCopyAgain(marker);
@@ -69,7 +69,7 @@ internal sealed class MigrateStep(MigrationContext pair)
             throw new MigOperationException(plan.Errors[0].Code, "The migration plan cannot run: " + string.Join(" ", plan.Errors.Select(e => e.Message)) +
                 (again ? " The capture stays installed: fix this, then MigMigrate again, or MigReset to abandon." : ""));
         if (plan.Losses.Count > 0 && !allowDataLoss)
-            throw new MigOperationException(MigrationCodes.DataLossCode,
+            throw new MigOperationException(MigCode.DataLoss,
                 $"The plan loses data: {string.Join("; ", plan.Losses.Select(l => l.What))}. {(again ? "No copy was made (the capture stays installed)" : "Nothing was changed")}. If that is intended, run again with -p:MigAllowDataLoss=true; if a column or table was renamed, declare it with [RenamedFrom].");
         return plan;
     }
@@ -110,7 +110,7 @@ internal sealed class MigrateStep(MigrationContext pair)
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: rows the plan did not see (written after it, online)
         {
-            var code = e.Message.Contains("NOT NULL", StringComparison.Ordinal) ? MigrationCodes.NotNullWithoutDefaultCode : MigrationCodes.DuplicateKeyCode;
+            var code = e.Message.Contains("NOT NULL", StringComparison.Ordinal) ? MigCode.NotNullWithoutDefault : MigCode.DuplicateKey;
             throw new MigOperationException(code,
                 $"The copy breaks a constraint of the new schema ({e.Message}); nothing was committed to the new file. " +
                 (offline ? "The old file is untouched. Run MigPlan to see which rows, fix them in the old file or change the schema, then MigMigrate again."
@@ -149,7 +149,7 @@ internal sealed class MigrateStep(MigrationContext pair)
                 $"copied about {rows} rows from {pair.OldPath} in {(DateTime.UtcNow - started).TotalSeconds:F1} s; cutoff {cutoff}", txn);
         });
         if (violations.Count > 0)
-            throw new MigOperationException(MigrationCodes.ForeignKeyCode,
+            throw new MigOperationException(MigCode.ForeignKeyBroken,
                 $"The copied data breaks foreign keys of the new schema: {string.Join("; ", violations)}. Nothing was committed to the new file. " +
                 (offline ? "The old file is untouched. Fix the data in the old file or the schema, then MigMigrate again."
                          : "Fix the data in the old file, then MigMigrate again (it copies again; the capture keeps recording); to change the schema instead, MigReset first."));
@@ -184,7 +184,7 @@ internal sealed class MigrateStep(MigrationContext pair)
                 ? $"The copy into {pair.NewPath} is complete and the old file's writes are captured; there is nothing to migrate again. Continue with MigDrain when ready to switch (then MigCutover), or abandon with MigReset."
                 : $"{pair.OldPath} is draining (writes are paused) and the copy into {pair.NewPath} is complete. Continue with MigDrain (it resumes where it stopped), then MigCutover; or MigReset to abandon (the old service writes again).");
         if (!facts.IsUnfinishedCopyOf(pair.OldPath, recordedByOld: true))
-            throw new MigOperationException(MigrationCodes.NotOursCode,
+            throw new MigOperationException(MigCode.FileInTheWay,
                 $"{pair.NewPath} is the new file {pair.OldPath} records, but the file there is not this migration's unfinished copy ({facts.Describe()}). Mig deletes only its own copy; nothing was changed. " +
                 "Move that file away, then MigMigrate again (it copies again); or MigReset to abandon the migration.");
         pair.Log($"Mig: the earlier copy into {pair.NewPath} did not finish (no cutoff); deleting it and copying again. The capture on {pair.OldPath} stays: writes made meanwhile are in its log and replayed after the new copy's cutoff.");
@@ -201,10 +201,10 @@ internal sealed class MigrateStep(MigrationContext pair)
                 ? $"{pair.NewPath} was already migrated from {pair.OldPath} and is ready; there is nothing to migrate. Point the service at it."
                 : $"{pair.NewPath} already exists and is ready (a database of this schema). If it is the live database, there is nothing to migrate; set -p:MigDatabase to it. Mig does not overwrite it.");
         if (facts.Status == Protocol.Retired)
-            return new MigOperationException(MigrationCodes.NotOursCode, checks.RetiredNewFile());
+            return new MigOperationException(MigCode.FileInTheWay, checks.RetiredNewFile());
         if (facts.Status == Protocol.Migrating && fromThisOld)
             return PhaseChecks.WrongPhase($"{pair.NewPath} is the unfinished new file of an abandoned migration of {pair.OldPath} (the old file records no migration any more). Run MigReset (it deletes that file), then MigMigrate.");
-        return new MigOperationException(MigrationCodes.NotOursCode,
+        return new MigOperationException(MigCode.FileInTheWay,
             $"{pair.NewPath} exists and is not a file of a migration of {pair.OldPath} ({facts.Describe()}). Mig neither overwrites nor deletes it; nothing was changed. Move it away, or choose another path with -p:MigNewDatabase, then MigMigrate.");
     }
 
@@ -219,7 +219,7 @@ internal sealed class MigrateStep(MigrationContext pair)
         {
             DatabaseFile.UseWal(target, pair.BusyPatience);
         }
-        catch (MigOperationException e) when (e.Code == MigrationCodes.BusyCode)
+        catch (MigOperationException e) when (e.Code == MigCode.WalSwitchBusy)
         {
             pair.Log($"Mig: warning: {e.Message} The copy is committed; the new file stays in journal mode '{SqliteFile.JournalMode(target)}' until MigCutover switches it to WAL.");
         }

@@ -23,9 +23,9 @@ internal sealed record MigrationContext(SchemaModel Model, string Hash, string O
         {
             DatabaseFile.UseWal(c, BusyPatience);
         }
-        catch (MigOperationException e) when (e.Code == MigrationCodes.BusyCode)
+        catch (MigOperationException e) when (e.Code == MigCode.WalSwitchBusy)
         {
-            throw new MigOperationException(MigrationCodes.BusyCode, e.Message + " " + consequence, e);
+            throw new MigOperationException(MigCode.WalSwitchBusy, e.Message + " " + consequence, e);
         }
     }
 }

@@ -34,7 +34,7 @@ internal sealed class OperationLock : IDisposable
         catch (IOException)
         {
             var holder = File.Exists(info) ? File.ReadAllText(info).Trim() : "another process";
-            throw new MigOperationException(MigrationCodes.LockedCode,
+            throw new MigOperationException(MigCode.OperationLocked,
                 $"Another Mig operation is running on {oldPath} ({holder}). Wait for it to finish; MigStatus shows the state. The lock frees itself when that process ends.");
         }
         File.WriteAllText(info, $"{operation}, pid {Environment.ProcessId}, since {DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)}");

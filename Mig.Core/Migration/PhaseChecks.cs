@@ -9,13 +9,13 @@ namespace Mig.Migration;
 internal sealed class PhaseChecks(MigrationContext pair)
 {
     /// <summary>A refusal because another phase must run first (MIG0040); the message says which.</summary>
-    public static MigOperationException WrongPhase(string message) => new(MigrationCodes.WrongPhaseCode, message);
+    public static MigOperationException WrongPhase(string message) => new(MigCode.WrongPhase, message);
 
     /// <summary>Refuses (MIG0047) when the old file is not there.</summary>
     public void RequireOld()
     {
         if (!File.Exists(pair.OldPath))
-            throw new MigOperationException(MigrationCodes.NoOldDatabaseCode, $"The old database {pair.OldPath} does not exist. Set -p:MigDatabase=<path> to the live database (for a first database, run MigInit).");
+            throw new MigOperationException(MigCode.NoOldDatabase, $"The old database {pair.OldPath} does not exist. Set -p:MigDatabase=<path> to the live database (for a first database, run MigInit).");
     }
 
     /// <summary>Reads the old file's record and refuses what contradicts it (another new file, another schema, a cutover already recorded).</summary>
@@ -53,7 +53,7 @@ internal sealed class PhaseChecks(MigrationContext pair)
         if (status == Protocol.Ready)
             throw WrongPhase($"{operation}: {pair.NewPath} is already cut over (status 'ready'); nothing to do. MigArchiveOld cleans up the old file.");
         if (status == Protocol.Retired)
-            throw new MigOperationException(MigrationCodes.NotOursCode, $"{operation}: {RetiredNewFile()}");
+            throw new MigOperationException(MigCode.FileInTheWay, $"{operation}: {RetiredNewFile()}");
         if (Bookkeeping.Info(target, InfoKeys.Cutoff) is null)
             throw WrongPhase(record.Marker is not null
                 ? $"{operation}: the copy into {pair.NewPath} did not finish (no cutoff recorded). Run MigMigrate again (it copies again; the capture keeps recording), or MigReset to abandon."
@@ -71,7 +71,7 @@ internal sealed class PhaseChecks(MigrationContext pair)
     public void CheckRecordedNew(RecordedPair record, string operation)
     {
         if (record.NewDatabase is { } recorded && !PathResolver.Same(recorded, pair.NewPath))
-            throw new MigOperationException(MigrationCodes.WrongPairCode,
+            throw new MigOperationException(MigCode.WrongPair,
                 $"{operation}: {pair.OldPath} records {(record.Retired ? "that it was retired for" : "a migration into")} {recorded} (schema {record.SchemaHash ?? "?"}), not {pair.NewPath}. Nothing was changed. " +
                 $"Operations act on the recorded pair: run {operation} with -p:MigNewDatabase={recorded}, or without -p:MigNewDatabase (the tool then takes the recorded file).");
     }
@@ -80,7 +80,7 @@ internal sealed class PhaseChecks(MigrationContext pair)
     public void CheckRecordedSchema(RecordedPair record, string operation)
     {
         if (record.SchemaHash is { } recorded && recorded != pair.Hash)
-            throw new MigOperationException(MigrationCodes.WrongPairCode,
+            throw new MigOperationException(MigCode.WrongPair,
                 $"{operation}: the migration on {pair.OldPath} builds schema {recorded} into {record.NewDatabase}; this checkout's schema is {pair.Hash}. Nothing was changed. " +
                 (record.CutOverAt is not null
                     ? "That migration is cut over; MigStatus and MigArchiveOld work from any checkout."
@@ -91,7 +91,7 @@ internal sealed class PhaseChecks(MigrationContext pair)
     public void CheckNewBuiltFromOld(SqliteConnection target, string operation)
     {
         if (Bookkeeping.Info(target, InfoKeys.OldDatabase) is { } recordedOld && !PathResolver.Same(recordedOld, pair.OldPath))
-            throw new MigOperationException(MigrationCodes.WrongPairCode,
+            throw new MigOperationException(MigCode.WrongPair,
                 $"{operation}: {pair.NewPath} was built from {recordedOld}, not from {pair.OldPath}. Nothing was changed. Run {operation} with -p:MigDatabase={recordedOld}; " +
                 $"for {pair.OldPath}, choose another -p:MigNewDatabase (MigStatus -p:MigDatabase={pair.OldPath} shows its state).");
     }

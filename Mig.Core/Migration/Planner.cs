@@ -31,7 +31,7 @@ internal static class Planner
             var (source, reason) = MatchOldTable(table, byName);
             if (source is not null && !claimed.TryAdd(source.Name, table.Name))
             {
-                errors.Add(new PlanError(MigrationCodes.AmbiguousMatchCode, $"Both {claimed[source.Name]} and {table.Name} would take the rows of the old table {source.Name}; keep one [RenamedFrom]."));
+                errors.Add(new PlanError(MigCode.AmbiguousMatch, $"Both {claimed[source.Name]} and {table.Name} would take the rows of the old table {source.Name}; keep one [RenamedFrom]."));
                 continue;
             }
             if (source is not null) CheckFollowableByRowId(source, online, errors);
@@ -58,13 +58,13 @@ internal static class Planner
     {
         // A column named "rowid" (in any case) would hide the rowid Mig copies, captures and replays by.
         if (source.Columns.FirstOrDefault(c => Naming.HidesRowId(c.Name)) is { } hiding)
-            errors.Add(new PlanError(MigrationCodes.WithoutRowIdCode, $"The old table {source.Name} has a column named {hiding.Name}, a name Mig needs for the rowid it copies, captures and replays rows by, so it cannot migrate the table. Rename the column in the old database (ALTER TABLE {source.Name} RENAME COLUMN {hiding.Name} TO ...) and declare [RenamedFrom(\"...\")] on the new property."));
+            errors.Add(new PlanError(MigCode.NotFollowableByRowId, $"The old table {source.Name} has a column named {hiding.Name}, a name Mig needs for the rowid it copies, captures and replays rows by, so it cannot migrate the table. Rename the column in the old database (ALTER TABLE {source.Name} RENAME COLUMN {hiding.Name} TO ...) and declare [RenamedFrom(\"...\")] on the new property."));
         if (online && source is { ExpressionUniqueIndexes.Count: > 0 })
-            errors.Add(new PlanError(MigrationCodes.WithoutRowIdCode, $"The old table {source.Name} has a unique index on an expression ({string.Join(", ", source.ExpressionUniqueIndexes)}); a REPLACE through it deletes rows without a trigger firing, and Mig cannot tell which, so it cannot capture this table online. Migrate offline (-p:MigOffline=true), or replace the index by one on plain columns."));
+            errors.Add(new PlanError(MigCode.NotFollowableByRowId, $"The old table {source.Name} has a unique index on an expression ({string.Join(", ", source.ExpressionUniqueIndexes)}); a REPLACE through it deletes rows without a trigger firing, and Mig cannot tell which, so it cannot capture this table online. Migrate offline (-p:MigOffline=true), or replace the index by one on plain columns."));
         if (source is { Kind: not "table" })
-            errors.Add(new PlanError(MigrationCodes.WithoutRowIdCode, $"The old table {source.Name} is a {(source.Kind == "virtual" ? "virtual table (a module such as FTS5)" : "virtual table's storage (a shadow table)")}; Mig can neither capture its writes nor create it from the schema. Give the new table another name (the old one is then dropped with its data, which the plan reports), or migrate the file by hand."));
+            errors.Add(new PlanError(MigCode.NotFollowableByRowId, $"The old table {source.Name} is a {(source.Kind == "virtual" ? "virtual table (a module such as FTS5)" : "virtual table's storage (a shadow table)")}; Mig can neither capture its writes nor create it from the schema. Give the new table another name (the old one is then dropped with its data, which the plan reports), or migrate the file by hand."));
         if (source is { WithoutRowId: true })
-            errors.Add(new PlanError(MigrationCodes.WithoutRowIdCode, $"The old table {source.Name} is WITHOUT ROWID; Mig captures and replays writes by rowid and cannot migrate it. Migrate it offline after converting it to a rowid table."));
+            errors.Add(new PlanError(MigCode.NotFollowableByRowId, $"The old table {source.Name} is WITHOUT ROWID; Mig captures and replays writes by rowid and cannot migrate it. Migrate it offline after converting it to a rowid table."));
     }
 
     /// <summary>The rows of each dropped table are a loss; a new table with the same columns is suggested as its rename.</summary>

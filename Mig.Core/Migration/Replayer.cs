@@ -79,7 +79,7 @@ internal sealed class Replayer : IDisposable
         Bind(unreadable, txn, from, to);
         using (var r = unreadable.ExecuteReader())
             if (r.Read())
-                throw new MigOperationException(MigrationCodes.UnreadableEntryCode,
+                throw new MigOperationException(MigCode.UnreadableEntry,
                     $"The capture log of the old file has an entry replay cannot read: entry {r.GetInt64(0).ToString(CultureInfo.InvariantCulture)} names row {r.GetString(1)} of table {r.GetString(2)}. " +
                     "Mig's triggers never write such an entry; something else wrote to the log or damaged it, so the captured writes cannot be trusted. " +
                     "Nothing after the checkpoint was applied. Run MigReset (the old service writes again), then MigMigrate again.");

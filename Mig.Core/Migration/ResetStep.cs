@@ -46,9 +46,9 @@ internal sealed class ResetStep(MigrationContext pair)
         if (facts.Status == Protocol.Ready)
             throw PhaseChecks.WrongPhase($"{pair.NewPath} is cut over and ready; MigReset would discard the live database. To go back, restore from a backup; to clean up the old file, run MigArchiveOld.");
         if (facts.Status == Protocol.Retired)
-            throw new MigOperationException(MigrationCodes.NotOursCode, $"MigReset: {checks.RetiredNewFile()}");
+            throw new MigOperationException(MigCode.FileInTheWay, $"MigReset: {checks.RetiredNewFile()}");
         if (!facts.IsUnfinishedCopyOf(pair.OldPath, recordedByOld: record.NewDatabase is not null))
-            throw new MigOperationException(facts.OldDatabase is not null && !PathResolver.Same(facts.OldDatabase, pair.OldPath) ? MigrationCodes.WrongPairCode : MigrationCodes.NotOursCode,
+            throw new MigOperationException(facts.OldDatabase is not null && !PathResolver.Same(facts.OldDatabase, pair.OldPath) ? MigCode.WrongPair : MigCode.FileInTheWay,
                 $"MigReset: {pair.NewPath} is not the unfinished new file of a migration of {pair.OldPath} ({facts.Describe()}); MigReset deletes only that. Nothing was changed." +
                 (facts.OldDatabase is not null ? $" If it belongs to {facts.OldDatabase}, run MigReset -p:MigDatabase={facts.OldDatabase} to abandon that migration." : " Move it away if it is in the way."));
     }

@@ -76,7 +76,7 @@ internal sealed class TablePlanner(SqliteConnection connection, string oldSchema
     {
         var (count, sample) = UnconvertibleKeys(source, from.Name);
         if (count > 0)
-            errors.Add(new PlanError(MigrationCodes.UnconvertibleKeyCode,
+            errors.Add(new PlanError(MigCode.UnconvertibleKey,
                 $"{table.Name}.{c.Name} becomes the table's INTEGER PRIMARY KEY (its rowid) from {source.Name}.{from.Name}, but {count} row(s) hold a key that is not an integer " +
                 $"and cannot become a rowid without changing ({string.Join(", ", sample)}{(count > sample.Count ? ", ..." : "")}). Mig does not guess a key, and -p:MigAllowDataLoss=true does not apply; " +
                 $"nothing was changed. Correct these keys in the old file (an integer each, '007' as 7, together with the rows that reference them), " +
@@ -88,14 +88,14 @@ internal sealed class TablePlanner(SqliteConnection connection, string oldSchema
     {
         var nulls = SqliteFile.Scalar(connection, $"SELECT count(*) FROM {oldSchema}.{SqlIdentifier.Quote(source.Name)} WHERE {SqlIdentifier.Quote(from.Name)} IS NULL");
         if (nulls > 0 && c.Default is null && c.DefaultExpression is null)
-            errors.Add(new PlanError(MigrationCodes.NotNullWithoutDefaultCode,
+            errors.Add(new PlanError(MigCode.NotNullWithoutDefault,
                 $"{table.Name}.{c.Name} becomes NOT NULL but {nulls} row(s) of {source.Name}.{from.Name} are NULL. Add [Default(nameof({c.Property}), ...)] to fill them, or keep the property nullable."));
         // Online, the old service may still write NULL there (not to a rowid, which is never NULL);
         // replay would then fail with writes paused.
         // A kept key that becomes the new rowid is exempt: replay stops on a NULL key with
         // MIG0052 (IdMapping), it cannot be defaulted, and a hand-written INT PRIMARY KEY rarely says NOT NULL.
         else if (online && c.Default is null && c.DefaultExpression is null && !IsRowId(source, from) && !KeepsKeyAsRowId(source, c, from))
-            errors.Add(new PlanError(MigrationCodes.NotNullWithoutDefaultCode,
+            errors.Add(new PlanError(MigCode.NotNullWithoutDefault,
                 $"{table.Name}.{c.Name} becomes NOT NULL, but the old service may write NULL to {source.Name}.{from.Name} while the migration records, and that write could not be replayed. Add [Default(nameof({c.Property}), ...)], or migrate offline (-p:MigOffline=true)."));
     }
 
@@ -112,11 +112,11 @@ internal sealed class TablePlanner(SqliteConnection connection, string oldSchema
     private void CheckNewNotNullColumnFilled(ColumnModel c)
     {
         if (source is { RowCount: > 0 })
-            errors.Add(new PlanError(MigrationCodes.NotNullWithoutDefaultCode,
+            errors.Add(new PlanError(MigCode.NotNullWithoutDefault,
                 $"{table.Name}.{c.Name} is a new NOT NULL column and {source.Name} has {source.RowCount} row(s) to fill. Add [Default(nameof({c.Property}), ...)] or [DefaultExpr(...)], or make the property nullable."));
         // An empty table is no excuse online: rows the old service inserts while the migration records need a value too.
         else if (source is not null && online)
-            errors.Add(new PlanError(MigrationCodes.NotNullWithoutDefaultCode,
+            errors.Add(new PlanError(MigCode.NotNullWithoutDefault,
                 $"{table.Name}.{c.Name} is a new NOT NULL column; {source.Name} is empty, but rows the old service inserts while the migration records would have no value for it. Add [Default(nameof({c.Property}), ...)] or [DefaultExpr(...)], make the property nullable, or migrate offline (-p:MigOffline=true)."));
     }
 
@@ -162,7 +162,7 @@ internal sealed class TablePlanner(SqliteConnection connection, string oldSchema
             && SqlNameComparer.Same(plan.Source, source.PrimaryKey[0]);
         // Online even when the old table is empty: rows inserted while recording need placing too.
         if (!aliasFromSource && !rowIdChanges && online)
-            errors.Add(new PlanError(MigrationCodes.AmbiguousMatchCode,
+            errors.Add(new PlanError(MigCode.AmbiguousMatch,
                 $"{table.Name}.{rowIdColumn.Name} becomes the table's INTEGER PRIMARY KEY (its rowid) but comes neither from the old table's rowid nor from its primary key, so writes captured during an online migration could not be matched to their rows. Migrate this change offline (-p:MigOffline=true)."));
         return rowIdChanges;
     }

@@ -64,7 +64,7 @@ internal static class Verifier
         return new VerifyResult(checks, Copier.ForeignKeyViolations(target, model), pending, losses)
         {
             SequencesBehind = SequencesBehind(target, plan),
-            DuplicateKeys = [.. plan.Errors.Where(e => e.Code == MigrationCodes.DuplicateKeyCode).Select(e => e.Finding ?? e.Message)],
+            DuplicateKeys = [.. plan.Errors.Where(e => e.Code == MigCode.DuplicateKey).Select(e => e.Finding ?? e.Message)],
         };
     }
 

@@ -40,7 +40,7 @@ internal sealed class VerifyStep(MigrationContext pair)
             foreach (var l in result.Losses) pair.Log($"Mig: DATA LOSS accepted by -p:MigAllowDataLoss=true: {l.What}");
             result = result with { Losses = [] };
         }
-        var failure = result.DuplicateKeys.Count > 0 ? MigrationCodes.DuplicateKeyCode : result.OnlyLosses ? MigrationCodes.DataLossCode : MigrationCodes.VerifyFailedCode;
+        var failure = result.DuplicateKeys.Count > 0 ? MigCode.DuplicateKey : result.OnlyLosses ? MigCode.DataLoss : MigCode.VerifyFailed;
         Bookkeeping.Audit(target, operation, pair.Hash, result.Ok ? "ok" : $"failed {failure}", string.Join("; ", result.Problems()));
         Refuse(result, operation);
         pair.Log("Mig: verified: every copied table matches, foreign keys hold, nothing pending, no data lost that was not accepted.");
@@ -51,16 +51,16 @@ internal sealed class VerifyStep(MigrationContext pair)
     private static void Refuse(VerifyResult result, string operation)
     {
         if (result.DuplicateKeys.Count > 0)
-            throw new MigOperationException(MigrationCodes.DuplicateKeyCode,
+            throw new MigOperationException(MigCode.DuplicateKey,
                 $"Writes made while the migration recorded repeat values of a key the new schema makes unique: {string.Join("; ", result.DuplicateKeys)}. " +
                 "The new file cannot hold both rows, and Mig does not choose which survives. Nothing was cut over. " +
                 "Run MigReset (the old service writes again), make those rows unique in the old file (or drop the key from the schema), then MigMigrate again." +
                 (result.Problems().Count() > result.DuplicateKeys.Count ? " Also found: " + string.Join("; ", result.Problems().Where(p => !p.StartsWith("duplicate key: ", StringComparison.Ordinal))) + "." : ""));
         if (result.OnlyLosses)
-            throw new MigOperationException(MigrationCodes.DataLossCode,
+            throw new MigOperationException(MigCode.DataLoss,
                 $"Writes made while the migration recorded would be lost: {string.Join("; ", result.Losses.Select(l => l.What))}. The migration accepted no such loss when it started. Nothing was cut over. " +
                 $"To accept the loss, run {operation.Split(' ')[0]} again with -p:MigAllowDataLoss=true; to keep the data, run MigReset (the old service writes again) and change the schema.");
         if (!result.Ok)
-            throw new MigOperationException(MigrationCodes.VerifyFailedCode, "Verification failed: " + string.Join("; ", result.Problems()) + ". Nothing was cut over.");
+            throw new MigOperationException(MigCode.VerifyFailed, "Verification failed: " + string.Join("; ", result.Problems()) + ". Nothing was cut over.");
     }
 }

@@ -4,7 +4,7 @@ namespace Mig.Schema;
 /// A schema error. It names where the cause is in C# terms (type, member,
 /// attribute); the schema compiler turns that into a file and line.
 /// </summary>
-/// <param name="Code">Stable code, see <see cref="SchemaErrorCodes"/>.</param>
+/// <param name="Code">Stable code, see <see cref="MigCode"/>.</param>
 /// <param name="Message">What is wrong and what to do.</param>
 /// <param name="Type">Full C# name of the type at fault ('+' for nesting), if any.</param>
 /// <param name="Member">The property or static member at fault, if any.</param>

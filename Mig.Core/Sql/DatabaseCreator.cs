@@ -13,21 +13,16 @@ namespace Mig.Sql;
 /// </summary>
 internal static class DatabaseCreator
 {
-    /// <summary>MigInit found a file already at the path.</summary>
-    public const string ExistsCode = "MIG0030";
-    /// <summary>The file could not be written (directory missing, permissions, disk).</summary>
-    public const string IoCode = "MIG0031";
-
     /// <summary>Creates <paramref name="path"/> with tables, indexes, views, seeds and the given status.</summary>
     public static void Create(SchemaModel model, string path, string hash, string status = Protocol.Ready)
     {
         path = Path.GetFullPath(path);
         if (File.Exists(path))
-            throw new DatabaseCreationException(ExistsCode,
+            throw new DatabaseCreationException(MigCode.DatabaseExists,
                 $"{path} already exists; MigInit never overwrites a database. Use it as it is, delete it if it holds nothing you need, or change the schema to get a new file name.");
         var dir = Path.GetDirectoryName(path)!;
         if (!Directory.Exists(dir))
-            throw new DatabaseCreationException(IoCode, $"The directory {dir} does not exist. Create it or set MigDatabaseDir.");
+            throw new DatabaseCreationException(MigCode.DatabaseNotWritable, $"The directory {dir} does not exist. Create it or set MigDatabaseDir.");
 
         var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
@@ -57,15 +52,15 @@ internal static class DatabaseCreator
         catch (IOException e) when (File.Exists(path) && File.Exists(temp))
         {
             // The move found a file that another process created meanwhile; ours is still the temp file.
-            throw new DatabaseCreationException(ExistsCode, $"{path} appeared while it was being created; nothing was overwritten. Run MigInit again if it should be replaced.", e);
+            throw new DatabaseCreationException(MigCode.DatabaseExists, $"{path} appeared while it was being created; nothing was overwritten. Run MigInit again if it should be replaced.", e);
         }
         catch (IOException e)
         {
-            throw new DatabaseCreationException(IoCode, $"Cannot write {path}: {e.Message}. Check the disk and the directory.", e);
+            throw new DatabaseCreationException(MigCode.DatabaseNotWritable, $"Cannot write {path}: {e.Message}. Check the disk and the directory.", e);
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new DatabaseCreationException(IoCode, $"Cannot write {path}: {e.Message}. Check the directory's permissions.", e);
+            throw new DatabaseCreationException(MigCode.DatabaseNotWritable, $"Cannot write {path}: {e.Message}. Check the directory's permissions.", e);
         }
         finally
         {

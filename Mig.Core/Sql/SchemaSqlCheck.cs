@@ -31,7 +31,7 @@ internal static class SchemaSqlCheck
         catch (SchemaSqlException e)
         {
             var view = model.Views.FirstOrDefault(v => v.Name == e.ObjectName);
-            var code = view is { Synthesised: false } ? SchemaErrorCodes.ViewSqlMismatch : SchemaErrorCodes.SqlRejected;
+            var code = view is { Synthesised: false } ? MigCode.ViewSqlMismatch : MigCode.SqlRejected;
             // The defaults are the only user SQL in a CREATE TABLE, so one of them is the
             // cause: naming it puts the error on its attribute instead of on the record.
             var culprit = view is null
@@ -58,7 +58,7 @@ internal static class SchemaSqlCheck
             foreach (var column in table.Columns.Where(c => c.Default is not null || c.DefaultExpression is not null).DistinctBy(c => c.Property))
             {
                 if (DefaultError(connection, column) is not { } why) continue;
-                errors.Add(new SchemaError(SchemaErrorCodes.SqlRejected,
+                errors.Add(new SchemaError(MigCode.SqlRejected,
                     $"SQLite rejects the default of {table.Name}.{column.Name}: {why}. Fix the value in [{DefaultAttribute(column)}].",
                     Type: table.ClrType, Member: column.Property, Attribute: DefaultAttribute(column), Argument: column.Property));
             }
@@ -83,7 +83,7 @@ internal static class SchemaSqlCheck
             }
             catch (SqliteException e)
             {
-                errors.Add(new SchemaError(SchemaErrorCodes.ViewSqlMismatch,
+                errors.Add(new SchemaError(MigCode.ViewSqlMismatch,
                     $"[ViewSql] of {ShortName(view.ClrType)} does not run against the schema: {e.Message}. Fix the SELECT.",
                     Type: view.ClrType, Attribute: "ViewSql"));
                 continue;
@@ -99,7 +99,7 @@ internal static class SchemaSqlCheck
         var missing = expected.Except(actual, StringComparer.OrdinalIgnoreCase).ToList();
         var extra = actual.Except(expected, StringComparer.OrdinalIgnoreCase).ToList();
         if (missing.Count == 0 && extra.Count == 0) return null;
-        return new SchemaError(SchemaErrorCodes.ViewSqlMismatch,
+        return new SchemaError(MigCode.ViewSqlMismatch,
             $"[ViewSql] of {ShortName(view.ClrType)} returns columns ({string.Join(", ", actual)}) but the record needs ({string.Join(", ", expected)})"
             + (missing.Count > 0 ? $"; missing: {string.Join(", ", missing)}" : "")
             + (extra.Count > 0 ? $"; not in the record: {string.Join(", ", extra)}" : "")
@@ -162,7 +162,7 @@ internal static class SchemaSqlCheck
     private static SchemaError SeedError(SeedModel seed, string why)
     {
         var dot = seed.Source.LastIndexOf('.');
-        return new SchemaError(SchemaErrorCodes.InvalidSeed,
+        return new SchemaError(MigCode.InvalidSeed,
             $"Seed {seed.Source} cannot be written: {why}. Fix the seed values.",
             Type: seed.Source[..dot], Member: seed.Source[(dot + 1)..]);
     }

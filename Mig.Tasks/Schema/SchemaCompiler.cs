@@ -61,7 +61,7 @@ internal static class SchemaCompiler
     private static MigDiagnostic ToDiagnostic(Diagnostic d)
     {
         var span = d.Location.GetLineSpan();
-        return new MigDiagnostic(SchemaErrorCodes.CompileError,
+        return new MigDiagnostic(MigCode.CompileError,
             $"The schema does not compile: {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)} (schema files compile on their own, against the BCL and Mig.Core)",
             d.Location.IsInSource ? span.Path : null, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1);
     }
@@ -77,7 +77,7 @@ internal static class SchemaCompiler
         }
         catch (ReflectionTypeLoadException e)
         {
-            return (null, [new SchemaError(SchemaErrorCodes.CompileError,
+            return (null, [new SchemaError(MigCode.CompileError,
                 $"The schema assembly cannot be loaded: {e.LoaderExceptions.FirstOrDefault()?.Message}. Schema files may use only the BCL and Mig.Core.")]);
         }
         finally

@@ -76,9 +76,9 @@ internal static class MigrationVerbs
         if (candidates.Count == 1) return (candidates[0], NewFor(candidates[0]));
         if (!required) return (candidates.Count == 0 ? Path.Combine(dir, name + "-<none>.db") : string.Join(" | ", candidates), computedNew);
         if (candidates.Count == 0)
-            throw new MigOperationException(MigrationCodes.NoOldDatabaseCode,
+            throw new MigOperationException(MigCode.NoOldDatabase,
                 $"No old database {name}-*.db in {dir} besides the current schema's {fileName}. Set -p:MigDatabase=<path of the live database> (for a first database, run MigInit).");
-        throw new MigOperationException(MigrationCodes.NoOldDatabaseCode,
+        throw new MigOperationException(MigCode.NoOldDatabase,
             $"Several databases could be the old one in {dir}: {string.Join(", ", candidates.Select(Path.GetFileName))}. Set -p:MigDatabase=<path> to the live one (MigArchiveOld retires the others).");
     }
 

@@ -13,15 +13,6 @@ namespace Mig.Tasks.Tool;
 /// </summary>
 internal static class Program
 {
-    /// <summary>The tool was called with wrong arguments (a targets bug).</summary>
-    public const string UsageCode = "MIG0090";
-    /// <summary>An unexpected failure inside Mig; the message says what.</summary>
-    public const string InternalCode = "MIG0091";
-    /// <summary>The cached model is missing or unreadable.</summary>
-    public const string ModelCode = "MIG0092";
-    /// <summary>The generated code does not parse (a Mig bug).</summary>
-    public const string GeneratedCodeCode = "MIG0093";
-
     public static int Main(string[] args)
     {
         var origin = "Mig";
@@ -41,7 +32,7 @@ internal static class Program
         }
         catch (ToolUsageException e)
         {
-            Console.WriteLine(new MigDiagnostic(UsageCode, $"Mig tool usage: {e.Message}. This is a bug in Mig's targets; please report it.").Format(origin));
+            Console.WriteLine(new MigDiagnostic(MigCode.Usage, $"Mig tool usage: {e.Message}. This is a bug in Mig's targets; please report it.").Format(origin));
             return 2;
         }
         catch (MigOperationException e)
@@ -62,13 +53,13 @@ internal static class Program
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.WriteLine(new MigDiagnostic(InternalCode, $"{e.GetType().Name}: {e.Message}").Format(origin));
+            Console.WriteLine(new MigDiagnostic(MigCode.Internal, $"{e.GetType().Name}: {e.Message}").Format(origin));
             return 1;
         }
         catch (Exception e)
         {
             // Anything else is a bug in Mig: report it as an error with where it happened, never a bare crash.
-            Console.WriteLine(new MigDiagnostic(InternalCode, $"Mig failed unexpectedly: {e.GetType().Name}: {e.Message} at {e.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}. Please report this.").Format(origin));
+            Console.WriteLine(new MigDiagnostic(MigCode.Internal, $"Mig failed unexpectedly: {e.GetType().Name}: {e.Message} at {e.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}. Please report this.").Format(origin));
             return 1;
         }
     }
@@ -86,7 +77,7 @@ internal static class Program
         var sources = a.All("source").Select(p => (Path: Path.GetFullPath(p), Text: File.ReadAllText(p))).ToList();
         if (sources.Count == 0)
         {
-            Console.WriteLine(new MigDiagnostic("MIG0019",
+            Console.WriteLine(new MigDiagnostic(MigCode.NoSchemaFiles,
                 "No schema files: @(MigSchema) is empty. Put the schema records under Schema/ or add <MigSchema Include=\"...\" /> items.").Format(origin));
             return 1;
         }
@@ -108,7 +99,7 @@ internal static class Program
     {
         var path = a.Required("model");
         if (!File.Exists(path))
-            throw new MigOperationException(ModelCode, $"The schema model {path} is missing. Build the project (or run the MigCompileSchema target) first.");
+            throw new MigOperationException(MigCode.ModelUnreadable, $"The schema model {path} is missing. Build the project (or run the MigCompileSchema target) first.");
         return SchemaModelJson.Deserialize(File.ReadAllText(path));
     }
 
@@ -151,7 +142,7 @@ internal static class Program
             // Invalid generated code is Mig's bug, never the user's: say so, and keep the file for the report.
             File.WriteAllText(output + ".invalid", code);
             foreach (var e in errors.Take(5))
-                Console.WriteLine(new MigDiagnostic(GeneratedCodeCode, $"Mig generated invalid C# ({e.Id}: {e.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}) at line {e.Location.GetLineSpan().StartLinePosition.Line + 1} of {output}.invalid. This is a bug in Mig; please report it with that file.").Format(origin));
+                Console.WriteLine(new MigDiagnostic(MigCode.GeneratedCodeInvalid, $"Mig generated invalid C# ({e.Id}: {e.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}) at line {e.Location.GetLineSpan().StartLinePosition.Line + 1} of {output}.invalid. This is a bug in Mig; please report it with that file.").Format(origin));
             return 1;
         }
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);

@@ -9,11 +9,6 @@ namespace Mig.Tasks.Tool;
 /// </summary>
 internal static class SqliteFailures
 {
-    public const string LockedCode = "MIG0054";
-    public const string NotADatabaseCode = "MIG0055";
-    public const string StorageCode = "MIG0056";
-    public const string AccessCode = "MIG0057";
-
     private const string Afterwards = "The step that failed committed nothing; MigStatus shows the state of the files and what to run next.";
 
     public static (string Code, string Message) Explain(SqliteException e)
@@ -21,19 +16,19 @@ internal static class SqliteFailures
         // The primary result code: extended codes (SQLITE_IOERR_WRITE, ...) keep it in the low byte.
         var (code, what) = (e.SqliteErrorCode & 0xff) switch
         {
-            5 or 6 => (LockedCode, // BUSY, LOCKED
+            5 or 6 => (MigCode.FileLocked, // BUSY, LOCKED
                 "A database file is locked by another connection (a long transaction, a backup, an exclusive lock) and stayed locked while Mig waited. " +
                 "Run the command again when it is released."),
-            26 or 11 => (NotADatabaseCode, // NOTADB, CORRUPT
+            26 or 11 => (MigCode.NotADatabase, // NOTADB, CORRUPT
                 "A file Mig was given is not a SQLite database, or is damaged. Check -p:MigDatabase (and -p:MigNewDatabase) point at the right files; " +
                 "restore a damaged file from a backup (PRAGMA integrity_check tells)."),
-            13 or 10 => (StorageCode, // FULL, IOERR
+            13 or 10 => (MigCode.DiskFailure, // FULL, IOERR
                 "The disk refused a read or write (full, or an I/O error). A copy needs about the old file's size free next to it, plus its WAL; " +
                 "free space or fix the device, then run the command again."),
-            8 or 14 or 3 or 23 => (AccessCode, // READONLY, CANTOPEN, PERM, AUTH
+            8 or 14 or 3 or 23 => (MigCode.NoAccess, // READONLY, CANTOPEN, PERM, AUTH
                 "A database file or its folder cannot be opened or written by this user (SQLite also needs to create -wal, -shm and -journal files next to it). " +
                 "Fix the permissions or the path, then run the command again."),
-            _ => (Program.InternalCode, ""),
+            _ => (MigCode.Internal, ""),
         };
         var message = what.Length == 0
             ? $"SqliteException: {e.Message}"

@@ -78,7 +78,7 @@ public sealed class DatabaseCreatorTests
 
             var e = Assert.ThrowsExactly<DatabaseCreationException>(() => DatabaseCreator.Create(model, path, SchemaHash.Compute(model)));
             Assert.AreEqual("MIG0030", e.Code);
-            Assert.AreEqual(DatabaseCreator.ExistsCode, e.Code);
+            Assert.AreEqual(MigCode.DatabaseExists, e.Code);
             StringAssert.Contains(e.Message, path);
 
             CollectionAssert.AreEqual(original, File.ReadAllBytes(path));
@@ -115,7 +115,7 @@ public sealed class DatabaseCreatorTests
         {
             var path = Path.Combine(dir, "missing", "app.db");
             var e = Assert.ThrowsExactly<DatabaseCreationException>(() => DatabaseCreator.Create(model, path, "h"));
-            Assert.AreEqual(DatabaseCreator.IoCode, e.Code);
+            Assert.AreEqual(MigCode.DatabaseNotWritable, e.Code);
             Assert.IsEmpty(Directory.GetFileSystemEntries(dir));
         }
         finally

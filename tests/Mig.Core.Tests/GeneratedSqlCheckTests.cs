@@ -50,7 +50,7 @@ public sealed class GeneratedSqlCheckTests
     {
         var errors = Check(SchemaFixture.Model(Students), Crafted("SELECT nope FROM student"));
         var e = errors.Single();
-        Assert.AreEqual(SchemaErrorCodes.GeneratedSqlRejected, e.Code);
+        Assert.AreEqual(MigCode.GeneratedSqlRejected, e.Code);
         Assert.AreEqual("MIG0022", e.Code);
         StringAssert.Contains(e.Message, "no such column: nope");
         StringAssert.Contains(e.Message, "StudentQueries.SelectAllSql");

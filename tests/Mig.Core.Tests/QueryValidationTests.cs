@@ -24,7 +24,7 @@ public sealed class QueryValidationTests
         {
             public static int SelectAllAsync() => 0;
         }
-        """, SchemaErrorCodes.QueryNameCollision, "[SelectAll]", "SelectAllAsync", "hide");
+        """, MigCode.QueryNameCollision, "[SelectAll]", "SelectAllAsync", "hide");
 
     [TestMethod]
     public void AMemberNamedLikeTheInsertIsAnError() => AssertError("""
@@ -33,7 +33,7 @@ public sealed class QueryValidationTests
         {
             public void InsertAsync() { }
         }
-        """, SchemaErrorCodes.QueryNameCollision, "public void InsertAsync", "InsertAsync");
+        """, MigCode.QueryNameCollision, "public void InsertAsync", "InsertAsync");
 
     [TestMethod]
     public void TwoAttributesWithOneMethodNameAreAnError() => AssertError("""
@@ -41,7 +41,7 @@ public sealed class QueryValidationTests
         [SelectAll(OrderBy = "Name")]
         [SelectAll(OrderBy = "Id")]
         public sealed record Student(long Id, string Name);
-        """, SchemaErrorCodes.QueryNameCollision, "[SelectAll(OrderBy = \"Name\")]", "SelectAllAsync", "Two");
+        """, MigCode.QueryNameCollision, "[SelectAll(OrderBy = \"Name\")]", "SelectAllAsync", "Two");
 
     [TestMethod]
     public void UpsertWithoutAKeyIsAnError() => AssertError("""
@@ -49,40 +49,40 @@ public sealed class QueryValidationTests
         public sealed record Student(long Id, string Name);
         [Upsert]
         public sealed record Note(Student Student, string Text);
-        """, SchemaErrorCodes.InvalidQuery, "[Upsert]", "primary key");
+        """, MigCode.InvalidQuery, "[Upsert]", "primary key");
 
     [TestMethod]
     public void SelectLikeOnANumberIsAnError() => AssertError("""
         [PK(nameof(Id))]
         [SelectLike(nameof(Age))]
         public sealed record Student(long Id, long Age);
-        """, SchemaErrorCodes.InvalidQuery, "[SelectLike(nameof(Age))]", "LIKE");
+        """, MigCode.InvalidQuery, "[SelectLike(nameof(Age))]", "LIKE");
 
     [TestMethod]
     public void UpdateByEveryColumnIsAnError() => AssertError("""
         [PK(nameof(Id))]
         [UpdateBy(nameof(Id), nameof(Name))]
         public sealed record Student(long Id, string Name);
-        """, SchemaErrorCodes.InvalidQuery, "[UpdateBy(", "nothing left");
+        """, MigCode.InvalidQuery, "[UpdateBy(", "nothing left");
 
     [TestMethod]
     public void UpdateByLeavingOnlyTheAutoIncrementKeyIsAnError() => AssertError("""
         [AutoIncPK(nameof(Id))]
         [UpdateBy(nameof(Name))]
         public sealed record Tag(long Id, string Name);
-        """, SchemaErrorCodes.InvalidQuery, "[UpdateBy(", "nothing left");
+        """, MigCode.InvalidQuery, "[UpdateBy(", "nothing left");
 
     [TestMethod]
     public void AnOrderByTermThatIsNotAPropertyIsAnError() => AssertError("""
         [PK(nameof(Id))]
         [SelectAll(OrderBy = "Nmae DESC")]
         public sealed record Student(long Id, string Name);
-        """, SchemaErrorCodes.MissingProperty, "[SelectAll(", "Nmae");
+        """, MigCode.MissingProperty, "[SelectAll(", "Nmae");
 
     [TestMethod]
     public void AMalformedOrderByIsAnError() => AssertError("""
         [PK(nameof(Id))]
         [SelectAll(OrderBy = "Name DOWN")]
         public sealed record Student(long Id, string Name);
-        """, SchemaErrorCodes.InvalidAttribute, "[SelectAll(", "DESC");
+        """, MigCode.InvalidAttribute, "[SelectAll(", "DESC");
 }

@@ -30,14 +30,14 @@ public sealed class ValidationTests
         [Index(nameof(Name))]
         [Index("Nmae")]
         public sealed record Student(long Id, string Name);
-        """, SchemaErrorCodes.MissingProperty, "[Index(\"Nmae\")]", "Nmae", "Student");
+        """, MigCode.MissingProperty, "[Index(\"Nmae\")]", "Nmae", "Student");
 
     [TestMethod]
     public void AnIndexNamingANullPropertyIsAnErrorNotACrash() => AssertError("""
         [PK(nameof(Id))]
         [Index(null!)]
         public sealed record Student(long Id, string Name);
-        """, SchemaErrorCodes.InvalidAttribute, "[Index(null!)]", "Index");
+        """, MigCode.InvalidAttribute, "[Index(null!)]", "Index");
 
     [TestMethod]
     public void QueryAttributeNamingAMissingProperty() => AssertError("""
@@ -45,18 +45,18 @@ public sealed class ValidationTests
         [SelectAll]
         [SelectBy("Email")]
         public sealed record Student(long Id, string Name);
-        """, SchemaErrorCodes.MissingProperty, "[SelectBy(\"Email\")]", "Email");
+        """, MigCode.MissingProperty, "[SelectBy(\"Email\")]", "Email");
 
     [TestMethod]
     public void ARecordWithoutPropertiesSaysItWouldHaveNoColumns() => AssertError(Student + """
         public sealed record Marker();
-        """, SchemaErrorCodes.NoColumns, "public sealed record Marker", "Marker has no properties", "no columns");
+        """, MigCode.NoColumns, "public sealed record Marker", "Marker has no properties", "no columns");
 
     [TestMethod]
     public void AViewWithoutPropertiesSaysItWouldHaveNoColumns() => AssertError(Student + """
         [ViewSql("SELECT 1")]
         public sealed record Nothing();
-        """, SchemaErrorCodes.NoColumns, "public sealed record Nothing", "View Nothing has no properties");
+        """, MigCode.NoColumns, "public sealed record Nothing", "View Nothing has no properties");
 
     [TestMethod]
     public void AColumnNamedRowIdWouldHideTheRowId() => AssertError("""
@@ -64,7 +64,7 @@ public sealed class ValidationTests
         public sealed record Item(
             long Id,
             long Rowid);
-        """, SchemaErrorCodes.DuplicateName, "long Rowid", "Item.Rowid", "'rowid'");
+        """, MigCode.DuplicateName, "long Rowid", "Item.Rowid", "'rowid'");
 
     [TestMethod]
     public void UnsupportedPropertyType() => AssertError("""
@@ -72,7 +72,7 @@ public sealed class ValidationTests
         public sealed record Student(
             long Id,
             List<string> Tags);
-        """, SchemaErrorCodes.UnsupportedType, "List<string> Tags", "Tags", "List<String>");
+        """, MigCode.UnsupportedType, "List<string> Tags", "Tags", "List<String>");
 
     [TestMethod]
     public void ErrorInANestedTypeOfANamespaceIsLocated() => AssertError("""
@@ -84,7 +84,7 @@ public sealed class ValidationTests
             public sealed record WithTags(Student Student,
                 Dictionary<string, int> Tags) : StudentOpt;
         }
-        """, SchemaErrorCodes.UnsupportedType, "Dictionary<string, int> Tags", "WithTags.Tags", "Dictionary<String, Int32>");
+        """, MigCode.UnsupportedType, "Dictionary<string, int> Tags", "WithTags.Tags", "Dictionary<String, Int32>");
 
     [TestMethod]
     public void ReferenceToATypeWithoutKey() => AssertError("""
@@ -93,7 +93,7 @@ public sealed class ValidationTests
         public sealed record Post(
             long Id,
             Tag Tag);
-        """, SchemaErrorCodes.ReferenceWithoutKey, "Tag Tag", "Post.Tag", "no primary key");
+        """, MigCode.ReferenceWithoutKey, "Tag Tag", "Post.Tag", "no primary key");
 
     [TestMethod]
     public void ReferencesToACompositeKeyTable() => AssertError(Student + """
@@ -103,7 +103,7 @@ public sealed class ValidationTests
         public sealed record Grade(
             long Id,
             [References(typeof(Enrollment))] long EnrollmentId);
-        """, SchemaErrorCodes.InexpressibleForeignKey, "long EnrollmentId", "composite key");
+        """, MigCode.InexpressibleForeignKey, "long EnrollmentId", "composite key");
 
     [TestMethod]
     public void ReferencesWithTheWrongKeyType() => AssertError(Student + """
@@ -111,7 +111,7 @@ public sealed class ValidationTests
         public sealed record Grade(
             long Id,
             [References(typeof(Student))] string StudentId);
-        """, SchemaErrorCodes.InexpressibleForeignKey, "string StudentId", "TEXT", "INTEGER");
+        """, MigCode.InexpressibleForeignKey, "string StudentId", "TEXT", "INTEGER");
 
     [TestMethod]
     public void CycleOfRecordTypedReferences() => AssertError("""
@@ -119,13 +119,13 @@ public sealed class ValidationTests
         public sealed record Alpha(long Id, Beta Beta);
         [PK(nameof(Id))]
         public sealed record Beta(long Id, Alpha Alpha);
-        """, SchemaErrorCodes.ReferenceCycle, "record Alpha(", "Alpha -> Beta -> Alpha");
+        """, MigCode.ReferenceCycle, "record Alpha(", "Alpha -> Beta -> Alpha");
 
     [TestMethod]
     public void SelfReferenceByRecordIsACycle() => AssertError("""
         [PK(nameof(Id))]
         public sealed record Employee(long Id, Employee? Manager);
-        """, SchemaErrorCodes.ReferenceCycle, "record Employee(", "Employee -> Employee", "[References(typeof(...))]");
+        """, MigCode.ReferenceCycle, "record Employee(", "Employee -> Employee", "[References(typeof(...))]");
 
     [TestMethod]
     public void DuplicateTableNames()
@@ -136,7 +136,7 @@ public sealed class ValidationTests
             public sealed record Pupil(long Id);
             """;
         var d = SchemaFixture.Error(source);
-        Assert.AreEqual(SchemaErrorCodes.DuplicateName, d.Code);
+        Assert.AreEqual(MigCode.DuplicateName, d.Code);
         Assert.AreEqual(SchemaFixture.SourcePath, d.File);
         CollectionAssert.Contains(new[] { SchemaFixture.LineOf(source, "record Student("), SchemaFixture.LineOf(source, "record Pupil(") }, d.Line, d.Format("test"));
         StringAssert.Contains(d.Message, "'student'");
@@ -159,7 +159,7 @@ public sealed class ValidationTests
         public sealed record CourseView(
             string Title,
             string Nickname);
-        """, SchemaErrorCodes.UnresolvedViewColumn, "string Nickname", "Nickname", "course, student");
+        """, MigCode.UnresolvedViewColumn, "string Nickname", "Nickname", "course, student");
 
     [TestMethod]
     public void AmbiguousViewColumn() => AssertError(School + """
@@ -168,7 +168,7 @@ public sealed class ValidationTests
         public sealed record CourseView(
             string Title,
             long Id);
-        """, SchemaErrorCodes.AmbiguousViewColumn, "long Id);", "course.id", "student.id");
+        """, MigCode.AmbiguousViewColumn, "long Id);", "course.id", "student.id");
 
     [TestMethod]
     public void JoinWithoutForeignKey() => AssertError(School + """
@@ -176,28 +176,28 @@ public sealed class ValidationTests
         [Join(typeof(Course), typeof(Student))]
         [Join(typeof(Room), typeof(Course))]
         public sealed record CourseView(string StudentName);
-        """, SchemaErrorCodes.JoinWithoutForeignKey, "[Join(typeof(Room), typeof(Course))]", "no foreign key");
+        """, MigCode.JoinWithoutForeignKey, "[Join(typeof(Room), typeof(Course))]", "no foreign key");
 
     [TestMethod]
     public void ViewSqlWhoseColumnsDoNotMatch() => AssertError(School + """
         [SelectAll]
         [ViewSql("SELECT id AS student_id, name AS nick FROM student")]
         public sealed record StudentNames(long StudentId, string Name);
-        """, SchemaErrorCodes.ViewSqlMismatch, "[ViewSql(", "missing: name", "not in the record: nick");
+        """, MigCode.ViewSqlMismatch, "[ViewSql(", "missing: name", "not in the record: nick");
 
     [TestMethod]
     public void ViewSqlThatSqliteRejects() => AssertError(School + """
         [SelectAll]
         [ViewSql("SELECT id AS student_id FROM pupil")]
         public sealed record StudentIds(long StudentId);
-        """, SchemaErrorCodes.ViewSqlMismatch, "[ViewSql(", "no such table", "pupil");
+        """, MigCode.ViewSqlMismatch, "[ViewSql(", "no such table", "pupil");
 
     [TestMethod]
     public void AutoIncrementOnAString() => AssertError("""
         [Index(nameof(Name))]
         [AutoIncPK(nameof(Code))]
         public sealed record Country(string Code, string Name);
-        """, SchemaErrorCodes.InvalidKey, "[AutoIncPK(", "Country.Code", "integer");
+        """, MigCode.InvalidKey, "[AutoIncPK(", "Country.Code", "integer");
 
     [TestMethod]
     public void OnDeleteSetNullOnANonNullableReference() => AssertError(Student + """
@@ -205,7 +205,7 @@ public sealed class ValidationTests
         [OnDeleteCascade(nameof(Mentor))]
         [OnDeleteSetNull(nameof(Student))]
         public sealed record Course(long Id, Student Student, Student? Mentor);
-        """, SchemaErrorCodes.InvalidDeleteAction, "[OnDeleteSetNull(", "Course.Student", "nullable");
+        """, MigCode.InvalidDeleteAction, "[OnDeleteSetNull(", "Course.Student", "nullable");
 
     [TestMethod]
     public void SeedForATableWithoutKey() => AssertError(Student + """
@@ -216,7 +216,7 @@ public sealed class ValidationTests
             public static readonly Tag[] Tags =
                 [new(new Student(1, "ann"), "new")];
         }
-        """, SchemaErrorCodes.InvalidSeed, "Tag[] Tags", "Seeds.Tags", "no primary key");
+        """, MigCode.InvalidSeed, "Tag[] Tags", "Seeds.Tags", "no primary key");
 
     [TestMethod]
     public void SeedFieldWhoseInitialiserThrows() => AssertError(Student + """
@@ -226,7 +226,7 @@ public sealed class ValidationTests
                 Make();
             private static Student[] Make() => throw new InvalidOperationException("no students today");
         }
-        """, SchemaErrorCodes.InvalidSeed, "Student[] Students", "Seeds.Students", "InvalidOperationException", "no students today");
+        """, MigCode.InvalidSeed, "Student[] Students", "Seeds.Students", "InvalidOperationException", "no students today");
 
     [TestMethod]
     public void SeedPropertyThatThrows() => AssertError(Student + """
@@ -235,7 +235,7 @@ public sealed class ValidationTests
             public static Student Admin =>
                 throw new InvalidOperationException("no admin");
         }
-        """, SchemaErrorCodes.InvalidSeed, "Student Admin", "Seeds.Admin", "InvalidOperationException", "no admin");
+        """, MigCode.InvalidSeed, "Student Admin", "Seeds.Admin", "InvalidOperationException", "no admin");
 
     [TestMethod]
     public void SeedThatBreaksAConstraint() => AssertError(Student + """
@@ -247,14 +247,14 @@ public sealed class ValidationTests
             public static readonly Course[] Courses =
                 [new(1, new Student(2, "ghost"))];
         }
-        """, SchemaErrorCodes.InvalidSeed, "Course[] Courses", "Seeds.Courses", "student");
+        """, MigCode.InvalidSeed, "Course[] Courses", "Seeds.Courses", "student");
 
     [TestMethod]
     public void CompileError() => AssertError("""
         [PK(nameof(Id))]
         public sealed record Student(long Id,
             strin Name);
-        """, SchemaErrorCodes.CompileError, "strin Name", "CS0246", "strin");
+        """, MigCode.CompileError, "strin Name", "CS0246", "strin");
 
     [TestMethod]
     public void DefaultExpressionWithASyntaxError() => AssertError("""
@@ -262,7 +262,7 @@ public sealed class ValidationTests
         [Default(nameof(Name), "'x'")]
         [DefaultExpr(nameof(At), "strftime('%Y', 'now'")]
         public sealed record Student(long Id, string Name, string At);
-        """, SchemaErrorCodes.SqlRejected, "[DefaultExpr(", "student");
+        """, MigCode.SqlRejected, "[DefaultExpr(", "student");
 
     [TestMethod]
     public void DefaultExpressionCallingAnUnknownFunction() => AssertError("""
@@ -270,14 +270,14 @@ public sealed class ValidationTests
         [DefaultExpr(nameof(Name), "lower('X')")]
         [DefaultExpr(nameof(At), "no_such_function()")]
         public sealed record Student(long Id, string Name, string At);
-        """, SchemaErrorCodes.SqlRejected, "no_such_function()\")]", "no_such_function");
+        """, MigCode.SqlRejected, "no_such_function()\")]", "no_such_function");
 
     [TestMethod]
     public void LiteralDefaultThatSqliteRejects() => AssertError("""
         [PK(nameof(Id))]
         [Default(nameof(Name), "'unterminated")]
         public sealed record Student(long Id, string Name);
-        """, SchemaErrorCodes.SqlRejected, "[Default(", "student");
+        """, MigCode.SqlRejected, "[Default(", "student");
 
     [TestMethod]
     public void WriteQueryOnAView() => AssertError(School + """
@@ -286,7 +286,7 @@ public sealed class ValidationTests
         [SelectAll]
         [UpdateBy(nameof(Title))]
         public sealed record CourseView(string Title, string StudentName);
-        """, SchemaErrorCodes.InvalidQuery, "[UpdateBy(", "read-only");
+        """, MigCode.InvalidQuery, "[UpdateBy(", "read-only");
 
     [TestMethod]
     public void EveryErrorIsReportedNotJustTheFirst()
@@ -297,7 +297,7 @@ public sealed class ValidationTests
             public sealed record Student(long Id, List<int> Marks);
             """);
         Assert.IsFalse(result.Succeeded);
-        CollectionAssert.AreEquivalent(new[] { SchemaErrorCodes.MissingProperty, SchemaErrorCodes.UnsupportedType }, result.Diagnostics.Select(d => d.Code).ToArray());
+        CollectionAssert.AreEquivalent(new[] { MigCode.MissingProperty, MigCode.UnsupportedType }, result.Diagnostics.Select(d => d.Code).ToArray());
         Assert.IsNull(result.Model);
         Assert.IsNull(result.Hash);
     }

@@ -25,18 +25,18 @@ internal sealed class ColumnResolver(ReflectedSchema schema)
         var pk = type.GetCustomAttribute<PKAttribute>();
         var auto = type.GetCustomAttribute<AutoIncPKAttribute>();
         if (pk is not null && auto is not null)
-            schema.Errors.Add(new(SchemaErrorCodes.InvalidKey, $"{type.Name} has both [PK] and [AutoIncPK]; keep one.", Type: type.FullName, Attribute: "AutoIncPK"));
+            schema.Errors.Add(new(MigCode.InvalidKey, $"{type.Name} has both [PK] and [AutoIncPK]; keep one.", Type: type.FullName, Attribute: "AutoIncPK"));
         string[]? keyProps = auto is not null ? [auto.Property] : pk?.Properties;
         if (table.Union is not null && keyProps is null)
             keyProps = [table.Properties[0].Name]; // an extension row is keyed by the row it extends
         if (keyProps is { Length: 0 })
-            schema.Errors.Add(new(SchemaErrorCodes.InvalidAttribute, $"[PK] on {type.Name} names no property.", Type: type.FullName, Attribute: "PK"));
+            schema.Errors.Add(new(MigCode.InvalidAttribute, $"[PK] on {type.Name} names no property.", Type: type.FullName, Attribute: "PK"));
         if (keyProps is { Length: > 0 })
         {
             result = KeyColumns(table, keyProps, auto is not null ? "AutoIncPK" : "PK");
             if (auto is not null && result is not null && (result.Count != 1 || result[0].Type != SqlType.Integer || result[0].Path.Length != 1))
             {
-                schema.Errors.Add(new(SchemaErrorCodes.InvalidKey,
+                schema.Errors.Add(new(MigCode.InvalidKey,
                     $"[AutoIncPK] on {type.Name}.{auto.Property} needs an integer property (long or int); use [PK] for other key types.",
                     Type: type.FullName, Member: auto.Property, Attribute: "AutoIncPK", Argument: auto.Property));
                 result = null;
@@ -76,7 +76,7 @@ internal sealed class ColumnResolver(ReflectedSchema schema)
             if (key is null)
             {
                 if (reportErrors)
-                    schema.Errors.Add(new(SchemaErrorCodes.ReferenceWithoutKey,
+                    schema.Errors.Add(new(MigCode.ReferenceWithoutKey,
                         $"{table.Type.Name}.{prop.Name} references {type.Name}, which has no primary key. Add [PK(...)] or [AutoIncPK(...)] to {type.Name}.",
                         Type: table.Type.FullName, Member: prop.Name));
                 return null;
@@ -87,7 +87,7 @@ internal sealed class ColumnResolver(ReflectedSchema schema)
         if (kind is null)
         {
             if (reportErrors)
-                schema.Errors.Add(new(SchemaErrorCodes.UnsupportedType,
+                schema.Errors.Add(new(MigCode.UnsupportedType,
                     $"{table.Type.Name}.{prop.Name} has type {FriendlyName(prop.PropertyType)}, which Mig cannot store. Use a scalar type (long, string, decimal, DateTime, Guid, byte[], an enum...), a table record, or move the collection into its own table.",
                     Type: table.Type.FullName, Member: prop.Name));
             return null;

@@ -23,7 +23,7 @@ internal sealed class QueryBuilder(ReflectedSchema schema)
             var attr = kind.ToString();
             if (isView && kind is not (QueryKind.SelectAll or QueryKind.SelectBy or QueryKind.SelectOneBy or QueryKind.SelectLike))
             {
-                Errors.Add(new(SchemaErrorCodes.InvalidQuery, $"[{attr}] on view {type.Name}: views are read-only; use a select attribute.", Type: type.FullName, Attribute: attr));
+                Errors.Add(new(MigCode.InvalidQuery, $"[{attr}] on view {type.Name}: views are read-only; use a select attribute.", Type: type.FullName, Attribute: attr));
                 continue;
             }
             var ok = true;
@@ -32,7 +32,7 @@ internal sealed class QueryBuilder(ReflectedSchema schema)
             if (kind is QueryKind.SelectBy or QueryKind.SelectOneBy or QueryKind.SelectByOrInsert or QueryKind.UpdateBy or QueryKind.DeleteBy
                 && q.Properties.Length == 0)
             {
-                Errors.Add(new(SchemaErrorCodes.InvalidAttribute, $"[{attr}] on {type.Name} names no property.", Type: type.FullName, Attribute: attr));
+                Errors.Add(new(MigCode.InvalidAttribute, $"[{attr}] on {type.Name} names no property.", Type: type.FullName, Attribute: attr));
                 ok = false;
             }
             var order = Order(type, attr, q.OrderBy, properties);
@@ -64,7 +64,7 @@ internal sealed class QueryBuilder(ReflectedSchema schema)
             var parsed = ParseOrderTerm(term);
             if (parsed is null)
             {
-                Errors.Add(new(SchemaErrorCodes.InvalidAttribute, $"[{attr}] on {type.Name}: OrderBy term '{term}' must be '<Property>', '<Property> ASC' or '<Property> DESC'.", Type: type.FullName, Attribute: attr, Argument: term));
+                Errors.Add(new(MigCode.InvalidAttribute, $"[{attr}] on {type.Name}: OrderBy term '{term}' must be '<Property>', '<Property> ASC' or '<Property> DESC'.", Type: type.FullName, Attribute: attr, Argument: term));
                 ok = false;
             }
             else if (!properties.Any(x => x.Name == parsed.Property))
@@ -95,19 +95,19 @@ internal sealed class QueryBuilder(ReflectedSchema schema)
         {
             var attr = q.Kind.ToString();
             if (q.Kind == QueryKind.Upsert && !hasKey)
-                Errors.Add(new(SchemaErrorCodes.InvalidQuery, $"[Upsert] on {type.Name} needs a primary key to detect the conflict; add [PK(...)] or remove [Upsert].", Type: type.FullName, Attribute: attr));
+                Errors.Add(new(MigCode.InvalidQuery, $"[Upsert] on {type.Name} needs a primary key to detect the conflict; add [PK(...)] or remove [Upsert].", Type: type.FullName, Attribute: attr));
             if (q.Kind == QueryKind.UpdateBy)
             {
                 // The update sets every other column except an AUTOINCREMENT key, which
                 // identifies the row and is never written; with none left it would be no SQL.
                 var named = q.Properties.SelectMany(p => columnsByProp.TryGetValue(p, out var c) ? c : []).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
                 if (!columns.Any(c => !named.Contains(c.Name) && c.Name != autoKey))
-                    Errors.Add(new(SchemaErrorCodes.InvalidQuery,
+                    Errors.Add(new(MigCode.InvalidQuery,
                         $"[UpdateBy] on {type.Name} names every column{(autoKey is not null && !named.Contains(autoKey) ? " but the AUTOINCREMENT key, which an update never sets" : "")}, so there is nothing left to update.",
                         Type: type.FullName, Attribute: attr, Argument: q.Properties.FirstOrDefault()));
             }
             if (q.Kind == QueryKind.SelectLike && q.Properties.Count == 1 && columnsByProp.TryGetValue(q.Properties[0], out var like) && like[0].Kind != ValueKind.String)
-                Errors.Add(new(SchemaErrorCodes.InvalidQuery, $"[SelectLike] on {type.Name}.{q.Properties[0]}: LIKE needs a string property.", Type: type.FullName, Attribute: attr, Argument: q.Properties[0]));
+                Errors.Add(new(MigCode.InvalidQuery, $"[SelectLike] on {type.Name}.{q.Properties[0]}: LIKE needs a string property.", Type: type.FullName, Attribute: attr, Argument: q.Properties[0]));
         }
     }
 
@@ -126,11 +126,11 @@ internal sealed class QueryBuilder(ReflectedSchema schema)
             var attr = query?.Kind.ToString();
             var arg = query?.Properties.FirstOrDefault();
             if (declared.Contains(name))
-                Errors.Add(new(SchemaErrorCodes.QueryNameCollision,
+                Errors.Add(new(MigCode.QueryNameCollision,
                     $"{type.Name} declares a member named {name}, which would hide the generated {(query is null ? "insert" : "[" + attr + "]")} method at call sites. Rename the member{(query is null ? "" : " or remove the attribute")}.",
                     Type: type.FullName, Member: name, Attribute: attr, Argument: arg));
             if (!seen.Add(name))
-                Errors.Add(new(SchemaErrorCodes.QueryNameCollision,
+                Errors.Add(new(MigCode.QueryNameCollision,
                     $"Two query attributes on {type.Name} both generate {name}; remove one or give it a different OrderBy.",
                     Type: type.FullName, Attribute: attr, Argument: arg));
         }

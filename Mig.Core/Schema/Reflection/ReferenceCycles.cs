@@ -29,7 +29,7 @@ internal static class ReferenceCycles
                     var cycle = stack.Skip(stack.IndexOf(t)).Append(t).Select(x => x.Name).ToList();
                     var key = string.Join(",", cycle.Skip(1).Order(StringComparer.Ordinal));
                     if (reported.Add(key))
-                        schema.Errors.Add(new(SchemaErrorCodes.ReferenceCycle,
+                        schema.Errors.Add(new(MigCode.ReferenceCycle,
                             $"Record-typed references form a cycle: {string.Join(" -> ", cycle)}. Reads embed referenced records, so the chain must end; use [References(typeof(...))] on a key-typed property (e.g. long? ManagerId) to close the cycle.",
                             Type: t.FullName));
                 }

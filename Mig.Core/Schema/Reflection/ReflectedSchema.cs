@@ -19,7 +19,7 @@ internal sealed class ReflectedSchema
         || (!property.PropertyType.IsValueType && nullability.Create(property).ReadState == NullabilityState.Nullable);
 
     public static SchemaError MissingProperty(Type type, string attribute, string property) =>
-        new(SchemaErrorCodes.MissingProperty,
+        new(MigCode.MissingProperty,
             $"[{attribute}] on {type.Name} names '{property}', which is not a property of {type.Name}. Use nameof(...) of one of its properties.",
             Type: type.FullName, Attribute: attribute, Argument: property);
 }

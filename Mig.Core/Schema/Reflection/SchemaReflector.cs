@@ -63,13 +63,13 @@ internal static class SchemaReflector
         var names = tableModels.Select(t => (t.Name, t.ClrType)).Concat(viewModels.Select(v => (v.Name, v.ClrType)))
             .Concat(tableModels.SelectMany(t => t.Indexes.Select(i => (i.Name, t.ClrType))));
         foreach (var (name, owner) in names.Where(n => Protocol.IsReserved(n.Name)))
-            errors.Add(new(SchemaErrorCodes.DuplicateName,
+            errors.Add(new(MigCode.DuplicateName,
                 $"The SQL name '{name}' ({owner[(owner.LastIndexOfAny(['.', '+']) + 1)..]}) is one Mig reserves for its own bookkeeping ({string.Join(", ", Protocol.ReservedNames)}). Rename the type or give it [Table(\"...\")].",
                 Type: owner));
         foreach (var group in names.GroupBy(n => n.Name, SqlNameComparer.Instance).Where(g => g.Count() > 1))
         {
             var owners = group.Select(g => g.ClrType).Distinct().ToList();
-            errors.Add(new(SchemaErrorCodes.DuplicateName,
+            errors.Add(new(MigCode.DuplicateName,
                 $"The SQL name '{group.Key}' is used {group.Count()} times ({string.Join(", ", owners.Select(o => o[(o.LastIndexOfAny(['.', '+']) + 1)..]))}). Rename a type or give it [Table(\"...\")].",
                 Type: group.Last().ClrType));
         }

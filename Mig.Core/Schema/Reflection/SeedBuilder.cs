@@ -24,7 +24,7 @@ internal sealed class SeedBuilder(ReflectedSchema schema, ColumnResolver resolve
             var source = holder.FullName + "." + member.Name;
             if (table.PrimaryKey.Count == 0)
             {
-                Errors.Add(new(SchemaErrorCodes.InvalidSeed,
+                Errors.Add(new(MigCode.InvalidSeed,
                     $"Seed {source} fills {table.Name}, which has no primary key; seeds are upserts by key. Add [PK(...)] to {rowType.Name} or remove the seed.",
                     Type: holder.FullName, Member: member.Name));
                 continue;
@@ -34,7 +34,7 @@ internal sealed class SeedBuilder(ReflectedSchema schema, ColumnResolver resolve
             catch (TargetInvocationException e)
             {
                 var inner = e.InnerException is TypeInitializationException { InnerException: { } ti } ? ti : e.InnerException ?? e;
-                Errors.Add(new(SchemaErrorCodes.InvalidSeed, $"Seed {source} threw {inner.GetType().Name}: {inner.Message}", Type: holder.FullName, Member: member.Name));
+                Errors.Add(new(MigCode.InvalidSeed, $"Seed {source} threw {inner.GetType().Name}: {inner.Message}", Type: holder.FullName, Member: member.Name));
                 continue;
             }
             List<object?> rows = value switch
@@ -49,7 +49,7 @@ internal sealed class SeedBuilder(ReflectedSchema schema, ColumnResolver resolve
             {
                 if (row is null)
                 {
-                    Errors.Add(new(SchemaErrorCodes.InvalidSeed, $"Seed {source} contains a null row.", Type: holder.FullName, Member: member.Name));
+                    Errors.Add(new(MigCode.InvalidSeed, $"Seed {source} contains a null row.", Type: holder.FullName, Member: member.Name));
                     break;
                 }
                 converted.Add(RowValues(info, table, row));

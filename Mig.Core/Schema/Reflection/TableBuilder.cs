@@ -18,7 +18,7 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
         if (table.Properties.Count == 0)
         {
             // SQLite has no table without columns; without this the DDL fails later as a bare syntax error.
-            Errors.Add(new(SchemaErrorCodes.NoColumns,
+            Errors.Add(new(MigCode.NoColumns,
                 $"{type.Name} has no properties, so its table would have no columns. Add its columns as properties (for example {type.Name}(long Id, string Name)), or remove it from the schema.",
                 Type: type.FullName));
             return null;
@@ -73,7 +73,7 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
             onDelete[a.Property] = OnDelete.SetNull;
             var prop = table.Properties.First(p => p.Name == a.Property);
             if (!schema.IsNullable(prop))
-                Errors.Add(new(SchemaErrorCodes.InvalidDeleteAction,
+                Errors.Add(new(MigCode.InvalidDeleteAction,
                     $"[OnDeleteSetNull] on {type.Name}.{a.Property} needs a nullable property ({FriendlyName(Unwrap(prop.PropertyType))}?): SQLite cannot set a NOT NULL column to NULL.",
                     Type: type.FullName, Member: a.Property, Attribute: "OnDeleteSetNull", Argument: a.Property));
         }
@@ -94,7 +94,7 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
         var refType = Unwrap(prop.PropertyType);
         foreach (var c in cols.Where(c => Naming.HidesRowId(c.Name)))
             // Such a column hides SQLite's own rowid, which migrations copy, capture and replay by.
-            Errors.Add(new(SchemaErrorCodes.DuplicateName,
+            Errors.Add(new(MigCode.DuplicateName,
                 $"{type.Name}.{prop.Name} becomes the column '{c.Name}', which would hide the table's rowid (SQLite's name for it), which migrations copy and replay by. Rename the property or give it [Column(\"...\")].",
                 Type: type.FullName, Member: prop.Name));
         foreach (var c in cols)
@@ -114,7 +114,7 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
         }
         else if (action != OnDelete.NoAction)
         {
-            Errors.Add(new(SchemaErrorCodes.InvalidDeleteAction,
+            Errors.Add(new(MigCode.InvalidDeleteAction,
                 $"{type.Name}.{prop.Name} is not a reference, so a delete action does not apply. Put it on a record-typed or [References] property.",
                 Type: type.FullName, Member: prop.Name, Attribute: action == OnDelete.Cascade ? "OnDeleteCascade" : "OnDeleteSetNull", Argument: prop.Name));
         }
@@ -124,7 +124,7 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
     {
         if (!schema.Tables.TryGetValue(target, out var referenced))
         {
-            Errors.Add(new(SchemaErrorCodes.InexpressibleForeignKey,
+            Errors.Add(new(MigCode.InexpressibleForeignKey,
                 $"[References(typeof({target.Name}))] on {table.Type.Name}.{prop.Name}: {target.Name} is not a table of this schema.",
                 Type: table.Type.FullName, Member: prop.Name, Attribute: "References"));
             return null;
@@ -132,21 +132,21 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
         var key = resolver.KeyOf(target);
         if (key is null)
         {
-            Errors.Add(new(SchemaErrorCodes.ReferenceWithoutKey,
+            Errors.Add(new(MigCode.ReferenceWithoutKey,
                 $"{table.Type.Name}.{prop.Name} references {target.Name}, which has no primary key. Add [PK(...)] or [AutoIncPK(...)] to {target.Name}.",
                 Type: table.Type.FullName, Member: prop.Name, Attribute: "References"));
             return null;
         }
         if (key.Count != 1)
         {
-            Errors.Add(new(SchemaErrorCodes.InexpressibleForeignKey,
+            Errors.Add(new(MigCode.InexpressibleForeignKey,
                 $"{table.Type.Name}.{prop.Name} is one column but {target.Name} has a composite key ({string.Join(", ", key.Select(k => k.Name))}). Reference the record itself ({target.Name} {prop.Name}) to get one column per key column.",
                 Type: table.Type.FullName, Member: prop.Name, Attribute: "References"));
             return null;
         }
         if (key[0].Type != column.Type)
         {
-            Errors.Add(new(SchemaErrorCodes.InexpressibleForeignKey,
+            Errors.Add(new(MigCode.InexpressibleForeignKey,
                 $"{table.Type.Name}.{prop.Name} is {TypeMapping.Keyword(column.Type)} but the key of {target.Name} is {TypeMapping.Keyword(key[0].Type)}; give the property the key's type.",
                 Type: table.Type.FullName, Member: prop.Name, Attribute: "References"));
             return null;
@@ -165,7 +165,7 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
     {
         if (properties is null || properties.Length == 0 || properties.Any(p => p is null))
         {
-            Errors.Add(new(SchemaErrorCodes.InvalidAttribute, $"[{attribute}] on {table.Type.Name} names no property (or a null one).", Type: table.Type.FullName, Attribute: attribute));
+            Errors.Add(new(MigCode.InvalidAttribute, $"[{attribute}] on {table.Type.Name} names no property (or a null one).", Type: table.Type.FullName, Attribute: attribute));
             return null;
         }
         var result = new List<string>();

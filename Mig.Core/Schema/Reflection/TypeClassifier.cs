@@ -36,7 +36,7 @@ internal sealed class TypeClassifier(ReflectedSchema schema)
             return;
         }
         if (type.GetCustomAttributes<JoinAttribute>().Any())
-            schema.Errors.Add(new(SchemaErrorCodes.InvalidView, $"{type.Name} has [Join] but no [View]; add [View] to make it a view.", Type: type.FullName, Attribute: "Join"));
+            schema.Errors.Add(new(MigCode.InvalidView, $"{type.Name} has [Join] but no [View]; add [View] to make it a view.", Type: type.FullName, Attribute: "Join"));
         var name = type.GetCustomAttribute<TableAttribute>()?.Name ?? Naming.ToSnakeCase(type.Name);
         schema.Tables[type] = new TableInfo(type, name, null);
     }
@@ -47,7 +47,7 @@ internal sealed class TypeClassifier(ReflectedSchema schema)
         var firstType = first is null ? null : Nullable.GetUnderlyingType(first.ParameterType) ?? first.ParameterType;
         if (firstType is null || !IsRecord(firstType) || firstType.IsAbstract)
         {
-            schema.Errors.Add(new(SchemaErrorCodes.InvalidKey,
+            schema.Errors.Add(new(MigCode.InvalidKey,
                 $"Extension case {union.Name}.{nested.Name} must take the table it extends as its first positional parameter, e.g. record {nested.Name}(Student Student, ...).",
                 Type: nested.FullName));
             return;

@@ -21,13 +21,13 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
         var props = MappedProperties(type).ToList();
         if (props.Count == 0)
         {
-            Errors.Add(new(SchemaErrorCodes.NoColumns,
+            Errors.Add(new(MigCode.NoColumns,
                 $"View {type.Name} has no properties, so it would have no columns. Add the columns it shows as properties, or remove it from the schema.",
                 Type: type.FullName));
             return null;
         }
         if (type.GetCustomAttribute<PKAttribute>() is not null || type.GetCustomAttribute<AutoIncPKAttribute>() is not null)
-            Errors.Add(new(SchemaErrorCodes.InvalidKey, $"View {type.Name} cannot have a primary key; remove [PK]/[AutoIncPK].", Type: type.FullName, Attribute: type.GetCustomAttribute<PKAttribute>() is not null ? "PK" : "AutoIncPK"));
+            Errors.Add(new(MigCode.InvalidKey, $"View {type.Name} cannot have a primary key; remove [PK]/[AutoIncPK].", Type: type.FullName, Attribute: type.GetCustomAttribute<PKAttribute>() is not null ? "PK" : "AutoIncPK"));
         var columns = Columns(type, props);
         var queries = queryBuilder.Build(type, props, isView: true);
         queryBuilder.CheckNames(type, queries, isTable: false);
@@ -42,7 +42,7 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
         var joins = type.GetCustomAttributes<JoinAttribute>().ToList();
         if (joins.Count == 0)
         {
-            Errors.Add(new(SchemaErrorCodes.InvalidView, $"View {type.Name} has no [Join(typeof(A), typeof(B))]; add the joins or use [ViewSql(\"SELECT ...\")].", Type: type.FullName, Attribute: "View"));
+            Errors.Add(new(MigCode.InvalidView, $"View {type.Name} has no [Join(typeof(A), typeof(B))]; add the joins or use [ViewSql(\"SELECT ...\")].", Type: type.FullName, Attribute: "View"));
             return null;
         }
         var sql = new ViewSqlBuilder();
@@ -69,7 +69,7 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
             var kind = TypeMapping.KindOf(Unwrap(p.PropertyType));
             if (kind is null)
             {
-                Errors.Add(new(SchemaErrorCodes.UnsupportedType,
+                Errors.Add(new(MigCode.UnsupportedType,
                     $"{type.Name}.{p.Name} has type {FriendlyName(p.PropertyType)}; a view property holds one column value (long, string, decimal, ...).",
                     Type: type.FullName, Member: p.Name));
                 continue;
@@ -89,7 +89,7 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
             if (!byType.TryGetValue(join.Left.FullName!, out var left) || !byType.TryGetValue(join.Right.FullName!, out var right))
             {
                 var notTable = byType.ContainsKey(join.Left.FullName!) ? join.Right : join.Left;
-                Errors.Add(new(SchemaErrorCodes.JoinWithoutForeignKey, $"[Join] on view {type.Name}: {notTable.Name} is not a table of this schema.", Type: type.FullName, Attribute: "Join", Argument: notTable.Name));
+                Errors.Add(new(MigCode.JoinWithoutForeignKey, $"[Join] on view {type.Name}: {notTable.Name} is not a table of this schema.", Type: type.FullName, Attribute: "Join", Argument: notTable.Name));
                 return null;
             }
             if (ConnectingKey(type, join, left, right) is not (var fromT, var toT, var fk)) return null;
@@ -106,7 +106,7 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
             if (hasLeft == hasRight)
             {
                 var why = hasLeft ? "both tables are already joined" : "neither table is joined yet";
-                Errors.Add(new(SchemaErrorCodes.InvalidView,
+                Errors.Add(new(MigCode.InvalidView,
                     $"[Join(typeof({join.Left.Name}), typeof({join.Right.Name}))] on view {type.Name}: {why}; each join after the first must add one new table to the ones before it.",
                     Type: type.FullName, Attribute: "Join", Argument: join.Left.Name));
                 return null;
@@ -125,7 +125,7 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
             .Concat(right.ForeignKeys.Where(f => f.ReferencedTable == left.Name && left != right).Select(f => (From: right, To: left, Fk: f))).ToList();
         if (candidates.Count == 1) return candidates[0];
         var why = candidates.Count == 0 ? "no foreign key connects them" : $"{candidates.Count} foreign keys connect them ({string.Join(", ", candidates.Select(c => c.From.Name + "." + string.Join("+", c.Fk.Columns)))})";
-        Errors.Add(new(SchemaErrorCodes.JoinWithoutForeignKey,
+        Errors.Add(new(MigCode.JoinWithoutForeignKey,
             $"[Join(typeof({join.Left.Name}), typeof({join.Right.Name}))] on view {type.Name}: {why}. A synthesised join needs exactly one; use [ViewSql] otherwise.",
             Type: type.FullName, Attribute: "Join", Argument: join.Left.Name));
         return null;
@@ -145,14 +145,14 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
         var matches = prefixed.Count > 0 ? prefixed : plain;
         if (matches.Count == 0)
         {
-            Errors.Add(new(SchemaErrorCodes.UnresolvedViewColumn,
+            Errors.Add(new(MigCode.UnresolvedViewColumn,
                 $"View {type.Name}.{prop.Name} ({colName}) matches no column of {string.Join(", ", joined.Select(t => t.Name))}. Name it <table><Column> (e.g. StudentName) or after a column of one joined table.",
                 Type: type.FullName, Member: prop.Name));
             return null;
         }
         if (matches.Count > 1)
         {
-            Errors.Add(new(SchemaErrorCodes.AmbiguousViewColumn,
+            Errors.Add(new(MigCode.AmbiguousViewColumn,
                 $"View {type.Name}.{prop.Name} ({colName}) matches {string.Join(" and ", matches.Select(m => m.Table.Name + "." + m.Column.Name))}. Prefix it with the table name (e.g. {ToPascal(matches[0].Table.Name)}{prop.Name}) or use [ViewSql].",
                 Type: type.FullName, Member: prop.Name));
             return null;
@@ -160,7 +160,7 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
         var (t, c) = matches[0];
         if (c.Type != TypeMapping.StorageType(kind))
         {
-            Errors.Add(new(SchemaErrorCodes.UnresolvedViewColumn,
+            Errors.Add(new(MigCode.UnresolvedViewColumn,
                 $"View {type.Name}.{prop.Name} is {TypeMapping.Keyword(TypeMapping.StorageType(kind))} but {t.Name}.{c.Name} is {TypeMapping.Keyword(c.Type)}; give the property the column's type.",
                 Type: type.FullName, Member: prop.Name));
             return null;

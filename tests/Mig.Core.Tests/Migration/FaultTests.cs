@@ -229,11 +229,11 @@ public sealed class FaultTests
     private static void AssertLockedBy(HotPair pair, HotTool tool, string operation)
     {
         var e = Assert.ThrowsExactly<MigOperationException>(() => pair.Migrator().Verify());
-        Assert.AreEqual(MigrationCodes.LockedCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.OperationLocked, e.Code, e.Message);
         StringAssert.Contains(e.Message, $"{operation}, pid {tool.Id}");
         var second = HotTool.Run(pair.ToolArguments("verify"));
         Assert.AreEqual(1, second.ExitCode, HotTool.Show(second));
-        StringAssert.Contains(second.Output, MigrationCodes.LockedCode);
+        StringAssert.Contains(second.Output, MigCode.OperationLocked);
     }
 
     /// <summary>The killed tool's lock went with it: the operating system released the handle.</summary>

@@ -153,7 +153,7 @@ public sealed class HostileInputTests
             public sealed record Bookkeeping(long Id);
             """;
         var d = SchemaFixture.Error(source);
-        Assert.AreEqual(SchemaErrorCodes.DuplicateName, d.Code, d.ToString());
+        Assert.AreEqual(MigCode.DuplicateName, d.Code, d.ToString());
         StringAssert.Contains(d.Message, "reserves");
         Assert.AreEqual(SchemaFixture.LineOf(source, "record Bookkeeping"), d.Line, d.ToString());
     }
@@ -339,7 +339,7 @@ public sealed class HostileInputTests
         migrator.Drain();
         pair.Execute(pair.NewPath, "UPDATE role SET name = 'tampered' WHERE id = 1");
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Cutover());
-        Assert.AreEqual(MigrationCodes.VerifyFailedCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.VerifyFailed, e.Code, e.Message);
     }
 
     [TestMethod]
@@ -358,10 +358,10 @@ public sealed class HostileInputTests
         pair.Execute(pair.OldPath, change);
 
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain());
-        Assert.AreEqual(MigrationCodes.OldSchemaChangedCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.OldSchemaChanged, e.Code, e.Message);
         Assert.AreEqual(Protocol.Recording, pair.Scalar(pair.OldPath, $"SELECT status FROM {Protocol.MarkerTable}"), "writes were not paused");
         var verify = Assert.ThrowsExactly<MigOperationException>(() => migrator.Verify());
-        Assert.AreEqual(MigrationCodes.OldSchemaChangedCode, verify.Code);
+        Assert.AreEqual(MigCode.OldSchemaChanged, verify.Code);
         migrator.Reset();
         Assert.IsFalse(File.Exists(pair.NewPath));
     }
@@ -375,7 +375,7 @@ public sealed class HostileInputTests
         migrator.Drain();
         pair.Execute(pair.OldPath, "ALTER TABLE val ADD COLUMN note TEXT");
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Cutover());
-        Assert.AreEqual(MigrationCodes.OldSchemaChangedCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.OldSchemaChanged, e.Code, e.Message);
         Assert.AreEqual(Protocol.Migrating, pair.Scalar(pair.NewPath, $"SELECT status FROM {Protocol.StatusTable}"));
     }
 
@@ -488,7 +488,7 @@ public sealed class HostileInputTests
             """);
         var migrator = pair.Migrator(v2);
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false));
-        Assert.AreEqual(MigrationCodes.DataLossCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.DataLoss, e.Code, e.Message);
         StringAssert.Contains(e.Message, "rowids 2", "'007' does not survive INTEGER; '7' does");
         migrator.Migrate(offline: false, allowDataLoss: true);
         pair.WriteOld("INSERT INTO u VALUES (3, '8', 7)");
@@ -506,7 +506,7 @@ public sealed class HostileInputTests
             public sealed record E(long Code, long? Id);
             """));
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false));
-        Assert.AreEqual(MigrationCodes.AmbiguousMatchCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.AmbiguousMatch, e.Code, e.Message);
         Assert.IsFalse(File.Exists(pair.NewPath));
         migrator.Migrate(offline: true, allowDataLoss: false);
     }
@@ -538,7 +538,7 @@ public sealed class HostileInputTests
         using var pair = MigrationPair.Create(Values, "CREATE UNIQUE INDEX val_lower ON val(lower(t))");
         var before = MigrationPair.Hash(pair.OldPath);
         var e = Assert.ThrowsExactly<MigOperationException>(() => pair.Migrator(ValuesV2.Value).Migrate(offline: false, allowDataLoss: false));
-        Assert.AreEqual(MigrationCodes.WithoutRowIdCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.NotFollowableByRowId, e.Code, e.Message);
         Assert.AreEqual(before, MigrationPair.Hash(pair.OldPath));
         Assert.IsFalse(File.Exists(pair.NewPath));
     }
@@ -551,9 +551,9 @@ public sealed class HostileInputTests
         migrator.Migrate(offline: false, allowDataLoss: false);
         pair.Execute(pair.OldPath, $"INSERT INTO {Protocol.LogTable}(txn_id, operation, table_name, row_id) VALUES (0, 'insert', 'val', 'not a rowid')");
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain());
-        Assert.AreEqual(MigrationCodes.UnreadableEntryCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.UnreadableEntry, e.Code, e.Message);
         StringAssert.Contains(e.Message, "entry 1");
         var status = migrator.Status();
-        Assert.AreEqual($"failed {MigrationCodes.UnreadableEntryCode}", status.Audit[^1].Result);
+        Assert.AreEqual($"failed {MigCode.UnreadableEntry}", status.Audit[^1].Result);
     }
 }

@@ -199,7 +199,7 @@ public sealed class IdMappingTests
         pair.Execute(pair.NewPath, "DELETE FROM product WHERE id = 70");
         pair.Execute(pair.NewPath, "UPDATE country SET name = 'Gamma?' WHERE code = 30");
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Verify());
-        Assert.AreEqual(MigrationCodes.VerifyFailedCode, e.Code);
+        Assert.AreEqual(MigCode.VerifyFailed, e.Code);
         StringAssert.Contains(e.Message, "product: 1 old row(s) missing or changed");
         StringAssert.Contains(e.Message, "country: 1 old row(s) missing or changed in the new file, 1 new row(s) not in the old file (columns differing: name)");
 
@@ -222,7 +222,7 @@ public sealed class IdMappingTests
 
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain());
 
-        Assert.AreEqual(MigrationCodes.UnconvertibleKeyCode, e.Code);
+        Assert.AreEqual(MigCode.UnconvertibleKey, e.Code);
         StringAssert.Contains(e.Message, "country (rowid 77)");
         StringAssert.Contains(e.Message, "code = 'x1'");
         StringAssert.Contains(e.Message, "MigReset");
@@ -232,7 +232,7 @@ public sealed class IdMappingTests
         var status = migrator.Status();
         Assert.AreEqual("draining", status.Phase);
         Assert.AreEqual(3L, status.Pending);
-        Assert.AreEqual(MigrationCodes.UnconvertibleKeyCode, Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain()).Code, "a rerun stops again");
+        Assert.AreEqual(MigCode.UnconvertibleKey, Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain()).Code, "a rerun stops again");
 
         migrator.Reset();
         Write(pair, "DELETE FROM country WHERE code = 'x1'");
@@ -249,7 +249,7 @@ public sealed class IdMappingTests
 
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain());
 
-        Assert.AreEqual(MigrationCodes.UnconvertibleKeyCode, e.Code);
+        Assert.AreEqual(MigCode.UnconvertibleKey, e.Code);
         StringAssert.Contains(e.Message, "product (rowid 9) has the key id = NULL");
     }
 
@@ -271,10 +271,10 @@ public sealed class IdMappingTests
 
         var online = migrator.Plan(online: true);
         var error = online.Errors.Single();
-        Assert.AreEqual(MigrationCodes.AmbiguousMatchCode, error.Code);
+        Assert.AreEqual(MigCode.AmbiguousMatch, error.Code);
         StringAssert.Contains(error.Message, "part.number");
         Assert.IsEmpty(migrator.Plan(online: false).Errors);
-        Assert.AreEqual(MigrationCodes.AmbiguousMatchCode, Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false)).Code);
+        Assert.AreEqual(MigCode.AmbiguousMatch, Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false)).Code);
     }
 
     // Extension tables (dsl.md): the key is also a foreign key to the base row. SQLite makes an
@@ -396,7 +396,7 @@ public sealed class IdMappingTests
         var oldHash = MigrationPair.Hash(pair.OldPath);
 
         var plan = migrator.Plan(online: !offline);
-        var errors = plan.Errors.Where(e => e.Code == MigrationCodes.UnconvertibleKeyCode).Select(e => e.Message).ToList();
+        var errors = plan.Errors.Where(e => e.Code == MigCode.UnconvertibleKey).Select(e => e.Message).ToList();
         Assert.HasCount(2, errors, string.Join("\n", plan.Errors.Select(e => $"{e.Code} {e.Message}")));
         var product = errors.Single(m => m.Contains("product.id", StringComparison.Ordinal));
         StringAssert.Contains(product, "3 row(s)");
@@ -404,13 +404,13 @@ public sealed class IdMappingTests
         var country = errors.Single(m => m.Contains("country.code", StringComparison.Ordinal));
         StringAssert.Contains(country, "rowid 2: '007', rowid 3: 'x1'");
         StringAssert.Contains(country, "Correct");
-        Assert.IsFalse(plan.Errors.Any(e => e.Code == MigrationCodes.NotNullWithoutDefaultCode), "a NULL key is this error, not a missing default");
+        Assert.IsFalse(plan.Errors.Any(e => e.Code == MigCode.NotNullWithoutDefault), "a NULL key is this error, not a missing default");
         Assert.IsFalse(plan.Losses.Any(l => l.Column == "code"), "and not a data loss that -p:MigAllowDataLoss=true could accept");
 
         foreach (var allow in new[] { false, true })
         {
             var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline, allowDataLoss: allow));
-            Assert.AreEqual(MigrationCodes.UnconvertibleKeyCode, e.Code);
+            Assert.AreEqual(MigCode.UnconvertibleKey, e.Code);
             StringAssert.Contains(e.Message, "rowid 2: 'abc'");
         }
         Assert.AreEqual(oldHash, MigrationPair.Hash(pair.OldPath), "refused: the old file is untouched");

@@ -30,14 +30,14 @@ public sealed class NewUniqueKeyTests
         foreach (var online in new[] { false, true })
         {
             var plan = migrator.Plan(online);
-            var error = plan.Errors.SingleOrDefault(e => e.Code == MigrationCodes.DuplicateKeyCode);
+            var error = plan.Errors.SingleOrDefault(e => e.Code == MigCode.DuplicateKey);
             Assert.IsNotNull(error, $"online={online}: " + string.Join("\n", plan.Errors.Select(e => $"{e.Code} {e.Message}")));
             foreach (var text in expected) StringAssert.Contains(error.Message, text);
             Assert.IsFalse(plan.Losses.Any(), "duplicates are not a loss -p:MigAllowDataLoss=true could accept");
             foreach (var allow in new[] { false, true })
             {
                 var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: !online, allowDataLoss: allow));
-                Assert.AreEqual(MigrationCodes.DuplicateKeyCode, e.Code, e.Message);
+                Assert.AreEqual(MigCode.DuplicateKey, e.Code, e.Message);
             }
         }
         Assert.AreEqual(oldHash, MigrationPair.Hash(pair.OldPath), "refused: the old file is untouched");
@@ -77,9 +77,9 @@ public sealed class NewUniqueKeyTests
             public sealed record Member(string Email, string Team, long Badge);
             """));
         var error = migrator.Plan(online: false).Errors.Single();
-        Assert.AreEqual(MigrationCodes.DuplicateKeyCode, error.Code, error.Message);
+        Assert.AreEqual(MigCode.DuplicateKey, error.Code, error.Message);
         StringAssert.Contains(error.Message, "10 in 2 rows (rowids 1, 3)");
-        Assert.AreEqual(MigrationCodes.DuplicateKeyCode, Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: true, allowDataLoss: true)).Code);
+        Assert.AreEqual(MigCode.DuplicateKey, Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: true, allowDataLoss: true)).Code);
         Assert.IsFalse(File.Exists(pair.NewPath));
     }
 
@@ -137,7 +137,7 @@ public sealed class NewUniqueKeyTests
 
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false));
 
-        Assert.AreEqual(MigrationCodes.DuplicateKeyCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.DuplicateKey, e.Code, e.Message);
         StringAssert.Contains(e.Message, "UNIQUE constraint failed");
         StringAssert.Contains(e.Message, "MigReset");
         Assert.AreEqual("copy-incomplete", migrator.Status().Phase);
@@ -165,7 +165,7 @@ public sealed class NewUniqueKeyTests
         // Accepting data loss does not cover it: which row would survive is not Mig's choice.
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Cutover(allowDataLoss: true));
 
-        Assert.AreEqual(MigrationCodes.DuplicateKeyCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.DuplicateKey, e.Code, e.Message);
         StringAssert.Contains(e.Message, "member (email)");
         StringAssert.Contains(e.Message, "'a@x' in 2 rows (rowids 1, 3)");
         StringAssert.Contains(e.Message, "Nothing was cut over");

@@ -79,7 +79,7 @@ public sealed class OnlineProtocolTests
     {
         var before = Hashes(pair);
         var e = Assert.ThrowsExactly<MigOperationException>(call, because);
-        Assert.AreEqual(MigrationCodes.WrongPhaseCode, e.Code, because + ": " + e.Message);
+        Assert.AreEqual(MigCode.WrongPhase, e.Code, because + ": " + e.Message);
         Assert.AreEqual(before, Hashes(pair), because + ": a refused call changes neither file");
     }
 
@@ -515,7 +515,7 @@ public sealed class OnlineProtocolTests
         Assert.IsNull(pair.Scalar(pair.NewPath, $"SELECT value FROM {Protocol.InfoTable} WHERE key = 'cutoff'"));
         Assert.AreEqual(0L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM badge"));
         Assert.AreEqual(0L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'"));
-        Assert.AreEqual(MigrationCodes.WrongPhaseCode, Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain()).Code);
+        Assert.AreEqual(MigCode.WrongPhase, Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain()).Code);
 
         migrator.Reset();
         Assert.IsFalse(File.Exists(pair.NewPath));

@@ -106,7 +106,7 @@ public sealed class PairTests
 
         var e = Assert.ThrowsExactly<MigOperationException>(() => pair.Migrator().Reset());
 
-        Assert.AreEqual(MigrationCodes.WrongPhaseCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.WrongPhase, e.Code, e.Message);
         StringAssert.Contains(e.Message, pair.NewPath, "the message names the recorded new file");
         AssertOldPaused(pair.OldPath);
         Assert.IsTrue(File.Exists(moved));
@@ -223,10 +223,10 @@ public sealed class PairTests
             foreach (var spelling in spellings)
             {
                 var e = Assert.ThrowsExactly<MigOperationException>(() => OperationLock.Acquire(spelling, "second"), spelling);
-                Assert.AreEqual(MigrationCodes.LockedCode, e.Code, spelling);
+                Assert.AreEqual(MigCode.OperationLocked, e.Code, spelling);
                 var viaMigrator = Assert.ThrowsExactly<MigOperationException>(
                     () => new Migrator(HotSchemas.ModelV2, HotPair.HashV2, spelling, pair.NewPath, _ => { }).Migrate(offline: false, allowDataLoss: false), spelling);
-                Assert.AreEqual(MigrationCodes.LockedCode, viaMigrator.Code, spelling);
+                Assert.AreEqual(MigCode.OperationLocked, viaMigrator.Code, spelling);
             }
         }
         Assert.IsFalse(File.Exists(pair.NewPath), "no locked operation started");

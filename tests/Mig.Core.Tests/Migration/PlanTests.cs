@@ -105,12 +105,12 @@ public sealed class PlanTests
 
         var error = migrator.Plan().Errors.Single();
 
-        Assert.AreEqual(MigrationCodes.WithoutRowIdCode, error.Code);
+        Assert.AreEqual(MigCode.NotFollowableByRowId, error.Code);
         StringAssert.Contains(error.Message, why);
         foreach (var offline in new[] { false, true })
         {
             var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline, allowDataLoss: true));
-            Assert.AreEqual(MigrationCodes.WithoutRowIdCode, e.Code, e.Message);
+            Assert.AreEqual(MigCode.NotFollowableByRowId, e.Code, e.Message);
         }
         Assert.AreEqual(before, MigrationPair.Hash(pair.OldPath));
         Assert.IsFalse(File.Exists(pair.NewPath));

@@ -74,7 +74,7 @@ public sealed class RandomEvolutionTests
             "losses: " + string.Join("; ", plan.Losses.Select(l => l.What)));
         var allow = expectedLosses.Count > 0;
         if (allow)
-            Assert.AreEqual(MigrationCodes.DataLossCode, Assert.ThrowsExactly<MigOperationException>(() => offline.Migrate(offline: true, allowDataLoss: false)).Code);
+            Assert.AreEqual(MigCode.DataLoss, Assert.ThrowsExactly<MigOperationException>(() => offline.Migrate(offline: true, allowDataLoss: false)).Code);
 
         // Offline.
         offline.Migrate(offline: true, allowDataLoss: allow);
@@ -94,7 +94,7 @@ public sealed class RandomEvolutionTests
         if (added.Count > 0)
         {
             var refused = Assert.ThrowsExactly<MigOperationException>(() => online.Cutover(), "losses added while recording: " + string.Join(", ", added));
-            Assert.AreEqual(MigrationCodes.DataLossCode, refused.Code, refused.Message);
+            Assert.AreEqual(MigCode.DataLoss, refused.Code, refused.Message);
             foreach (var loss in added)
                 StringAssert.Contains(refused.Message, loss.EndsWith('.') ? $"table {loss.TrimEnd('.')} is dropped" : $"column {loss} is dropped");
         }

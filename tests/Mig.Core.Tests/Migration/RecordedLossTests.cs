@@ -43,9 +43,9 @@ public sealed class RecordedLossTests
         migrator.Drain();
 
         var verify = Assert.ThrowsExactly<MigOperationException>(() => migrator.Verify());
-        Assert.AreEqual(MigrationCodes.DataLossCode, verify.Code, verify.Message);
+        Assert.AreEqual(MigCode.DataLoss, verify.Code, verify.Message);
         var cutover = Assert.ThrowsExactly<MigOperationException>(() => migrator.Cutover());
-        Assert.AreEqual(MigrationCodes.DataLossCode, cutover.Code, cutover.Message);
+        Assert.AreEqual(MigCode.DataLoss, cutover.Code, cutover.Message);
         StringAssert.Contains(cutover.Message, "2 value(s) of item.code do not survive TEXT -> INTEGER (rowids 2, 3)");
         StringAssert.Contains(cutover.Message, "-p:MigAllowDataLoss=true");
         StringAssert.Contains(cutover.Message, "MigReset");
@@ -74,13 +74,13 @@ public sealed class RecordedLossTests
 
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Cutover());
 
-        Assert.AreEqual(MigrationCodes.DataLossCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.DataLoss, e.Code, e.Message);
         StringAssert.Contains(e.Message, "column item.note is dropped with 1 non-null value(s)");
         StringAssert.Contains(e.Message, "table scratch is dropped with its 1 rows");
         Assert.AreEqual(oldHash, MigrationPair.Hash(pair.OldPath), "a refused cutover leaves the old file as it was");
         var status = migrator.Status();
         Assert.AreEqual("drained", status.Phase);
-        StringAssert.StartsWith(status.Next, $"The last MigCutover verify failed {MigrationCodes.DataLossCode}: ");
+        StringAssert.StartsWith(status.Next, $"The last MigCutover verify failed {MigCode.DataLoss}: ");
         StringAssert.Contains(status.Next, "table scratch is dropped with its 1 rows");
 
         migrator.Reset();
@@ -107,7 +107,7 @@ public sealed class RecordedLossTests
         migrator.Drain();
 
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Cutover());
-        Assert.AreEqual(MigrationCodes.DataLossCode, e.Code);
+        Assert.AreEqual(MigCode.DataLoss, e.Code);
         StringAssert.Contains(e.Message, "item.code", "the conversion's loss was not among those accepted");
         Assert.DoesNotContain("item.note is dropped", e.Message, "the dropped column was accepted");
         Assert.DoesNotContain("table scratch", e.Message, "the dropped table was accepted");

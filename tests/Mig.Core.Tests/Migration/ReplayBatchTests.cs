@@ -78,13 +78,13 @@ public sealed class ReplayBatchTests
 
         var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Drain());
 
-        Assert.AreEqual(MigrationCodes.UnconvertibleKeyCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.UnconvertibleKey, e.Code, e.Message);
         Assert.AreEqual(4000L, Checkpoint(pair), "two whole batches of 2,000 entries were committed before the bad key's batch");
         Assert.AreEqual(4000L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM note"), "what the checkpoint covers is in the new file, nothing more");
         var status = migrator.Status();
         Assert.AreEqual("draining", status.Phase);
-        Assert.AreEqual($"failed {MigrationCodes.UnconvertibleKeyCode}", status.Audit[^1].Result, "the failure is in the audit trail");
-        StringAssert.StartsWith(status.Next, $"The last MigDrain failed {MigrationCodes.UnconvertibleKeyCode}: ", "MigStatus says why before saying what to run");
+        Assert.AreEqual($"failed {MigCode.UnconvertibleKey}", status.Audit[^1].Result, "the failure is in the audit trail");
+        StringAssert.StartsWith(status.Next, $"The last MigDrain failed {MigCode.UnconvertibleKey}: ", "MigStatus says why before saying what to run");
         StringAssert.Contains(status.Next, "MigReset");
     }
 }

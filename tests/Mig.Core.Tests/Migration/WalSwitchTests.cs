@@ -52,7 +52,7 @@ public sealed class WalSwitchTests
         using (HoldRead(pair.OldPath))
             e = Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false));
 
-        Assert.AreEqual(MigrationCodes.BusyCode, e.Code, e.Message);
+        Assert.AreEqual(MigCode.WalSwitchBusy, e.Code, e.Message);
         StringAssert.Contains(e.Message, "within 2 s");
         StringAssert.Contains(e.Message, "nothing was changed");
         Assert.AreEqual(hash, MigrationPair.Hash(pair.OldPath));

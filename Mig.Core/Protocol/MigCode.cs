@@ -1,0 +1,113 @@
+namespace Mig;
+
+/// <summary>
+/// Every <c>MIGnnnn</c> code Mig reports, in one place. A code is stable: it names a kind of
+/// problem, never a message. docs/msbuild.md has one row per code with what to do, and a test
+/// keeps the two lists equal.
+/// </summary>
+internal static class MigCode
+{
+    // Schema: found by MigCompileSchema and MigGenerate, at the schema's file and line.
+    /// <summary>An attribute names a property the record does not have.</summary>
+    public const string MissingProperty = "MIG0001";
+    /// <summary>A property's C# type has no column mapping.</summary>
+    public const string UnsupportedType = "MIG0002";
+    /// <summary>A reference to a type that has no primary key.</summary>
+    public const string ReferenceWithoutKey = "MIG0003";
+    /// <summary>A foreign key that cannot be expressed (composite key behind a single column, type mismatch, not a table).</summary>
+    public const string InexpressibleForeignKey = "MIG0004";
+    /// <summary>Record-typed references form a cycle.</summary>
+    public const string ReferenceCycle = "MIG0005";
+    /// <summary>Two tables, views or indexes share a name, one takes a name Mig reserves, or a column is named rowid (it would hide the rowid).</summary>
+    public const string DuplicateName = "MIG0006";
+    /// <summary>A view property matches no column of the joined tables.</summary>
+    public const string UnresolvedViewColumn = "MIG0007";
+    /// <summary>A view property matches columns of several joined tables.</summary>
+    public const string AmbiguousViewColumn = "MIG0008";
+    /// <summary>A join between two tables that no single foreign key connects.</summary>
+    public const string JoinWithoutForeignKey = "MIG0009";
+    /// <summary>A [ViewSql] whose columns do not match the record.</summary>
+    public const string ViewSqlMismatch = "MIG0010";
+    /// <summary>An invalid key declaration (AutoIncPK on a non-integer, two key attributes, a key on a view).</summary>
+    public const string InvalidKey = "MIG0011";
+    /// <summary>OnDeleteSetNull on a non-nullable reference, or a delete action on a non-reference.</summary>
+    public const string InvalidDeleteAction = "MIG0012";
+    /// <summary>Seed rows for a table without a primary key, or seed code that failed.</summary>
+    public const string InvalidSeed = "MIG0013";
+    /// <summary>The schema files do not compile.</summary>
+    public const string CompileError = "MIG0014";
+    /// <summary>SQLite rejects the SQL the schema becomes (a bad default or view).</summary>
+    public const string SqlRejected = "MIG0015";
+    /// <summary>A query attribute that cannot apply (a write on a view, an upsert without a key, LIKE on a non-string).</summary>
+    public const string InvalidQuery = "MIG0016";
+    /// <summary>A view declaration problem: [Join] without [View], no joins, a join that does not connect.</summary>
+    public const string InvalidView = "MIG0017";
+    /// <summary>An attribute argument that is empty or malformed (OrderBy, no properties).</summary>
+    public const string InvalidAttribute = "MIG0018";
+    /// <summary>No schema files: @(MigSchema) is empty.</summary>
+    public const string NoSchemaFiles = "MIG0019";
+    /// <summary>A generated method name that a member of the record already has, or that two attributes both produce.</summary>
+    public const string QueryNameCollision = "MIG0020";
+    /// <summary>A table or view record without properties: it would have no columns.</summary>
+    public const string NoColumns = "MIG0021";
+    /// <summary>A generated query statement that SQLite cannot prepare against the schema (found at build time, never at run time).</summary>
+    public const string GeneratedSqlRejected = "MIG0022";
+
+    // MigInit.
+    /// <summary>MigInit found a file already at the path; nothing was changed.</summary>
+    public const string DatabaseExists = "MIG0030";
+    /// <summary>The file could not be written (directory missing, permissions, disk).</summary>
+    public const string DatabaseNotWritable = "MIG0031";
+
+    // Migration: MigPlan, MigMigrate, MigDrain, MigVerify, MigCutover, MigReset, MigArchiveOld, MigStatus.
+    /// <summary>An operation in the wrong phase of the pair; the message says what to run instead.</summary>
+    public const string WrongPhase = "MIG0040";
+    /// <summary>Another Mig operation holds the pair's lock (a <c>.miglock</c> file beside the old file).</summary>
+    public const string OperationLocked = "MIG0041";
+    /// <summary>Data the plan, or writes made while recording, would lose without consent.</summary>
+    public const string DataLoss = "MIG0042";
+    /// <summary>A new NOT NULL column without a default on a table with rows (or, online, one the old service may write NULL to).</summary>
+    public const string NotNullWithoutDefault = "MIG0043";
+    /// <summary>The pair named contradicts the pair the old file records.</summary>
+    public const string WrongPair = "MIG0044";
+    /// <summary>Verification (or an archive's check) found a difference.</summary>
+    public const string VerifyFailed = "MIG0045";
+    /// <summary>A file is in the way that Mig neither overwrites nor deletes.</summary>
+    public const string FileInTheWay = "MIG0046";
+    /// <summary>The old database does not exist (or cannot be told from other files).</summary>
+    public const string NoOldDatabase = "MIG0047";
+    /// <summary>The copied data breaks a foreign key of the new schema.</summary>
+    public const string ForeignKeyBroken = "MIG0048";
+    /// <summary>A file could not be switched to WAL while another connection kept a transaction open.</summary>
+    public const string WalSwitchBusy = "MIG0049";
+    /// <summary>An old table capture cannot follow by rowid: WITHOUT ROWID, virtual, or a column whose name Mig needs for the rowid.</summary>
+    public const string NotFollowableByRowId = "MIG0050";
+    /// <summary>Two new tables claim one old table, or a new INTEGER PRIMARY KEY comes from neither the old rowid nor the old key (online).</summary>
+    public const string AmbiguousMatch = "MIG0051";
+    /// <summary>A key (old, or in a captured write) that does not survive CAST to the new INTEGER PRIMARY KEY.</summary>
+    public const string UnconvertibleKey = "MIG0052";
+    /// <summary>Old rows that would share a value of a key the new schema makes unique.</summary>
+    public const string DuplicateKey = "MIG0053";
+    /// <summary>A database file stayed locked by another connection while Mig waited.</summary>
+    public const string FileLocked = "MIG0054";
+    /// <summary>A file Mig was given is not a SQLite database, or is damaged.</summary>
+    public const string NotADatabase = "MIG0055";
+    /// <summary>The disk refused a read or write (full, I/O error).</summary>
+    public const string DiskFailure = "MIG0056";
+    /// <summary>A database file or its folder cannot be opened or written by this user.</summary>
+    public const string NoAccess = "MIG0057";
+    /// <summary>A table or a capture trigger of the old file changed after capture was installed.</summary>
+    public const string OldSchemaChanged = "MIG0070";
+    /// <summary>A log entry replay cannot read (a row reference that is not an integer): written by hand, or damaged.</summary>
+    public const string UnreadableEntry = "MIG0071";
+
+    // The tool process itself.
+    /// <summary>The tool was called with wrong arguments (a bug in Mig's targets).</summary>
+    public const string Usage = "MIG0090";
+    /// <summary>An unexpected failure inside Mig; the message says what.</summary>
+    public const string Internal = "MIG0091";
+    /// <summary>The cached schema model is missing or unreadable.</summary>
+    public const string ModelUnreadable = "MIG0092";
+    /// <summary>The generated code does not parse (a bug in Mig).</summary>
+    public const string GeneratedCodeInvalid = "MIG0093";
+}
