@@ -6,7 +6,7 @@ using Mig.Sql;
 namespace Mig.CodeGen;
 
 /// <summary>
-/// Writes the C# query code of a schema (dsl.md, Generated queries): one static
+/// Writes the C# query code of a schema (docs/dsl.md, Generated queries): one static
 /// class per record holding a C# 14 extension block, so call sites read
 /// <c>Student.SelectAllAsync(txn)</c>. The code binds every value as a
 /// parameter, reuses each prepared command per connection

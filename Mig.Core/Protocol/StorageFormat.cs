@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Mig;
 
 /// <summary>
-/// What SQLite stores for each mapped C# type (dsl.md, Type mapping), written once for
+/// What SQLite stores for each mapped C# type (docs/dsl.md, Type mapping), written once for
 /// the generated code (<see cref="MigValue"/>) and the build (seed rows). Integers and
 /// enums are INTEGER, bool is 1/0, double and float are REAL, byte[] is a BLOB; the rest
 /// is invariant text that parses back exactly: decimals keep their scale, DateTime its

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Mig;
 
 /// <summary>
-/// Conversions between C# values and what SQLite stores (dsl.md, Type mapping),
+/// Conversions between C# values and what SQLite stores (docs/dsl.md, Type mapping),
 /// used by generated code: one overload per type, so a value is boxed only into its
 /// parameter. The formats are <see cref="StorageFormat"/>'s, which seed rows use too.
 /// </summary>

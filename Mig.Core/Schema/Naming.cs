@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Mig.Schema;
 
-/// <summary>The naming rules of dsl.md: C# names to snake_case SQL names.</summary>
+/// <summary>The naming rules of docs/dsl.md: C# names to snake_case SQL names.</summary>
 internal static class Naming
 {
     /// <summary>

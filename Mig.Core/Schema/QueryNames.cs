@@ -1,7 +1,7 @@
 namespace Mig.Schema;
 
 /// <summary>
-/// The names of generated query methods (dsl.md, Generated queries): a schema rule,
+/// The names of generated query methods (docs/dsl.md, Generated queries): a schema rule,
 /// because the reflector reports collisions with them; the emitter uses the same names.
 /// </summary>
 internal static class QueryNames

@@ -1,7 +1,7 @@
 namespace Mig.Schema;
 
 /// <summary>
-/// The type mapping of dsl.md: which C# types a column can hold, the value kind
+/// The type mapping of docs/dsl.md: which C# types a column can hold, the value kind
 /// each becomes and the SQLite storage class that kind is stored as. A schema
 /// rule, so the reflector checks properties with it and DDL, code generation and
 /// migrations name storage classes from it.

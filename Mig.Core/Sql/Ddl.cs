@@ -3,7 +3,7 @@ using Mig.Schema;
 
 namespace Mig.Sql;
 
-/// <summary>The CREATE SQL a model becomes (dsl.md). Model order is creation order.</summary>
+/// <summary>The CREATE SQL a model becomes (docs/dsl.md). Model order is creation order.</summary>
 internal static class Ddl
 {
     /// <summary>Every statement of the schema, in order: each table with its indexes, then the views.</summary>

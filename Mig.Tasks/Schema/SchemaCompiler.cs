@@ -7,20 +7,6 @@ using Mig.Sql;
 
 namespace Mig.Tasks.Schema;
 
-/// <summary>What to compile: schema sources, what they bind to, and how.</summary>
-internal sealed record SchemaCompileRequest(
-    IReadOnlyList<(string Path, string Text)> Sources,
-    IReadOnlyList<string> References,
-    IReadOnlyList<string> Usings,
-    string AssemblyName,
-    bool Nullable = true);
-
-/// <summary>The compiled schema: its model and hash, or the diagnostics that stopped it.</summary>
-internal sealed record SchemaCompileResult(SchemaModel? Model, string? Hash, byte[]? Assembly, IReadOnlyList<MigDiagnostic> Diagnostics)
-{
-    public bool Succeeded => Model is not null && !Diagnostics.Any(d => d.IsError);
-}
-
 /// <summary>
 /// Compiles the schema files with Roslyn into the schema assembly, loads it in a
 /// collectible context (so seed initialisers run and the assembly unloads), and

@@ -46,6 +46,3 @@ internal sealed class ToolArguments
 
     public string Required(string name) => Optional(name) ?? throw new ToolUsageException($"{Verb} needs --{name}");
 }
-
-/// <summary>The tool was called wrongly: a bug in the targets, not in the user's schema.</summary>
-internal sealed class ToolUsageException(string message) : Exception(message);

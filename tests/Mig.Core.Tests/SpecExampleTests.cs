@@ -3,7 +3,7 @@ using Mig.Sql;
 
 namespace Mig.Core.Tests;
 
-/// <summary>The example of dsl.md becomes the SQL dsl.md shows.</summary>
+/// <summary>The example of docs/dsl.md becomes the SQL docs/dsl.md shows.</summary>
 [TestClass]
 public sealed partial class SpecExampleTests
 {

@@ -1,6 +1,6 @@
 namespace Mig;
 
-// The attributes a schema is written with (dsl.md), one per file in this folder.
+// The attributes a schema is written with (docs/dsl.md), one per file in this folder.
 // Properties are named by their C# name so `nameof` works; Mig maps them to
 // snake_case columns. Positional record parameters carry attributes to the
 // parameter by default, so every member-level attribute also targets parameters.

@@ -1,6 +1,6 @@
 namespace Mig;
 
-// Query attributes: each adds one generated method (dsl.md, Generated queries).
+// Query attributes: each adds one generated method (docs/dsl.md, Generated queries).
 // They do not change the database, so they do not change the schema hash.
 
 /// <summary>Base of the query attributes; <see cref="OrderBy"/> uses property names (<c>"Name DESC, Age"</c>).</summary>

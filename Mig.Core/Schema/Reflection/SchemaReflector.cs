@@ -5,7 +5,7 @@ namespace Mig.Schema;
 
 /// <summary>
 /// Turns the types of a compiled schema assembly into a <see cref="SchemaModel"/>
-/// (dsl.md). Reads attributes by type identity, so the schema assembly must bind
+/// (docs/dsl.md). Reads attributes by type identity, so the schema assembly must bind
 /// to the same Mig.Core as this one. Runs seed getters, which is why it runs in
 /// the short-lived tool process and never inside an MSBuild node. The work is
 /// split by concern: <see cref="TypeClassifier"/>, <see cref="ReferenceCycles"/>,

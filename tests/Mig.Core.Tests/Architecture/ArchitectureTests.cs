@@ -50,6 +50,22 @@ public sealed class ArchitectureTests
     }
 
     [TestMethod]
+    public void OneTypePerFileNamedAfterIt()
+    {
+        var wrong = new List<string>();
+        foreach (var (path, text) in CoreSources())
+        {
+            var types = CSharpSyntaxTree.ParseText(text).GetRoot().DescendantNodes()
+                .Where(n => n is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax && n.Parent is BaseNamespaceDeclarationSyntax or CompilationUnitSyntax)
+                .Select(n => n is BaseTypeDeclarationSyntax t ? t.Identifier.Text : ((DelegateDeclarationSyntax)n).Identifier.Text)
+                .ToList();
+            if (types.Count != 1 || types[0] != Path.GetFileNameWithoutExtension(path))
+                wrong.Add($"{path}: {string.Join(", ", types)}");
+        }
+        Assert.IsEmpty(wrong, "files that do not hold exactly the one type they are named after:\n" + string.Join("\n", wrong));
+    }
+
+    [TestMethod]
     public void LongFunctionsSayWhy()
     {
         var unexplained = new List<string>();

@@ -4,7 +4,7 @@ using Mig.Migration;
 namespace Mig.Core.Tests.Migration;
 
 /// <summary>
-/// Rule 1 and 2 of hot-migration.md under concurrency: writers of the old
+/// The first two guarantees of docs/hot-migration.md under concurrency: writers of the old
 /// service (through <see cref="MigDatabase"/>) and of a second app (a plain
 /// Microsoft.Data.Sqlite connection) insert, update and delete parents and
 /// children before, during and after the copy, until drain refuses them; after

@@ -6,7 +6,7 @@ namespace Mig.Core.Tests.Migration;
 /// <summary>
 /// Kills the tool process for real (Process.Kill of the whole tree) while it is
 /// stopped at a fault point inside the copy, the drain and the cutover
-/// (hot-migration.md, rule 6), then checks that MigStatus explains the state,
+/// (docs/hot-migration.md, What is guaranteed: resumable after any crash), then checks that MigStatus explains the state,
 /// that the recovery the status names reaches the right end state, that the old
 /// file's data is exactly what the writers wrote, and that the operation lock
 /// refused a second operation while the tool lived and was free once it died.

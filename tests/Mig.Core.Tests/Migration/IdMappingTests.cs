@@ -7,7 +7,7 @@ using static Mig.Core.Tests.Migration.RowAssert;
 namespace Mig.Core.Tests.Migration;
 
 /// <summary>
-/// Online migrations where a table's key is kept but its rowid is not (hot-migration.md, rule 3,
+/// Online migrations where a table's key is kept but its rowid is not (docs/hot-migration.md, `_id_mapping`,
 /// and <see cref="IdMapping"/>): an old <c>INT PRIMARY KEY</c> (not a rowid alias) and an old numeric
 /// <c>TEXT PRIMARY KEY</c> become INTEGER PRIMARY KEYs, with child tables referencing them, and
 /// writes captured meanwhile are followed through <c>_id_mapping</c>.
@@ -277,7 +277,7 @@ public sealed class IdMappingTests
         Assert.AreEqual(MigCode.AmbiguousMatch, Assert.ThrowsExactly<MigOperationException>(() => migrator.Migrate(offline: false, allowDataLoss: false)).Code);
     }
 
-    // Extension tables (dsl.md): the key is also a foreign key to the base row. SQLite makes an
+    // Extension tables (docs/dsl.md): the key is also a foreign key to the base row. SQLite makes an
     // INTEGER PRIMARY KEY the rowid all the same, so a legacy INT key (product_detail) and a TEXT key
     // of numbers (country_flag, as Mig made it) change rowids like their base tables do.
     private const string ExtensionV1 = """

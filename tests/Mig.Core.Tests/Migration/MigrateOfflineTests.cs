@@ -6,7 +6,7 @@ using static Mig.Core.Tests.Migration.RowAssert;
 namespace Mig.Core.Tests.Migration;
 
 /// <summary>
-/// Every case of the copy plan (hot-migration.md, Deriving the copy plan) run
+/// Every case of the copy plan (the Planner; MigPlan prints it) run
 /// offline on real files, with the exact rows of the new file read back with SQL
 /// and their storage classes checked.
 /// </summary>

@@ -8,7 +8,7 @@ using static Mig.Core.Tests.Migration.RowAssert;
 namespace Mig.Core.Tests.Migration;
 
 /// <summary>
-/// The online protocol (hot-migration.md, The phases) step by step on one thread:
+/// The online protocol (docs/hot-migration.md, The state machine) step by step on one thread:
 /// capture, replay, pause, cutover, reset, archive, and every phase refused out of turn.
 /// </summary>
 [TestClass]
