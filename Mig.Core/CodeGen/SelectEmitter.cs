@@ -93,7 +93,23 @@ internal abstract class SelectEmitter(CodeWriter w, string clrType, List<Generat
         var t = Target;
         var names = string.Concat(args.Select(a => ", " + a.Name));
         t.Line($"/// <summary>{summary}</summary>");
-        t.Line($"public static {TaskOf(result)} {name}({TxnParam}{string.Concat(args.Select(a => $", {a.Type} {a.Name}"))}, {CtParam}) =>");
+        var parameters = new List<string> { TxnParam };
+        parameters.AddRange(args.Select(a => $"{a.Type} {a.Name}"));
+        parameters.Add(CtParam);
+        var head = $"public static {TaskOf(result)} {name}(";
+        if (head.Length + parameters.Sum(p => p.Length + 2) <= LongLine)
+        {
+            t.Line($"{head}{string.Join(", ", parameters)}) =>");
+        }
+        else
+        {
+            // One parameter per line, as a reviewer would write a long signature by hand.
+            t.Line(head);
+            t.Indent();
+            for (var i = 0; i < parameters.Count; i++)
+                t.Line(parameters[i] + (i < parameters.Count - 1 ? "," : ") =>"));
+            t.Outdent();
+        }
         t.Indent();
         t.Open($"{completed.Run(args.Count, result is not null)}(txn{names}, cancellationToken, static {(result is null ? "" : result + " ")}(txn{names}) =>");
     }
@@ -171,6 +187,8 @@ internal abstract class SelectEmitter(CodeWriter w, string clrType, List<Generat
     }
 
     protected const string TxnParam = "global::Mig.MigTransaction txn";
+    /// <summary>A signature longer than this is written one parameter per line.</summary>
+    private const int LongLine = 120;
     protected const string CtParam = "global::System.Threading.CancellationToken cancellationToken = default";
 
     protected static string TaskOf(string? result) =>

@@ -198,6 +198,6 @@ public sealed class QueryTests
         var hash = Mig.Sql.SchemaHash.Compute(model);
         // The constants the build generated must be what the model computes to.
         Assert.AreEqual(Schema.MigSchemaInfo.Hash, hash);
-        Assert.AreEqual(Schema.MigSchemaInfo.DatabaseFileName, Mig.Sql.Protocol.DatabaseFileName("consumer", hash));
+        Assert.AreEqual(Schema.MigSchemaInfo.DatabaseFileName, Mig.Protocol.DatabaseFileName("consumer", hash));
     }
 }
