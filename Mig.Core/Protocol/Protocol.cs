@@ -27,7 +27,7 @@ internal static class Protocol
     /// <summary>
     /// Old database: the capture state ('recording' or 'draining') and
     /// <c>txn_seq</c>, the number the capture triggers stamp on log rows as their
-    /// <c>txn_id</c>. While recording, a write transaction through <see cref="MigDatabase"/>
+    /// <c>txn_id</c>. While recording, a write transaction through <c>MigDatabase</c>
     /// bumps it first (it holds SQLite's single write lock, so the number is its own), which
     /// tells that transaction's log rows apart. Replay does not need it: it converges in any grouping.
     /// </summary>

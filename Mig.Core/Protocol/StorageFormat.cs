@@ -4,7 +4,7 @@ namespace Mig;
 
 /// <summary>
 /// What SQLite stores for each mapped C# type (docs/dsl.md, Type mapping), written once for
-/// the generated code (<see cref="MigValue"/>) and the build (seed rows). Integers and
+/// the generated code (<c>MigValue</c>) and the build (seed rows). Integers and
 /// enums are INTEGER, bool is 1/0, double and float are REAL, byte[] is a BLOB; the rest
 /// is invariant text that parses back exactly: decimals keep their scale, DateTime its
 /// Kind, DateTimeOffset its offset.
@@ -39,7 +39,7 @@ internal static class StorageFormat
     /// <summary>
     /// The storage value (null, long, double, string or byte[]) of a boxed value of a mapped
     /// type, for values the build writes (seed rows); generated code binds the same through
-    /// <see cref="MigValue"/>'s typed overloads, without boxing.
+    /// <c>MigValue</c>'s typed overloads, without boxing.
     /// </summary>
     public static object? ToStorage(object? value) => value switch
     {

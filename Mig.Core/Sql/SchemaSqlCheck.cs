@@ -144,19 +144,12 @@ internal static class SchemaSqlCheck
         if (clause is null) return null;
         try
         {
-            Execute(connection, $"CREATE TEMP TABLE _mig_default_check(x DEFAULT {clause})");
-            Execute(connection, "INSERT INTO temp._mig_default_check DEFAULT VALUES");
+            SqliteFile.Execute(connection, $"CREATE TEMP TABLE _mig_default_check(x DEFAULT {clause})");
+            SqliteFile.Execute(connection, "INSERT INTO temp._mig_default_check DEFAULT VALUES");
             return null;
         }
         catch (SqliteException e) { return e.Message; }
-        finally { Execute(connection, "DROP TABLE IF EXISTS temp._mig_default_check"); }
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
+        finally { SqliteFile.Execute(connection, "DROP TABLE IF EXISTS temp._mig_default_check"); }
     }
 
     private static SchemaError SeedError(SeedModel seed, string why)
