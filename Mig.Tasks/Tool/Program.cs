@@ -16,53 +16,41 @@ internal static class Program
     public static int Main(string[] args)
     {
         var origin = "Mig";
-        try
+        return CommandFailures.Run(() => origin, m => $"Mig tool usage: {m}. This is a bug in Mig's targets; please report it.", Console.WriteLine, () =>
         {
             var a = ToolArguments.Parse(args);
             origin = a.Optional("project") ?? origin;
             return a.Verb switch
             {
                 "compile" => Compile(a, origin),
-                "script" => Script(a),
-                "init" => Init(a),
+                "script" => SchemaVerbs.WriteScript(LoadModel(a), a.Required("out"), Console.WriteLine),
+                "init" => SchemaVerbs.Init(LoadModel(a), a.Required("database"), Console.WriteLine),
                 "generate" => Generate(a, origin),
-                _ when MigrationVerbs.Handles(a.Verb) => MigrationVerbs.Run(a, LoadModel(a)),
-                _ => throw new ToolUsageException($"unknown verb '{a.Verb}'"),
+                _ when MigrationVerbs.Handles(a.Verb) => Migrate(a),
+                _ => throw new UsageException($"unknown verb '{a.Verb}'"),
             };
-        }
-        catch (ToolUsageException e)
-        {
-            Console.WriteLine(new MigDiagnostic(MigCode.Usage, $"Mig tool usage: {e.Message}. This is a bug in Mig's targets; please report it.").Format(origin));
-            return 2;
-        }
-        catch (MigOperationException e)
-        {
-            Console.WriteLine(new MigDiagnostic(e.Code, e.Message).Format(origin));
-            return 1;
-        }
-        catch (DatabaseCreationException e)
-        {
-            Console.WriteLine(new MigDiagnostic(e.Code, e.Message).Format(origin));
-            return 1;
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
-        {
-            var (code, message) = SqliteFailures.Explain(e);
-            Console.WriteLine(new MigDiagnostic(code, message).Format(origin));
-            return 1;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.WriteLine(new MigDiagnostic(MigCode.Internal, $"{e.GetType().Name}: {e.Message}").Format(origin));
-            return 1;
-        }
-        catch (Exception e)
-        {
-            // Anything else is a bug in Mig: report it as an error with where it happened, never a bare crash.
-            Console.WriteLine(new MigDiagnostic(MigCode.Internal, $"Mig failed unexpectedly: {e.GetType().Name}: {e.Message} at {e.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}. Please report this.").Format(origin));
-            return 1;
-        }
+        });
     }
+
+    /// <summary>A verb of hot migrations, with the arguments the MigMigration task passes.</summary>
+    private static int Migrate(ToolArguments a)
+    {
+        var model = LoadModel(a);
+        return MigrationVerbs.Run(Request(a), model, CommandOutput.Console);
+    }
+
+    private static MigrationRequest Request(ToolArguments a) => new(a.Verb, a.Required("database-name"))
+    {
+        DatabaseDir = a.Optional("database-dir"),
+        Database = a.Optional("database"),
+        NewDatabase = a.Optional("new-database"),
+        Offline = Flag(a, "offline"),
+        AllowDataLoss = Flag(a, "allow-data-loss"),
+        ArchiveTo = a.Optional("archive-to"),
+        StatusFiles = a.All("status-file"),
+    };
+
+    private static bool Flag(ToolArguments a, string name) => a.Optional(name) is "true" or "True";
 
     /// <summary>compile: schema sources to the schema assembly, the model JSON and the hash file.</summary>
     private static int Compile(ToolArguments a, string origin)
@@ -95,24 +83,7 @@ internal static class Program
         return 0;
     }
 
-    private static SchemaModel LoadModel(ToolArguments a)
-    {
-        var path = a.Required("model");
-        if (!File.Exists(path))
-            throw new MigOperationException(MigCode.ModelUnreadable, $"The schema model {path} is missing. Build the project (or run the MigCompileSchema target) first.");
-        return SchemaModelJson.Deserialize(File.ReadAllText(path));
-    }
-
-    /// <summary>script: the full CREATE SQL of the schema to a file.</summary>
-    private static int Script(ToolArguments a)
-    {
-        var model = LoadModel(a);
-        var output = Path.GetFullPath(a.Required("out"));
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        File.WriteAllText(output, $"-- Mig schema {SchemaHash.Compute(model)}: generated from the schema types; do not edit.\n\n" + Ddl.Script(model));
-        Console.WriteLine($"Mig: wrote the schema SQL to {output}");
-        return 0;
-    }
+    private static SchemaModel LoadModel(ToolArguments a) => ModelFile.Load(a.Required("model"));
 
     /// <summary>
     /// generate: the query code of the schema, checked before it is written: every SQL
@@ -149,17 +120,6 @@ internal static class Program
         // Write only on change, so an unchanged model does not make CoreCompile run again.
         if (!File.Exists(output) || File.ReadAllText(output) != code) File.WriteAllText(output, code);
         Console.WriteLine($"Mig: generated queries for {model.Tables.Count} tables and {model.Views.Count} views in {output}");
-        return 0;
-    }
-
-    /// <summary>init: a new database file for the schema, with seeds, ready to serve.</summary>
-    private static int Init(ToolArguments a)
-    {
-        var model = LoadModel(a);
-        var database = Path.GetFullPath(a.Required("database"));
-        var hash = SchemaHash.Compute(model);
-        DatabaseCreator.Create(model, database, hash);
-        Console.WriteLine($"Mig: created {database} ({model.Tables.Count} tables, {model.Views.Count} views, {model.Seeds.Sum(s => s.Rows.Count)} seed rows), status ready.");
         return 0;
     }
 }

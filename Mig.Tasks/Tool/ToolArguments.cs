@@ -1,3 +1,5 @@
+using Mig.Migration;
+
 namespace Mig.Tasks.Tool;
 
 /// <summary>
@@ -23,13 +25,13 @@ internal sealed class ToolArguments
             else expanded.Add(a);
         }
         if (expanded.Count == 0 || expanded[0].StartsWith("--", StringComparison.Ordinal))
-            throw new ToolUsageException("missing verb (compile, script, init)");
+            throw new UsageException("missing verb (compile, script, init)");
         var result = new ToolArguments(expanded[0]);
         for (var i = 1; i < expanded.Count; i++)
         {
             var name = expanded[i];
             if (!name.StartsWith("--", StringComparison.Ordinal) || i + 1 >= expanded.Count)
-                throw new ToolUsageException($"expected '--name value' at '{name}'");
+                throw new UsageException($"expected '--name value' at '{name}'");
             if (!result.values.TryGetValue(name[2..], out var list)) result.values[name[2..]] = list = [];
             list.Add(expanded[++i]);
         }
@@ -44,5 +46,5 @@ internal sealed class ToolArguments
 
     public string? Optional(string name) => values.TryGetValue(name, out var list) ? list[^1] : null;
 
-    public string Required(string name) => Optional(name) ?? throw new ToolUsageException($"{Verb} needs --{name}");
+    public string Required(string name) => Optional(name) ?? throw new UsageException($"{Verb} needs --{name}");
 }

@@ -69,7 +69,7 @@ public sealed class ToolFailureTests
     {
         var e = new SqliteException($"SQLite Error {sqliteCode}: 'something'.", sqliteCode);
 
-        var (code, message) = Mig.Tasks.Tool.SqliteFailures.Explain(e);
+        var (code, message) = Mig.Migration.SqliteFailures.Explain(e);
 
         Assert.AreEqual(expected, code);
         StringAssert.Contains(message, "something");

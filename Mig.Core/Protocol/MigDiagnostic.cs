@@ -1,4 +1,4 @@
-namespace Mig.Tasks.Schema;
+namespace Mig;
 
 /// <summary>An error or warning with a place, printed in the canonical form MSBuild, IDEs and CI annotate.</summary>
 internal sealed record MigDiagnostic(string Code, string Message, string? File = null, int Line = 0, int Column = 0, bool IsError = true)

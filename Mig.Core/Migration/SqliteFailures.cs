@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Mig.Tasks.Tool;
+namespace Mig.Migration;
 
 /// <summary>
 /// SQLite's own refusals, as codes an operator can act on. A failing statement's transaction

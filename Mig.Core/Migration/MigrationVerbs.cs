@@ -1,45 +1,54 @@
 using Microsoft.Data.Sqlite;
-using Mig.Migration;
 using Mig.Schema;
 using Mig.Sql;
 
-namespace Mig.Tasks.Tool;
+namespace Mig.Migration;
 
 /// <summary>
-/// The tool verbs of hot migrations (plan, migrate, drain, verify, cutover,
-/// status, reset, archive-old): resolve the pair of files, then call the
-/// <see cref="Migrator"/>. Messages go to stdout, which the MSBuild task shows.
+/// The verbs of hot migrations (plan, migrate, drain, verify, cutover, status, reset,
+/// archive-old): resolve the pair of files, then call the <see cref="Migrator"/>. The tool behind
+/// the targets and the bundle both run them from here, so their messages, codes and JSON are one.
 /// </summary>
 internal static class MigrationVerbs
 {
     public static bool Handles(string verb) => verb is "plan" or "migrate" or "drain" or "verify" or "cutover" or "status" or "reset" or "archive-old";
 
-    public static int Run(ToolArguments a, SchemaModel model)
+    /// <summary>Runs <paramref name="r"/>: 0 when done, 1 when a plan has errors; refusals throw <see cref="MigOperationException"/>.</summary>
+    public static int Run(MigrationRequest r, SchemaModel model, CommandOutput output)
     {
         var hash = SchemaHash.Compute(model);
-        var (oldPath, newPath) = Resolve(a, hash, required: a.Verb != "status");
-        var migrator = new Migrator(model, hash, oldPath, newPath, Console.WriteLine);
+        var (oldPath, newPath) = Resolve(r, hash, required: r.Verb != "status");
+        // A plan's lines are its answer; every other verb's lines are progress.
+        var log = r.Verb == "plan" && !r.Json ? output.Result : output.Progress;
+        var migrator = new Migrator(model, hash, oldPath, newPath, log);
         try
         {
-            switch (a.Verb)
+            switch (r.Verb)
             {
-                case "plan": migrator.Plan(online: !Flag(a, "offline")); break;
-                case "migrate": migrator.Migrate(offline: Flag(a, "offline"), allowDataLoss: Flag(a, "allow-data-loss")); break;
+                case "plan":
+                    var plan = migrator.Plan(online: !r.Offline);
+                    if (r.Json) output.Result(PlanJson.Serialize(plan));
+                    // The ERROR lines carry the codes (MSBuild reads them as errors); the exit code says it too.
+                    return plan.Errors.Count > 0 ? 1 : 0;
+                case "migrate": migrator.Migrate(offline: r.Offline, allowDataLoss: r.AllowDataLoss); break;
                 case "drain": migrator.Drain(); break;
-                case "verify": migrator.Verify(allowDataLoss: Flag(a, "allow-data-loss")); break;
-                case "cutover": migrator.Cutover(allowDataLoss: Flag(a, "allow-data-loss")); break;
+                case "verify": migrator.Verify(allowDataLoss: r.AllowDataLoss); break;
+                case "cutover": migrator.Cutover(allowDataLoss: r.AllowDataLoss); break;
                 case "reset": migrator.Reset(); break;
-                case "archive-old": migrator.ArchiveOld(a.Optional("archive-to")); break;
+                case "archive-old": migrator.ArchiveOld(r.ArchiveTo); break;
                 case "status":
                     var report = migrator.Status();
-                    foreach (var line in report.Lines()) Console.WriteLine(line);
-                    foreach (var file in a.All("status-file"))
+                    if (r.Json) output.Result(report.ToJson());
+                    else foreach (var line in report.Lines()) output.Result(line);
+                    foreach (var file in r.StatusFiles)
                     {
                         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
                         File.WriteAllText(file, report.ToJson());
                     }
-                    break;
+                    return 0;
+                default: throw new UsageException($"unknown verb '{r.Verb}'");
             }
+            output.Finished?.Invoke(migrator.Status());
         }
         catch (SqliteException e)
         {
@@ -49,8 +58,6 @@ internal static class MigrationVerbs
         return 0;
     }
 
-    private static bool Flag(ToolArguments a, string name) => a.Optional(name) is "true" or "True";
-
     /// <summary>
     /// The old file is -p:MigDatabase, or else the one <c>name-*.db</c> in the
     /// database directory that is neither the current schema's file nor retired
@@ -59,13 +66,13 @@ internal static class MigrationVerbs
     /// checkout's schema or the -p:MigNewDatabase of migrate time), or else the
     /// current schema's file next to the old one. Paths are resolved (symlinks, "..").
     /// </summary>
-    private static (string Old, string New) Resolve(ToolArguments a, string hash, bool required)
+    private static (string Old, string New) Resolve(MigrationRequest r, string hash, bool required)
     {
-        var name = a.Required("database-name");
+        var name = r.DatabaseName;
         var fileName = Protocol.DatabaseFileName(name, hash);
-        var explicitOld = a.Optional("database") is { } o ? PathResolver.Resolve(o) : null;
-        var explicitNew = a.Optional("new-database") is { } n ? PathResolver.Resolve(n) : null;
-        var dir = explicitOld is not null ? Path.GetDirectoryName(explicitOld)! : PathResolver.Resolve(a.Required("database-dir"));
+        var explicitOld = r.Database is { } o ? PathResolver.Resolve(o) : null;
+        var explicitNew = r.NewDatabase is { } n ? PathResolver.Resolve(n) : null;
+        var dir = explicitOld is not null ? Path.GetDirectoryName(explicitOld)! : PathResolver.Resolve(r.DatabaseDir ?? throw new UsageException($"{r.Verb} needs --database-dir"));
         var computedNew = explicitNew ?? Path.Combine(dir, fileName);
         string NewFor(string old) => explicitNew ?? RecordedPair.TryRead(old)?.NewDatabase ?? computedNew;
         if (explicitOld is not null) return (explicitOld, NewFor(explicitOld));

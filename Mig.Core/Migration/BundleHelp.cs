@@ -1,0 +1,70 @@
+namespace Mig.Migration;
+
+/// <summary>
+/// What <c>mig --help</c> and <c>mig &lt;verb&gt; --help</c> print. Each verb is its target's twin
+/// (docs/msbuild.md), so its text says which target and which -p: property it stands for: the
+/// messages the two print are the same and name the targets.
+/// </summary>
+internal static class BundleHelp
+{
+    private static readonly Dictionary<string, (string Target, string What)> Verbs = new(StringComparer.Ordinal)
+    {
+        ["plan"] = ("MigPlan", "Prints what a migration of the old file to this schema would do: each table's source, each column's fill, DATA LOSS and ERROR lines. Changes nothing. Exit 1 when the plan has an ERROR line."),
+        ["migrate"] = ("MigMigrate", "Online: installs capture on the old file and copies it into the new file; the old service keeps serving. --offline: builds, copies and marks the new file ready in one call (nobody may write meanwhile). Refuses a plan that loses data without --allow-data-loss (MIG0042)."),
+        ["status"] = ("MigStatus", "Prints the state of the pair: phase, both files' bookkeeping, pending writes, row counts, audit trail and the next command. Opens both files read-only."),
+        ["drain"] = ("MigDrain", "The old file refuses writes from now on; replays every captured write into the new file. Resumable."),
+        ["verify"] = ("MigVerify", "Compares the pair (row counts, foreign keys, content, pending writes, unaccepted losses); changes no data."),
+        ["cutover"] = ("MigCutover", "After drain: verifies, records the cutover in the old file and marks the new file ready."),
+        ["reset"] = ("MigReset", "Before cutover: abandons the migration; the old file takes writes again and the unfinished new file is deleted."),
+        ["archive-old"] = ("MigArchiveOld", "After cutover: retires the old file; with --archive-to, writes it there (checked) and removes it from its folder."),
+        ["init"] = ("MigInit", "Creates a database for this schema, with seeds, ready to serve: at --new-database (or --database) PATH, or else <database-dir>/<name>-<hash>.db. Never overwrites (MIG0030)."),
+        ["script"] = ("MigScript", "Writes the schema's full CREATE SQL to --out FILE, or to standard output."),
+    };
+
+    private static readonly Dictionary<string, string> Options = new(StringComparer.Ordinal)
+    {
+        ["database"] = "--database PATH        the old (live) database (-p:MigDatabase); for init, the file to create",
+        ["database-dir"] = "--database-dir DIR     where to look for the one old <name>-*.db when --database is not given (-p:MigDatabaseDir); default: the current directory",
+        ["new-database"] = "--new-database PATH    the new file (-p:MigNewDatabase); default: the one the old file records, else <name>-<hash>.db next to it",
+        ["offline"] = "--offline              plan or migrate offline (-p:MigOffline=true)",
+        ["allow-data-loss"] = "--allow-data-loss      accept the losses the plan lists (-p:MigAllowDataLoss=true)",
+        ["archive-to"] = "--archive-to DIR       write the old file into DIR (or to this file path) and remove it (-p:MigArchiveTo)",
+        ["status-file"] = "--status-file FILE     also write the status JSON to FILE (-p:MigStatusFile)",
+        ["json"] = "--json                 print JSON on standard output instead of lines (status: the MigStatusFile JSON; plan: the plan)",
+        ["out"] = "--out FILE             write the SQL to FILE instead of standard output (-p:MigScriptPath)",
+        ["help"] = "--help                 this text",
+    };
+
+    public static IEnumerable<string> General(string version, string hash, string databaseName)
+    {
+        yield return $"mig {version}: the migration bundle of schema {hash} (database files {databaseName}-<hash>.db).";
+        yield return "Usage: mig <verb> [options]      mig <verb> --help      mig --version";
+        yield return "";
+        yield return "Verbs (each runs the engine of the Mig target named, with the same messages and codes):";
+        foreach (var (verb, (target, what)) in Verbs) yield return $"  {verb,-12} {target,-14} {FirstSentence(what)}";
+        yield return "";
+        foreach (var line in Footer()) yield return line;
+    }
+
+    public static IEnumerable<string> ForVerb(string verb)
+    {
+        var (target, what) = Verbs[verb];
+        var options = BundleArguments.VerbOptions[verb];
+        yield return $"Usage: mig {verb}{(options.Length > 1 ? " [options]" : "")}";
+        yield return "";
+        yield return $"{what} (The target {target}; its messages name targets and -p: properties: MigDrain is 'mig drain', -p:MigAllowDataLoss=true is --allow-data-loss.)";
+        yield return "";
+        yield return "Options:";
+        foreach (var o in options) yield return "  " + Options[o];
+        yield return "";
+        foreach (var line in Footer()) yield return line;
+    }
+
+    private static IEnumerable<string> Footer()
+    {
+        yield return "Progress goes to standard error; the answer (plan, status, the state a step left) to standard output.";
+        yield return "Exit codes: 0 done; 1 refused or failed (an error line names the MIGnnnn code, see docs/msbuild.md); 2 wrong usage.";
+    }
+
+    private static string FirstSentence(string text) => text[..(text.IndexOf(". ", StringComparison.Ordinal) is var i and > 0 ? i + 1 : text.Length)];
+}

@@ -1,0 +1,1 @@
+return Mig.MigCommandLine.Run(args);
