@@ -158,4 +158,24 @@ public sealed class BundleTests
         Assert.AreEqual("done", Json(status).GetProperty("phase").GetString());
         Assert.AreEqual(built["SchemaHash"], Json(status).GetProperty("schemaHash").GetString());
     }
+
+    [TestMethod]
+    public void ABundleFolderKeepsWhatMigDidNotWrite()
+    {
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
+            Assert.Inconclusive("builds a linux-x64 bundle");
+        using var consumer = Consumer.Create(files: ("Schema/School.cs", Schemas.Student));
+        // A deployment folder that already holds the operator's own files.
+        var deploy = consumer.NewFolder("deploy");
+        var keep = Path.Combine(deploy, "keep.txt");
+        File.WriteAllText(keep, "the operator's");
+
+        consumer.Build("-t:MigBundle", $"-p:MigBundleDir={deploy}", "-p:SelfContained=true", "-p:RuntimeIdentifier=linux-x64");
+        Assert.IsTrue(File.Exists(Path.Combine(deploy, "libcoreclr.so")), "a self-contained bundle carries the runtime");
+        consumer.Build("-t:MigBundle", $"-p:MigBundleDir={deploy}");
+
+        Assert.AreEqual("the operator's", File.ReadAllText(keep), "a file Mig did not write is kept");
+        Assert.IsFalse(File.Exists(Path.Combine(deploy, "libcoreclr.so")), "the previous bundle's runtime is gone: the framework-dependent bundle must not run on a stale one");
+        Assert.IsTrue(File.Exists(Path.Combine(deploy, "mig")), "the new bundle is there");
+    }
 }
