@@ -13,7 +13,7 @@ internal sealed class BundleArguments
     /// <summary>The options each verb accepts.</summary>
     public static IReadOnlyDictionary<string, string[]> VerbOptions { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
-        ["plan"] = [.. Pair, "offline", "json"],
+        ["plan"] = [.. Pair, "offline", "json", "plan-file", "plan-sql"],
         ["migrate"] = [.. Pair, "offline", "allow-data-loss"],
         ["status"] = [.. Pair, "status-file", "json"],
         ["drain"] = Pair,

@@ -31,6 +31,8 @@ internal static class BundleHelp
         ["archive-to"] = "--archive-to DIR       write the old file into DIR (or to this file path) and remove it (-p:MigArchiveTo)",
         ["status-file"] = "--status-file FILE     also write the status JSON to FILE (-p:MigStatusFile)",
         ["json"] = "--json                 print JSON on standard output instead of lines (status: the MigStatusFile JSON; plan: the plan)",
+        ["plan-file"] = "--plan-file FILE       also write the plan as JSON (the --json JSON) to FILE (-p:MigPlanFile)",
+        ["plan-sql"] = "--plan-sql FILE        also write the SQL the copy would run to FILE, for review (-p:MigPlanSql)",
         ["out"] = "--out FILE             write the SQL to FILE instead of standard output (-p:MigScriptPath)",
         ["help"] = "--help                 this text",
     };

@@ -124,10 +124,9 @@ internal static class Copier
         // The plan counted the rows a moment ago; counting again in the snapshot would scan
         // the table once more for a progress estimate (online it may be a little off).
         var total = Math.Max(0, source.RowCount);
-        var (columns, values) = InsertLists(table);
         using var insert = target.CreateCommand();
         insert.Transaction = txn;
-        insert.CommandText = $"INSERT INTO main.{SqlIdentifier.Quote(table.Table.Name)}({string.Join(", ", columns)}) SELECT {string.Join(", ", values)} FROM {from} WHERE rowid >= @lo AND rowid <= @hi";
+        insert.CommandText = $"{InsertSelect(table)} WHERE rowid >= @lo AND rowid <= @hi";
         var lo = insert.Parameters.Add("@lo", SqliteType.Integer);
         var hi = insert.Parameters.Add("@hi", SqliteType.Integer);
         using var seek = target.CreateCommand();
@@ -191,6 +190,16 @@ internal static class Copier
             cmd.Parameters.AddWithValue("@old", table.Source!.Name);
             cmd.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>
+    /// The statement that copies a table, without the rowid range each chunk adds:
+    /// <c>INSERT INTO main.t(columns) SELECT values FROM old.s</c> (also what plan SQL shows).
+    /// </summary>
+    internal static string InsertSelect(TablePlan table)
+    {
+        var (columns, values) = InsertLists(table);
+        return $"INSERT INTO main.{SqlIdentifier.Quote(table.Table.Name)}({string.Join(", ", columns)}) SELECT {string.Join(", ", values)} FROM old.{SqlIdentifier.Quote(table.Source!.Name)}";
     }
 
     /// <summary>

@@ -84,6 +84,8 @@ public static class MigCommandLine
                     ArchiveTo = a.Value("archive-to") is { } to ? Path.GetFullPath(to) : null,
                     StatusFiles = a.Value("status-file") is { } status ? [status] : [],
                     Json = a.Has("json"),
+                    PlanFile = a.Value("plan-file") is { } planFile ? Path.GetFullPath(planFile) : null,
+                    PlanSqlFile = a.Value("plan-sql") is { } planSql ? Path.GetFullPath(planSql) : null,
                 };
                 return MigrationVerbs.Run(request, model, output);
         }

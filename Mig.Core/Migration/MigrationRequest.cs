@@ -29,6 +29,12 @@ internal sealed record MigrationRequest(string Verb, string DatabaseName)
     /// <summary>Files status writes its JSON to.</summary>
     public IReadOnlyList<string> StatusFiles { get; init; } = [];
 
+    /// <summary>Where plan also writes the plan as JSON (MigPlanFile), the JSON <see cref="Json"/> prints.</summary>
+    public string? PlanFile { get; init; }
+
+    /// <summary>Where plan also writes the SQL the copy would run, for review (MigPlanSql).</summary>
+    public string? PlanSqlFile { get; init; }
+
     /// <summary>Status or plan as JSON on the result output instead of lines.</summary>
     public bool Json { get; init; }
 }

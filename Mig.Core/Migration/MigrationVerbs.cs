@@ -25,11 +25,7 @@ internal static class MigrationVerbs
         {
             switch (r.Verb)
             {
-                case "plan":
-                    var plan = migrator.Plan(online: !r.Offline);
-                    if (r.Json) output.Result(PlanJson.Serialize(plan));
-                    // The ERROR lines carry the codes (MSBuild reads them as errors); the exit code says it too.
-                    return plan.Errors.Count > 0 ? 1 : 0;
+                case "plan": return Plan(r, model, hash, migrator, output);
                 case "migrate": migrator.Migrate(offline: r.Offline, allowDataLoss: r.AllowDataLoss); break;
                 case "drain": migrator.Drain(); break;
                 case "verify": migrator.Verify(allowDataLoss: r.AllowDataLoss); break;
@@ -40,11 +36,7 @@ internal static class MigrationVerbs
                     var report = migrator.Status();
                     if (r.Json) output.Result(report.ToJson());
                     else foreach (var line in report.Lines()) output.Result(line);
-                    foreach (var file in r.StatusFiles)
-                    {
-                        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-                        File.WriteAllText(file, report.ToJson());
-                    }
+                    foreach (var file in r.StatusFiles) Write(file, report.ToJson());
                     return 0;
                 default: throw new UsageException($"unknown verb '{r.Verb}'");
             }
@@ -56,6 +48,28 @@ internal static class MigrationVerbs
             throw new MigOperationException(code, $"{message} Old file: {oldPath}; new file: {newPath}.", e);
         }
         return 0;
+    }
+
+    /// <summary>
+    /// plan: the plan's lines (or its JSON with --json), and the JSON and the SQL for review in the
+    /// files asked for, written even when the plan has errors (the JSON lists them).
+    /// </summary>
+    private static int Plan(MigrationRequest r, SchemaModel model, string hash, Migrator migrator, CommandOutput output)
+    {
+        var plan = migrator.Plan(online: !r.Offline);
+        var json = PlanJson.Serialize(plan);
+        if (r.Json) output.Result(json);
+        if (r.PlanFile is { } planFile) Write(planFile, json);
+        if (r.PlanSqlFile is { } sqlFile) Write(sqlFile, PlanSql.Build(plan, model, hash));
+        // The ERROR lines carry the codes (MSBuild reads them as errors); the exit code says it too.
+        return plan.Errors.Count > 0 ? 1 : 0;
+    }
+
+    private static void Write(string file, string text)
+    {
+        var path = Path.GetFullPath(file);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
     }
 
     /// <summary>

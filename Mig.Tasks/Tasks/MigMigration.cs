@@ -35,6 +35,11 @@ public sealed class MigMigration : MigToolTask
     /// <summary>A second copy of the status JSON the user asked for (<c>$(MigStatusFile)</c>).</summary>
     public string? UserStatusFile { get; set; }
 
+    /// <summary>Where plan also writes the plan as JSON (<c>$(MigPlanFile)</c>).</summary>
+    public string? PlanFile { get; set; }
+    /// <summary>Where plan also writes the SQL the copy would run, for review (<c>$(MigPlanSql)</c>).</summary>
+    public string? PlanSql { get; set; }
+
     /// <summary>The status: one item <c>MigStatus</c> with the phase and file facts as metadata, then one item per table.</summary>
     [Output] public ITaskItem[] StatusItems { get; set; } = [];
 
@@ -48,6 +53,7 @@ public sealed class MigMigration : MigToolTask
         ("database", Database), ("new-database", NewDatabase),
         ("offline", Offline ? "true" : null), ("allow-data-loss", AllowDataLoss ? "true" : null),
         ("archive-to", ArchiveTo), ("status-file", StatusFile), ("status-file", UserStatusFile),
+        ("plan-file", PlanFile), ("plan-sql", PlanSql),
     ];
 
     /// <inheritdoc />

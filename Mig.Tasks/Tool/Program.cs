@@ -48,6 +48,8 @@ internal static class Program
         AllowDataLoss = Flag(a, "allow-data-loss"),
         ArchiveTo = a.Optional("archive-to"),
         StatusFiles = a.All("status-file"),
+        PlanFile = a.Optional("plan-file"),
+        PlanSqlFile = a.Optional("plan-sql"),
     };
 
     private static bool Flag(ToolArguments a, string name) => a.Optional(name) is "true" or "True";

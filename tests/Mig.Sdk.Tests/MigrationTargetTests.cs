@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Mig.Sdk.Tests.Infrastructure;
 
@@ -159,6 +160,63 @@ public sealed class MigrationTargetTests
         Refused("MigReset", "MIG0040", "reset after cutover");
         Refused("MigDrain", "MIG0040", "drain after cutover");
         Assert.IsTrue(File.Exists(old));
+    }
+
+    [TestMethod]
+    public void MigPlanWritesThePlanAsJsonAndTheCopySqlForReviewEvenWithErrors()
+    {
+        // Email is dropped with data (a loss), Age comes from its default, Nick has no default
+        // but rows to fill (MIG0043, an error), and the index is built after the copy.
+        const string v2 = """
+            using Mig;
+
+            namespace SchoolApp.Schema;
+
+            [AutoIncPK(nameof(Id))]
+            [Default(nameof(Age), "7")]
+            [Index(nameof(Name))]
+            public sealed record Student(long Id, string Name, long Age, string Nick);
+            """;
+        using var consumer = Consumer.Create(files: ("Schema/School.cs", Schemas.Student));
+        var data = consumer.NewFolder("data");
+        var old = Mig(consumer, data, "MigInit", "-getTargetResult:MigInit").SingleItem("MigInit").Identity;
+        consumer.Write("Schema/School.cs", v2);
+
+        var plan = Mig(consumer, data, "MigPlan", "-p:MigPlanFile=review/plan.json", "-p:MigPlanSql=review/plan.sql");
+        plan.AssertFailed();
+        StringAssert.Contains(plan.Output, "error MIG0043", plan.ToString());
+        StringAssert.Contains(plan.Output, "age: new column, [Default] 7", "the plan is still printed");
+
+        using var json = JsonDocument.Parse(File.ReadAllText(consumer.PathOf("review/plan.json")));
+        var root = json.RootElement;
+        Assert.IsFalse(root.GetProperty("runs").GetBoolean());
+        Assert.AreEqual("MIG0043", root.GetProperty("errors")[0].GetProperty("code").GetString());
+        var student = root.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("table").GetString() == "student");
+        Assert.AreEqual("student", student.GetProperty("source").GetString());
+        var age = student.GetProperty("columns").EnumerateArray().Single(c => c.GetProperty("column").GetString() == "age");
+        Assert.AreEqual("default", age.GetProperty("fill").GetString());
+        var loss = root.GetProperty("losses").EnumerateArray().Single();
+        Assert.AreEqual("email", loss.GetProperty("column").GetString());
+        Assert.AreEqual(2, loss.GetProperty("rows").GetInt64());
+
+        var sql = File.ReadAllText(consumer.PathOf("review/plan.sql"));
+        StringAssert.StartsWith(sql, "-- Mig plan SQL for schema");
+        StringAssert.Contains(sql, "FOR REVIEW");
+        StringAssert.Contains(sql, "ERROR MIG0043");
+        StringAssert.Contains(sql, "INSERT INTO main.student(id, name, age, nick) SELECT id, name, 7, NULL FROM old.student;");
+        var statements = sql.Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal)).Aggregate("", (a, l) => a + l + "\n")
+            .Split(";\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var creates = statements.Where(s => s.StartsWith("CREATE ", StringComparison.Ordinal)).ToList();
+        Assert.IsTrue(creates.Any(s => s.StartsWith("CREATE INDEX", StringComparison.Ordinal)), sql);
+        using var fresh = new SqliteConnection("Data Source=:memory:");
+        fresh.Open();
+        foreach (var create in creates)
+        {
+            using var cmd = fresh.CreateCommand();
+            cmd.CommandText = create;
+            cmd.ExecuteNonQuery();
+        }
+        Assert.AreEqual(0L, Count(old, "SELECT count(*) FROM sqlite_master WHERE name = 'ix_student_name'"), "the old file is untouched");
     }
 
     [TestMethod]

@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Mig.Migration;
+using Mig.Schema;
 
 namespace Mig.Core.Tests.Migration;
 
@@ -75,6 +77,43 @@ public sealed class PlanTests
         StringAssert.Contains(report, "table old: dropped (3 rows)");
         StringAssert.Contains(report, "DATA LOSS: table old is dropped with its 3 rows");
         StringAssert.Contains(report, "MigMigrate refuses it without -p:MigAllowDataLoss=true");
+    }
+
+    [TestMethod]
+    public void TheBundlesPlanFilesHoldTheJsonOfJsonAndSqlThatCopiesAsTheCopyDoes()
+    {
+        using var pair = MigrationPair.Create(V1,
+            "INSERT INTO student VALUES (1, 'Ann', 'n', 2.0), (2, 'Bob', NULL, 2.5)",
+            "INSERT INTO link VALUES (1, 'a'), (2, 'b')");
+        var v2 = SchemaFixture.Model(V2);
+        var bundle = Path.Combine(pair.Directory, "bundle");
+        Directory.CreateDirectory(bundle);
+        File.WriteAllText(Path.Combine(bundle, MigCommandLine.ModelFileName), SchemaModelJson.Serialize(v2));
+        File.WriteAllText(Path.Combine(bundle, MigCommandLine.SettingsFileName), """{"databaseName": "school"}""");
+        var (json, sql) = (Path.Combine(pair.Directory, "review", "plan.json"), Path.Combine(pair.Directory, "review", "plan.sql"));
+        string Mig(params string[] args)
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            Assert.AreEqual(0, MigCommandLine.Run(["plan", "--database", pair.OldPath, .. args], bundle, stdout, stderr), stderr.ToString());
+            return stdout.ToString();
+        }
+
+        StringAssert.Contains(Mig("--plan-file", json, "--plan-sql", sql), "level: new column, [Default] 1", "the plan is printed as without the files");
+        Assert.AreEqual(Mig("--json").Trim(), File.ReadAllText(json).Trim(), "the plan file holds what --json prints");
+
+        // The review SQL, run with the old file attached as the copy attaches it, copies what the copy copies.
+        var review = Path.Combine(pair.Directory, "review.db");
+        using (var c = new SqliteConnection($"Data Source={review};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = $"ATTACH DATABASE '{pair.OldPath}' AS old;\n" + File.ReadAllText(sql);
+            cmd.ExecuteNonQuery();
+        }
+        pair.Migrator(v2).Migrate(offline: true, allowDataLoss: true);
+        foreach (var query in new[] { "SELECT * FROM learner ORDER BY id", "SELECT rowid, * FROM link ORDER BY rowid", "SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!' AND name NOT LIKE '!_%' ESCAPE '!' ORDER BY name" })
+            RowAssert.AreEqual(pair.Rows(pair.NewPath, query), pair.Rows(review, query), query);
     }
 
     [TestMethod]
