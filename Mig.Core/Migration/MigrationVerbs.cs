@@ -56,6 +56,8 @@ internal static class MigrationVerbs
     /// </summary>
     private static int Plan(MigrationRequest r, SchemaModel model, string hash, Migrator migrator, CommandOutput output)
     {
+        // A refusal before any plan (no old file, say) must not leave a previous run's files to be read as this one's.
+        foreach (var file in new[] { r.PlanFile, r.PlanSqlFile }) if (file is not null && File.Exists(file)) File.Delete(file);
         var plan = migrator.Plan(online: !r.Offline);
         var json = PlanJson.Serialize(plan);
         if (r.Json) output.Result(json);

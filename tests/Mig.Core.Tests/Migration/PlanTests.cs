@@ -114,6 +114,11 @@ public sealed class PlanTests
         pair.Migrator(v2).Migrate(offline: true, allowDataLoss: true);
         foreach (var query in new[] { "SELECT * FROM learner ORDER BY id", "SELECT rowid, * FROM link ORDER BY rowid", "SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!' AND name NOT LIKE '!_%' ESCAPE '!' ORDER BY name" })
             RowAssert.AreEqual(pair.Rows(pair.NewPath, query), pair.Rows(review, query), query);
+
+        using var stderr = new StringWriter();
+        Assert.AreEqual(1, MigCommandLine.Run(["plan", "--database", Path.Combine(pair.Directory, "gone.db"), "--plan-file", json, "--plan-sql", sql], bundle, TextWriter.Null, stderr));
+        StringAssert.Contains(stderr.ToString(), "MIG0047");
+        Assert.IsFalse(File.Exists(json) || File.Exists(sql), "a refused plan leaves no earlier plan's files behind");
     }
 
     [TestMethod]
