@@ -12,23 +12,6 @@ namespace Mig.Sdk.Tests;
 [TestCategory("Bundle")]
 public sealed class BundleTests
 {
-    /// <summary>Student gains Age, filled with 7 from its default.</summary>
-    private const string V2 = """
-        using Mig;
-
-        namespace SchoolApp.Schema;
-
-        [AutoIncPK(nameof(Id))]
-        [Unique(nameof(Email))]
-        [Default(nameof(Age), "7")]
-        public sealed record Student(long Id, string Name, string Email, long Age);
-
-        public static class Seeds
-        {
-            public static readonly Student[] Students = [new(1, "Ada", "ada@example.org", 7), new(2, "Grace", "grace@example.org", 7)];
-        }
-        """;
-
     private static long Count(string db, string sql)
     {
         using var c = new SqliteConnection($"Data Source={db};Pooling=False;Mode=ReadOnly");
@@ -53,7 +36,7 @@ public sealed class BundleTests
         using var consumer = Consumer.Create(files: ("Schema/School.cs", Schemas.Student));
         var data = consumer.NewFolder("data");
         var old = consumer.Build("-t:MigInit", $"-p:MigDatabaseDir={data}", "-getTargetResult:MigInit").SingleItem("MigInit").Identity;
-        consumer.Write("Schema/School.cs", V2);
+        consumer.Write("Schema/School.cs", Schemas.StudentWithAgeDefault);
         var built = consumer.Build("-t:MigBundle", "-getTargetResult:MigBundle").SingleItem("MigBundle");
         Assert.AreEqual(consumer.PathOf("bin/mig-bundle/mig"), built.Identity);
         var bundle = Bundle.CopyOf(built.Identity);

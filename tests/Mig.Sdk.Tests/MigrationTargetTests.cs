@@ -13,23 +13,6 @@ namespace Mig.Sdk.Tests;
 [TestCategory("Build")]
 public sealed class MigrationTargetTests
 {
-    /// <summary>Student gains Age, filled with 7 from its default (seeds give 7 too).</summary>
-    private const string V2 = """
-        using Mig;
-
-        namespace SchoolApp.Schema;
-
-        [AutoIncPK(nameof(Id))]
-        [Unique(nameof(Email))]
-        [Default(nameof(Age), "7")]
-        public sealed record Student(long Id, string Name, string Email, long Age);
-
-        public static class Seeds
-        {
-            public static readonly Student[] Students = [new(1, "Ada", "ada@example.org", 7), new(2, "Grace", "grace@example.org", 7)];
-        }
-        """;
-
     private static DotNetResult Mig(Consumer consumer, string data, string target, params string[] extra) =>
         consumer.Build([$"-t:{target}", $"-p:MigDatabaseDir={data}", .. extra]);
 
@@ -63,7 +46,7 @@ public sealed class MigrationTargetTests
         Exec(old, "INSERT INTO student(name, email) VALUES ('Lin', 'lin@example.org')");
         Assert.AreEqual("done", Status(consumer, data)["Phase"], "before a schema change the current schema's file is the live one");
 
-        consumer.Write("Schema/School.cs", V2);
+        consumer.Write("Schema/School.cs", Schemas.StudentWithAgeDefault);
         Assert.AreEqual("none", Status(consumer, data)["Phase"]);
         var before = File.ReadAllBytes(old);
         var plan = Mig(consumer, data, "MigPlan");
@@ -140,7 +123,7 @@ public sealed class MigrationTargetTests
         using var consumer = Consumer.Create(files: ("Schema/School.cs", Schemas.Student));
         var data = consumer.NewFolder("data");
         var old = Mig(consumer, data, "MigInit", "-getTargetResult:MigInit").SingleItem("MigInit").Identity;
-        consumer.Write("Schema/School.cs", Schemas.StudentWithAge.Replace("long Age", "long? Age", StringComparison.Ordinal));
+        consumer.Write("Schema/School.cs", Schemas.StudentWithAgeDefault.Replace("long Age", "long? Age", StringComparison.Ordinal));
 
         void Refused(string target, string code, string why)
         {
