@@ -115,6 +115,8 @@ internal static class SchemaSqlCheck
         {
             try { SchemaWriter.WriteSeeds(connection, model with { Seeds = [seed] }); }
             catch (SqliteException e) { return [SeedError(seed, e.Message)]; }
+            // Microsoft.Data.Sqlite refuses some values before SQLite sees them (a double NaN).
+            catch (InvalidOperationException e) { return [SeedError(seed, e.Message.TrimEnd('.'))]; }
         }
         var errors = new List<SchemaError>();
         using var check = connection.CreateCommand();

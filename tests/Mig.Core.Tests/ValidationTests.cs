@@ -250,6 +250,17 @@ public sealed class ValidationTests
         """, MigCode.InvalidSeed, "Course[] Courses", "Seeds.Courses", "student");
 
     [TestMethod]
+    public void SeedWithANaNIsASeedError() => AssertError("""
+        [PK(nameof(Id))]
+        public sealed record Reading(long Id, double Value);
+        public static class Seeds
+        {
+            public static readonly Reading[] Readings =
+                [new(1, double.NaN)];
+        }
+        """, MigCode.InvalidSeed, "Reading[] Readings", "Seeds.Readings", "NaN");
+
+    [TestMethod]
     public void CompileError() => AssertError("""
         [PK(nameof(Id))]
         public sealed record Student(long Id,
