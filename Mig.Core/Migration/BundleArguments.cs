@@ -8,7 +8,9 @@ namespace Mig.Migration;
 internal sealed class BundleArguments
 {
     private static readonly string[] Flags = ["allow-data-loss", "offline", "json", "help"];
-    private static readonly string[] Pair = ["database", "database-dir", "new-database", "help"];
+    private static readonly string[] Files = ["database", "database-dir", "new-database", "help"];
+    private static readonly string[] Pair = [.. Files, "ignore-table"];
+    private static readonly string[] Repeatable = ["ignore-table"];
 
     /// <summary>The options each verb accepts.</summary>
     public static IReadOnlyDictionary<string, string[]> VerbOptions { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
@@ -21,12 +23,13 @@ internal sealed class BundleArguments
         ["cutover"] = [.. Pair, "allow-data-loss"],
         ["reset"] = Pair,
         ["archive-old"] = [.. Pair, "archive-to"],
-        ["init"] = Pair,
+        ["init"] = Files,
         ["script"] = ["out", "help"],
     };
 
     private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
     private readonly HashSet<string> flags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> lists = new(StringComparer.Ordinal);
 
     private BundleArguments(string verb) => Verb = verb;
 
@@ -35,6 +38,9 @@ internal sealed class BundleArguments
     public bool Has(string flag) => flags.Contains(flag);
 
     public string? Value(string name) => values.GetValueOrDefault(name);
+
+    /// <summary>Every value of a repeatable option, in order.</summary>
+    public IReadOnlyList<string> All(string name) => lists.TryGetValue(name, out var l) ? l : [];
 
     public static BundleArguments Parse(IReadOnlyList<string> args)
     {
@@ -60,6 +66,12 @@ internal sealed class BundleArguments
             }
             var value = eq > 0 ? arg[(eq + 1)..] : i + 1 < args.Count ? args[++i] : throw new UsageException($"--{name} needs a value");
             if (value.Length == 0) throw new UsageException($"--{name} needs a value");
+            if (Repeatable.Contains(name, StringComparer.Ordinal))
+            {
+                if (!result.lists.TryGetValue(name, out var list)) result.lists[name] = list = [];
+                list.Add(value);
+                continue;
+            }
             if (!result.values.TryAdd(name, value)) throw new UsageException($"--{name} is given twice");
         }
         return result;

@@ -26,6 +26,7 @@ internal static class BundleHelp
         ["database"] = "--database PATH        the old (live) database (-p:MigDatabase); for init, the file to create",
         ["database-dir"] = "--database-dir DIR     where to look for the one old <name>-*.db when --database is not given (-p:MigDatabaseDir); default: the current directory",
         ["new-database"] = "--new-database PATH    the new file (-p:MigNewDatabase); default: the one the old file records, else <name>-<hash>.db next to it",
+        ["ignore-table"] = "--ignore-table NAME    another tool's table in the old file, left alone (@(MigIgnoreTable)); repeatable; a NAME with % is a LIKE pattern; Litestream's always",
         ["offline"] = "--offline              plan or migrate offline (-p:MigOffline=true)",
         ["allow-data-loss"] = "--allow-data-loss      accept the losses the plan lists (-p:MigAllowDataLoss=true)",
         ["archive-to"] = "--archive-to DIR       write the old file into DIR (or to this file path) and remove it (-p:MigArchiveTo)",

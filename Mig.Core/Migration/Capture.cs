@@ -30,7 +30,8 @@ internal static class Capture
     /// <param name="newDatabase">The new file, for MigStatus.</param>
     /// <param name="schemaHash">The new schema's hash.</param>
     /// <param name="journalModeBefore">The old file's journal mode before Mig switched it to WAL, so MigReset can switch it back.</param>
-    public static void Install(SqliteConnection old, IReadOnlyList<OldTable> tables, string newDatabase, string schemaHash, string journalModeBefore)
+    /// <param name="ignored">Other tools' tables: never guarded, left out of the schema fingerprint, recorded for the later steps.</param>
+    public static void Install(SqliteConnection old, IReadOnlyList<OldTable> tables, string newDatabase, string schemaHash, string journalModeBefore, IgnoredTables ignored)
     {
         using var txn = old.BeginTransaction(deferred: false);
         SqliteFile.Execute(old, Protocol.CreateMarkerTable, txn);
@@ -49,11 +50,13 @@ internal static class Capture
         SetInfo(old, txn, OldInfoKeys.StartedAt, DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         SetInfo(old, txn, OldInfoKeys.JournalModeBefore, journalModeBefore);
         SetInfo(old, txn, OldInfoKeys.CapturedTables, JsonList(names));
+        SetInfo(old, txn, OldInfoKeys.IgnoredTables, JsonList(ignored.Patterns));
         // Every table is guarded while draining, captured or not (one the new schema drops, too):
-        // "writes are refused" holds for the whole file. Virtual tables take no triggers.
-        SetInfo(old, txn, OldInfoKeys.GuardedTables, JsonList(Introspector.Tables(old, countRows: false).Where(t => t.Kind == "table").Select(t => t.Name)));
+        // "writes are refused" holds for the whole file, except other tools' tables (Litestream must go
+        // on checkpointing). Virtual tables take no triggers.
+        SetInfo(old, txn, OldInfoKeys.GuardedTables, JsonList(Introspector.Tables(old, countRows: false, ignored: ignored).Where(t => t.Kind == "table").Select(t => t.Name)));
         // Read after the triggers exist, in the same transaction: the schema capture was made for.
-        SetInfo(old, txn, OldInfoKeys.SchemaAtInstall, Fingerprint(old, txn, "main", names));
+        SetInfo(old, txn, OldInfoKeys.SchemaAtInstall, Fingerprint(old, txn, "main", names, ignored));
         txn.Commit();
     }
 
@@ -140,6 +143,13 @@ internal static class Capture
     public static IReadOnlyList<string> CapturedTables(SqliteConnection old, string schema = "main", SqliteTransaction? txn = null) =>
         Names(old, OldInfoKeys.CapturedTables, schema, txn);
 
+    /// <summary>
+    /// The ignored tables recorded at install (Litestream's and the user's); none when nothing is recorded:
+    /// a capture installed before Mig knew of ignored tables guarded and fingerprinted every table.
+    /// </summary>
+    public static IgnoredTables RecordedIgnored(SqliteConnection old, string schema = "main", SqliteTransaction? txn = null) =>
+        Info(old, OldInfoKeys.IgnoredTables, schema, txn) is null ? IgnoredTables.None : IgnoredTables.From(Names(old, OldInfoKeys.IgnoredTables, schema, txn));
+
     private static List<string> Names(SqliteConnection old, string key, string schema, SqliteTransaction? txn)
     {
         if (Info(old, key, schema, txn) is not { } json) return [];
@@ -170,7 +180,7 @@ internal static class Capture
     {
         var recorded = Info(c, OldInfoKeys.SchemaAtInstall, schema, txn);
         if (recorded is null) return;
-        var now = Fingerprint(c, txn, schema, CapturedTables(c, schema, txn));
+        var now = Fingerprint(c, txn, schema, CapturedTables(c, schema, txn), RecordedIgnored(c, schema, txn));
         if (now == recorded) return;
         var before = recorded.Split('\n').ToHashSet(StringComparer.Ordinal);
         var after = now.Split('\n').ToHashSet(StringComparer.Ordinal);
@@ -185,17 +195,18 @@ internal static class Capture
     /// The old file's tables (their CREATE statements) and Mig's capture triggers for
     /// <paramref name="captured"/>, one line each in a fixed order; "missing" for a trigger that is gone.
     /// </summary>
-    private static string Fingerprint(SqliteConnection c, SqliteTransaction? txn, string schema, IReadOnlyList<string> captured)
+    private static string Fingerprint(SqliteConnection c, SqliteTransaction? txn, string schema, IReadOnlyList<string> captured, IgnoredTables ignored)
     {
         var lines = new List<string>();
         using (var cmd = c.CreateCommand())
         {
             cmd.Transaction = txn;
             // Indexes too: a unique index made while recording is one a REPLACE could delete through unseen.
-            cmd.CommandText = $"SELECT type, name, coalesce(sql, '') FROM {schema}.sqlite_schema WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name";
+            // Other tools' tables and their indexes come and go as those tools please (Litestream creates its own at start).
+            cmd.CommandText = $"SELECT type, name, coalesce(sql, ''), tbl_name FROM {schema}.sqlite_schema WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name";
             using var r = cmd.ExecuteReader();
             while (r.Read())
-                if (!Protocol.IsReserved(r.GetString(1))) lines.Add($"{r.GetString(0)} {r.GetString(1)}: {r.GetString(2)}");
+                if (!Protocol.IsReserved(r.GetString(1)) && !ignored.Ignores(r.GetString(3))) lines.Add($"{r.GetString(0)} {r.GetString(1)}: {r.GetString(2)}");
         }
         using (var cmd = c.CreateCommand())
         {

@@ -22,7 +22,7 @@ internal sealed class DrainStep(MigrationContext pair)
         using var target = DatabaseFile.Open(pair.NewPath);
         SqliteFile.Execute(target, $"ATTACH DATABASE {Capture.Literal(pair.OldPath)} AS old");
         // Map before pausing writes: everything from here to the end of replay is the write-unavailable window.
-        var plan = Planner.Create(target, pair.Model, "old", analyze: false);
+        var plan = Planner.Create(target, pair.Model, "old", analyze: false, ignored: pair.IgnoredWithRecorded(target, "old"));
         if (Capture.Marker(target, "old") == Protocol.Recording)
         {
             using (var old = DatabaseFile.Open(pair.OldPath))

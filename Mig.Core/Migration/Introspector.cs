@@ -6,27 +6,19 @@ namespace Mig.Migration;
 /// Reads the schema of an existing file from the file itself (sqlite_schema and
 /// pragmas), never from C# types: the old file is the truth about the old data.
 /// Mig's own bookkeeping (the exact names of <see cref="Protocol.ReservedNames"/>, nothing else)
-/// and SQLite's (<c>sqlite_*</c>, a prefix SQLite reserves) are left out.
+/// and SQLite's (<c>sqlite_*</c>, a prefix SQLite reserves) are left out, and so are other tools'
+/// (<see cref="IgnoredTables"/>): every step that reads the old file's tables from here never sees them.
 /// </summary>
 internal static class Introspector
 {
     /// <summary>
     /// The user tables of the database open on <paramref name="connection"/>, in schema <paramref name="schema"/>.
     /// Counting rows scans every table, so callers on the write-paused path pass <paramref name="countRows"/> false (RowCount is then -1).
+    /// The tables <paramref name="ignored"/> names (none when null) are left out, and added to <paramref name="leftOut"/> when given.
     /// </summary>
-    public static IReadOnlyList<OldTable> Tables(SqliteConnection connection, string schema = "main", bool countRows = true)
+    public static IReadOnlyList<OldTable> Tables(SqliteConnection connection, string schema = "main", bool countRows = true, IgnoredTables? ignored = null, ICollection<string>? leftOut = null)
     {
-        // pragma table_list (SQLite 3.37) knows each table's kind: WITHOUT ROWID and virtual tables are
-        // recognised by SQLite itself, whatever options follow in the declaration (", STRICT").
-        var names = new List<(string Name, string Kind, bool WithoutRowId)>();
-        using (var cmd = connection.CreateCommand())
-        {
-            cmd.CommandText = "SELECT name, type, wr FROM pragma_table_list WHERE schema = @s AND type IN ('table', 'virtual', 'shadow') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
-            cmd.Parameters.AddWithValue("@s", schema);
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
-                if (!Protocol.IsReserved(r.GetString(0))) names.Add((r.GetString(0), r.GetString(1), r.GetInt64(2) != 0));
-        }
+        var names = Names(connection, schema, ignored ?? IgnoredTables.None, leftOut);
         var result = new List<OldTable>();
         foreach (var (name, kind, withoutRowId) in names)
         {
@@ -69,6 +61,27 @@ internal static class Introspector
             result.Add(new OldTable(name, [.. columns.Select(c => c.Column)], primaryKey, withoutRowId, count) { UniqueKeys = uniqueKeys, Kind = kind, RowIdAlias = alias, ConflictKeys = indexes.ConflictKeys, ExpressionUniqueIndexes = indexes.ExpressionIndexes });
         }
         return result;
+    }
+
+    /// <summary>The user tables' names and kinds, without Mig's, SQLite's and the ignored ones.</summary>
+    private static List<(string Name, string Kind, bool WithoutRowId)> Names(SqliteConnection connection, string schema, IgnoredTables ignored, ICollection<string>? leftOut)
+    {
+        // pragma table_list (SQLite 3.37) knows each table's kind: WITHOUT ROWID and virtual tables are
+        // recognised by SQLite itself, whatever options follow in the declaration (", STRICT").
+        var names = new List<(string Name, string Kind, bool WithoutRowId)>();
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT name, type, wr FROM pragma_table_list WHERE schema = @s AND type IN ('table', 'virtual', 'shadow') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
+            cmd.Parameters.AddWithValue("@s", schema);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                if (Protocol.IsReserved(r.GetString(0))) continue;
+                if (ignored.Ignores(r.GetString(0))) leftOut?.Add(r.GetString(0));
+                else names.Add((r.GetString(0), r.GetString(1), r.GetInt64(2) != 0));
+            }
+        }
+        return names;
     }
 
     private sealed record IndexFacts(List<IReadOnlyList<string>> Keys, bool PrimaryKeyIndex, List<ConflictKey> ConflictKeys, List<string> ExpressionIndexes);

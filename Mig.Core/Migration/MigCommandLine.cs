@@ -83,6 +83,7 @@ public static class MigCommandLine
                     AllowDataLoss = a.Has("allow-data-loss"),
                     ArchiveTo = a.Value("archive-to") is { } to ? Path.GetFullPath(to) : null,
                     StatusFiles = a.Value("status-file") is { } status ? [status] : [],
+                    IgnoreTables = a.All("ignore-table"),
                     Json = a.Has("json"),
                     PlanFile = a.Value("plan-file") is { } planFile ? Path.GetFullPath(planFile) : null,
                     PlanSqlFile = a.Value("plan-sql") is { } planSql ? Path.GetFullPath(planSql) : null,

@@ -63,7 +63,7 @@ internal sealed class MigrateStep(MigrationContext pair)
     /// <summary>The plan, printed; refuses one with errors, or with losses the operator did not accept.</summary>
     private MigrationPlan PlanOrRefuse(SqliteConnection old, bool offline, bool allowDataLoss, bool again)
     {
-        var plan = Planner.Create(old, pair.Model, "main", online: !offline);
+        var plan = Planner.Create(old, pair.Model, "main", online: !offline, ignored: pair.IgnoredWithRecorded(old, "main"));
         foreach (var line in PlanReport.Lines(plan, allowDataLoss)) pair.Log(line);
         if (plan.Errors.Count > 0)
             throw new MigOperationException(plan.Errors[0].Code, "The migration plan cannot run: " + string.Join(" ", plan.Errors.Select(e => e.Message)) +
@@ -80,7 +80,7 @@ internal sealed class MigrateStep(MigrationContext pair)
         var journalModeBefore = SqliteFile.JournalMode(old);
         pair.UseWal(old, "The copy needs the old file in WAL mode so that it blocks no writer; nothing was changed. " +
             "Run MigMigrate again when no long transaction is open on the old file, or switch it yourself at a quiet moment (PRAGMA journal_mode = WAL; the old service keeps working).");
-        Capture.Install(old, [.. plan.Tables.Where(t => t.Source is not null).Select(t => t.Source!)], pair.NewPath, pair.Hash, journalModeBefore);
+        Capture.Install(old, [.. plan.Tables.Where(t => t.Source is not null).Select(t => t.Source!)], pair.NewPath, pair.Hash, journalModeBefore, pair.Ignored);
         pair.Log($"Mig: capturing writes on {pair.OldPath} (marker '{Protocol.Recording}').");
         FaultPoint.Reached(FaultPoint.Captured);
     }

@@ -16,6 +16,15 @@ namespace Mig.Migration;
 /// <param name="BusyPatience">How long a switch to WAL waits for other connections' transactions on the file to end (MIG0049 after).</param>
 internal sealed record MigrationContext(SchemaModel Model, string Hash, string OldPath, string NewPath, Action<string> Log, TimeSpan BusyPatience)
 {
+    /// <summary>Other tools' tables in the old file, as the operator names them (Litestream's always).</summary>
+    public IgnoredTables Ignored { get; init; } = IgnoredTables.Default;
+
+    /// <summary>
+    /// The ignored tables for a step on the old file attached as <paramref name="schema"/>: those named now and those
+    /// recorded when capture was installed, so a later step that is not told again still leaves them alone.
+    /// </summary>
+    public IgnoredTables IgnoredWithRecorded(SqliteConnection c, string schema) => Ignored.With(Capture.RecordedIgnored(c, schema));
+
     /// <summary>Switches a file to WAL, or throws MIG0049 with what the caller's operation needs to say.</summary>
     public void UseWal(SqliteConnection c, string consequence)
     {

@@ -15,4 +15,7 @@ internal sealed record MigrationPlan(
     /// <summary>The plan of the new table copied from this old table, if any.</summary>
     public TablePlan? ForOldTable(string oldName) =>
         Tables.FirstOrDefault(t => t.Source is not null && SqlNameComparer.Same(t.Source.Name, oldName));
+
+    /// <summary>The old file's tables that are other tools' bookkeeping (<see cref="IgnoredTables"/>): left alone, in no other list here.</summary>
+    public IReadOnlyList<string> Ignored { get; init; } = [];
 }

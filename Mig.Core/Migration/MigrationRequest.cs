@@ -35,6 +35,9 @@ internal sealed record MigrationRequest(string Verb, string DatabaseName)
     /// <summary>Where plan also writes the SQL the copy would run, for review (MigPlanSql).</summary>
     public string? PlanSqlFile { get; init; }
 
+    /// <summary>Other tools' tables in the old file, exact names or LIKE patterns with a % (MigIgnoreTable, --ignore-table); Litestream's always.</summary>
+    public IReadOnlyList<string> IgnoreTables { get; init; } = [];
+
     /// <summary>Status or plan as JSON on the result output instead of lines.</summary>
     public bool Json { get; init; }
 }

@@ -20,14 +20,17 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
     /// <summary>How long a switch to WAL waits for other connections' transactions on the file to end (MIG0049 after).</summary>
     public TimeSpan BusyPatience { get; init; } = TimeSpan.FromSeconds(30);
 
-    private MigrationContext Pair => new(model, hash, oldPath, newPath, log, BusyPatience);
+    /// <summary>Other tools' tables in the old file (MigIgnoreTable, --ignore-table); Litestream's always.</summary>
+    public IgnoredTables Ignored { get; init; } = IgnoredTables.Default;
+
+    private MigrationContext Pair => new(model, hash, oldPath, newPath, log, BusyPatience) { Ignored = Ignored };
 
     /// <summary>The plan, printed; changes nothing (the old file is opened read-only).</summary>
     public MigrationPlan Plan(bool online = true)
     {
         new PhaseChecks(Pair).RequireOld();
         using var c = SqliteFile.OpenReadOnly(oldPath);
-        var plan = Planner.Create(c, model, "main", online);
+        var plan = Planner.Create(c, model, "main", online, ignored: Ignored.With(Capture.RecordedIgnored(c)));
         foreach (var line in PlanReport.Lines(plan)) log(line);
         return plan;
     }
@@ -57,5 +60,5 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
     public void ArchiveOld(string? archiveTo) => new ArchiveStep(Pair).Run(archiveTo);
 
     /// <summary>The state of both files and what to run next.</summary>
-    public StatusReport Status() => StatusReport.Read(model, hash, oldPath, newPath);
+    public StatusReport Status() => StatusReport.Read(model, hash, oldPath, newPath, Ignored);
 }

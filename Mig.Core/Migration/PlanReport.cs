@@ -21,6 +21,7 @@ internal static class PlanReport
                 yield return $"    rowid: becomes the key {t.KeyColumn.Column.Name} (values kept, rowids change); captured writes are followed through {Protocol.IdMappingTable}";
         }
         foreach (var d in plan.DroppedTables) yield return $"  table {d.Name}: dropped ({d.RowCount} rows)";
+        foreach (var i in plan.Ignored) yield return $"  table {i}: ignored (another tool's bookkeeping: not copied, captured, guarded or verified; writes to it are never refused)";
         foreach (var l in plan.Losses) yield return $"  DATA LOSS: {l.What}";
         foreach (var e in plan.Errors) yield return $"  ERROR {e.Code}: {e.Message}";
         foreach (var s in plan.Suggestions) yield return $"  suggestion: {s}";

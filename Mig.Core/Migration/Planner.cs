@@ -15,10 +15,13 @@ internal static class Planner
     /// The plan for migrating the database attached as <paramref name="oldSchema"/> to <paramref name="model"/>.
     /// With <paramref name="analyze"/> false it only maps tables and columns (what drain and verify need),
     /// skipping the scans that count rows, losses and NULLs: those run while writes are paused.
+    /// The old tables <paramref name="ignored"/> names (Litestream's when null) are left out: <see cref="MigrationPlan.Ignored"/>.
     /// </summary>
-    public static MigrationPlan Create(SqliteConnection connection, SchemaModel model, string oldSchema = "old", bool online = true, bool analyze = true)
+    public static MigrationPlan Create(SqliteConnection connection, SchemaModel model, string oldSchema = "old", bool online = true, bool analyze = true, IgnoredTables? ignored = null)
     {
-        var old = Introspector.Tables(connection, oldSchema, countRows: analyze);
+        ignored ??= IgnoredTables.Default;
+        var leftOut = new List<string>();
+        var old = Introspector.Tables(connection, oldSchema, countRows: analyze, ignored, leftOut);
         var byName = old.ToDictionary(t => t.Name, SqlNameComparer.Instance);
         var errors = new List<PlanError>();
         var losses = new List<DataLoss>();
@@ -28,6 +31,11 @@ internal static class Planner
 
         foreach (var table in model.Tables)
         {
+            if (ignored.Ignores(table.Name))
+            {
+                errors.Add(new PlanError(MigCode.IgnoredTableDeclared, $"The schema declares the table {table.Name}, a name of another tool's bookkeeping (Litestream's, or one MigIgnoreTable names), which Mig neither copies nor creates. Rename the table in the schema, or remove the MigIgnoreTable item that names it."));
+                continue;
+            }
             var (source, reason) = MatchOldTable(table, byName);
             if (source is not null && !claimed.TryAdd(source.Name, table.Name))
             {
@@ -42,7 +50,7 @@ internal static class Planner
 
         var dropped = old.Where(t => !claimed.ContainsKey(t.Name)).ToList();
         ReportDroppedTables(model, dropped, byName, losses, suggestions);
-        return new MigrationPlan(tables, dropped, losses, errors, suggestions);
+        return new MigrationPlan(tables, dropped, losses, errors, suggestions) { Ignored = leftOut };
     }
 
     /// <summary>The old table a new one takes its rows from: the same name, else its [RenamedFrom]; and why.</summary>

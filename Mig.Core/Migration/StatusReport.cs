@@ -32,8 +32,8 @@ internal sealed record StatusReport(
     IReadOnlyList<TableCount> Tables,
     IReadOnlyList<AuditEntry> Audit)
 {
-    /// <summary>Reads the state of the pair.</summary>
-    public static StatusReport Read(SchemaModel model, string hash, string oldPath, string newPath)
+    /// <summary>Reads the state of the pair; tables of other tools (<paramref name="ignored"/>, and those recorded) are not counted.</summary>
+    public static StatusReport Read(SchemaModel model, string hash, string oldPath, string newPath, IgnoredTables? ignored = null)
     {
         string? marker = null; long? logEntries = null, lastLog = null;
         RecordedPair? record = null;
@@ -51,7 +51,8 @@ internal sealed record StatusReport(
                 logEntries = SqliteFile.Scalar(old, $"SELECT count(*) FROM {Protocol.LogTable}");
                 lastLog = SqliteFile.Scalar(old, $"SELECT coalesce(max(id), 0) FROM {Protocol.LogTable}");
             }
-            foreach (var t in Introspector.Tables(old)) oldCounts[t.Name] = t.RowCount;
+            ignored = (ignored ?? IgnoredTables.Default).With(Capture.RecordedIgnored(old));
+            foreach (var t in Introspector.Tables(old, ignored: ignored)) oldCounts[t.Name] = t.RowCount;
             if (record.NewDatabase is { } recorded && !PathResolver.Same(recorded, newPath))
             {
                 notes.Add($"{oldPath} records {recorded} as its new file, not {newPath}; this report is about the recorded pair, and operations naming {newPath} are refused (MIG0044).");
@@ -63,7 +64,7 @@ internal sealed record StatusReport(
         }
         newPath = PathResolver.Resolve(newPath);
         var newExists = File.Exists(newPath);
-        var (status, newHash, newOld, cutoff, checkpoint, mapping, newCounts, audit) = newExists ? ReadNew(newPath) : NewFile.Missing;
+        var (status, newHash, newOld, cutoff, checkpoint, mapping, newCounts, audit) = newExists ? ReadNew(newPath, ignored ?? IgnoredTables.Default) : NewFile.Missing;
         long? pending = lastLog is not null && checkpoint is not null ? Math.Max(0, lastLog.Value - checkpoint.Value) : null;
         var names = model.Tables.Select(t => t.Name).Concat(oldCounts.Keys).Distinct(SqlNameComparer.Instance).Order(StringComparer.Ordinal);
         var tables = names.Select(n => new TableCount(n, oldCounts.TryGetValue(n, out var o) ? o : null, newCounts.TryGetValue(n, out var c) ? c : null)).ToList();
@@ -84,7 +85,7 @@ internal sealed record StatusReport(
         public static NewFile Missing => new(null, null, null, null, null, null, new(SqlNameComparer.Instance), []);
     }
 
-    private static NewFile ReadNew(string newPath)
+    private static NewFile ReadNew(string newPath, IgnoredTables ignored)
     {
         long? mapping = null;
         var counts = new Dictionary<string, long>(SqlNameComparer.Instance);
@@ -97,7 +98,7 @@ internal sealed record StatusReport(
         var checkpoint = ParseLong(Bookkeeping.Info(target, InfoKeys.Checkpoint));
         if (SqliteFile.TableExists(target, null, Protocol.IdMappingTable))
             mapping = SqliteFile.Scalar(target, $"SELECT count(*) FROM {Protocol.IdMappingTable}");
-        foreach (var t in Introspector.Tables(target)) counts[t.Name] = t.RowCount;
+        foreach (var t in Introspector.Tables(target, ignored: ignored)) counts[t.Name] = t.RowCount;
         if (SqliteFile.TableExists(target, null, Protocol.AuditTable))
         {
             using var cmd = target.CreateCommand();

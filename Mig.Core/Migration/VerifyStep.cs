@@ -28,7 +28,7 @@ internal sealed class VerifyStep(MigrationContext pair)
         using var target = DatabaseFile.Open(pair.NewPath);
         SqliteFile.Execute(target, $"ATTACH DATABASE {Capture.Literal(pair.OldPath)} AS old");
         // Analysed: the losses are those of the old file as it is now, writes made while recording included.
-        var plan = Planner.Create(target, pair.Model, "old", analyze: true);
+        var plan = Planner.Create(target, pair.Model, "old", analyze: true, ignored: pair.IgnoredWithRecorded(target, "old"));
         var online = Capture.Marker(target, "old") is not null;
         var accepted = (Bookkeeping.Info(target, InfoKeys.AcceptedLosses) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var result = Verifier.Run(target, plan, pair.Model, online, accepted);

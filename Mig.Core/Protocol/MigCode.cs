@@ -96,6 +96,8 @@ internal static class MigCode
     public const string DiskFailure = "MIG0056";
     /// <summary>A database file or its folder cannot be opened or written by this user.</summary>
     public const string NoAccess = "MIG0057";
+    /// <summary>The new schema declares a table whose name is another tool's (Litestream's, or one @(MigIgnoreTable) names).</summary>
+    public const string IgnoredTableDeclared = "MIG0058";
     /// <summary>A table or a capture trigger of the old file changed after capture was installed.</summary>
     public const string OldSchemaChanged = "MIG0070";
     /// <summary>A log entry replay cannot read (a row reference that is not an integer): written by hand, or damaged.</summary>

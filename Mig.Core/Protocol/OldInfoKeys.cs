@@ -15,6 +15,8 @@ internal static class OldInfoKeys
     public const string CapturedTables = "captured_tables";
     /// <summary>The tables guarded while draining (every table of the file), as a JSON array.</summary>
     public const string GuardedTables = "guarded_tables";
+    /// <summary>The user's ignored tables (exact names and LIKE patterns; Litestream's are always ignored), as a JSON array.</summary>
+    public const string IgnoredTables = "ignored_tables";
     /// <summary>The old file's schema and Mig's triggers as capture was installed, to tell when they changed.</summary>
     public const string SchemaAtInstall = "schema_at_install";
     /// <summary>Written by MigCutover before it marks the new file ready: from then on the old file is never written by a migration step.</summary>

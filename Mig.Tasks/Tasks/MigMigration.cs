@@ -35,6 +35,9 @@ public sealed class MigMigration : MigToolTask
     /// <summary>A second copy of the status JSON the user asked for (<c>$(MigStatusFile)</c>).</summary>
     public string? UserStatusFile { get; set; }
 
+    /// <summary>Other tools' tables in the old file (<c>@(MigIgnoreTable)</c>): exact names, or LIKE patterns with a <c>%</c>.</summary>
+    public ITaskItem[] IgnoreTables { get; set; } = [];
+
     /// <summary>Where plan also writes the plan as JSON (<c>$(MigPlanFile)</c>).</summary>
     public string? PlanFile { get; set; }
     /// <summary>Where plan also writes the SQL the copy would run, for review (<c>$(MigPlanSql)</c>).</summary>
@@ -54,6 +57,7 @@ public sealed class MigMigration : MigToolTask
         ("offline", Offline ? "true" : null), ("allow-data-loss", AllowDataLoss ? "true" : null),
         ("archive-to", ArchiveTo), ("status-file", StatusFile), ("status-file", UserStatusFile),
         ("plan-file", PlanFile), ("plan-sql", PlanSql),
+        .. IgnoreTables.Select(t => ("ignore-table", (string?)t.ItemSpec)),
     ];
 
     /// <inheritdoc />

@@ -48,6 +48,7 @@ internal static class Program
         AllowDataLoss = Flag(a, "allow-data-loss"),
         ArchiveTo = a.Optional("archive-to"),
         StatusFiles = a.All("status-file"),
+        IgnoreTables = a.All("ignore-table"),
         PlanFile = a.Optional("plan-file"),
         PlanSqlFile = a.Optional("plan-sql"),
     };
