@@ -30,6 +30,9 @@ internal static class PlanJson
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            w.WriteStartArray("ignoredTables");
+            foreach (var i in plan.Ignored) w.WriteStringValue(i);
+            w.WriteEndArray();
             w.WriteStartArray("losses");
             foreach (var l in plan.Losses)
             {

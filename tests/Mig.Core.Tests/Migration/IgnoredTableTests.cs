@@ -93,6 +93,7 @@ public sealed class IgnoredTableTests
         Assert.DoesNotContain("ERROR", plan, plan);
         StringAssert.Contains(plan, "table __marmot__log: ignored");
         StringAssert.Contains(plan, "table _litestream_seq: ignored");
+        StringAssert.Contains(Mig("plan", "--json", "--ignore-table", "__marmot__%"), "\"ignoredTables\": [\n    \"__marmot__log\",");
 
         Mig("migrate", "--ignore-table", "__marmot__%");
         pair.WriteOld(LitestreamWrite, "INSERT INTO __marmot__log VALUES (3, 'c')", "UPDATE item SET name = 'uno' WHERE id = 1");
