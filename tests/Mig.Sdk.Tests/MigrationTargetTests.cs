@@ -212,4 +212,46 @@ public sealed class MigrationTargetTests
         StringAssert.Contains(r.Output, "error MIG0047");
         StringAssert.Contains(r.Output, "MigInit");
     }
+
+    [TestMethod]
+    public void MigIgnoreTableItemsReachEveryStep()
+    {
+        // Another tool's table in the live file (a pattern item, % written as %25 in MSBuild) and
+        // Litestream's (known without an item): no loss, no guard, not in the new file.
+        using var consumer = Consumer.Create(
+            project: ProjectXml.Additive(items: "<MigIgnoreTable Include=\"__marmot__%25\" />"),
+            files: ("Schema/School.cs", Schemas.Student));
+        var data = consumer.NewFolder("data");
+        var old = Mig(consumer, data, "MigInit", "-getTargetResult:MigInit").SingleItem("MigInit").Identity;
+        Exec(old, "CREATE TABLE __marmot__log(id INTEGER PRIMARY KEY, change TEXT); INSERT INTO __marmot__log(change) VALUES ('x')");
+        Exec(old, "CREATE TABLE _litestream_seq(id INTEGER PRIMARY KEY, seq INTEGER); INSERT INTO _litestream_seq(seq) VALUES (1)");
+        consumer.Write("Schema/School.cs", Schemas.StudentWithAgeDefault);
+
+        var plan = Mig(consumer, data, "MigPlan");
+        Assert.AreEqual(0, plan.ExitCode, plan.ToString());
+        StringAssert.Contains(plan.Output, "__marmot__log: ignored", plan.ToString());
+        Assert.IsFalse(plan.Output.Contains("DATA LOSS", StringComparison.Ordinal), plan.ToString());
+        var migrate = Mig(consumer, data, "MigMigrate");
+        Assert.AreEqual(0, migrate.ExitCode, migrate.ToString());
+        var drain = Mig(consumer, data, "MigDrain");
+        Assert.AreEqual(0, drain.ExitCode, drain.ToString());
+        // Writes are paused for the schema's tables only.
+        Exec(old, "INSERT INTO __marmot__log(change) VALUES ('during drain')");
+        Exec(old, "UPDATE _litestream_seq SET seq = seq + 1");
+        var cutover = Mig(consumer, data, "MigCutover");
+        Assert.AreEqual(0, cutover.ExitCode, cutover.ToString());
+
+        var newFile = Status(consumer, data)["NewPath"];
+        Assert.AreEqual(0L, Scalar(newFile, "SELECT count(*) FROM sqlite_schema WHERE name IN ('__marmot__log', '_litestream_seq')"));
+        Assert.AreEqual(2L, Scalar(old, "SELECT count(*) FROM __marmot__log"));
+    }
+
+    private static long Scalar(string db, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={db};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return (long)cmd.ExecuteScalar()!;
+    }
 }
