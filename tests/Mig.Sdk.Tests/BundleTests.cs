@@ -12,6 +12,13 @@ namespace Mig.Sdk.Tests;
 [TestCategory("Bundle")]
 public sealed class BundleTests
 {
+    /// <summary>The machine's own runtime identifier: a self-contained bundle for it runs here.</summary>
+    private static string Rid => System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+
+    /// <summary>The runtime's native library, present only in a self-contained bundle.</summary>
+    private static string CoreClr =>
+        OperatingSystem.IsWindows() ? "coreclr.dll" : OperatingSystem.IsMacOS() ? "libcoreclr.dylib" : "libcoreclr.so";
+
     private static long Count(string db, string sql)
     {
         using var c = new SqliteConnection($"Data Source={db};Pooling=False;Mode=ReadOnly");
@@ -126,12 +133,10 @@ public sealed class BundleTests
     [TestMethod]
     public void ASelfContainedBundleRunsWithNoDotnetAtAll()
     {
-        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
-            Assert.Inconclusive("builds a linux-x64 bundle");
         using var consumer = Consumer.Create(files: ("Schema/School.cs", Schemas.Student));
-        var built = consumer.Build("-t:MigBundle", "-p:SelfContained=true", "-p:RuntimeIdentifier=linux-x64", "-getTargetResult:MigBundle").SingleItem("MigBundle");
+        var built = consumer.Build("-t:MigBundle", "-p:SelfContained=true", $"-p:RuntimeIdentifier={Rid}", "-getTargetResult:MigBundle").SingleItem("MigBundle");
         var bundle = Bundle.CopyOf(built.Identity);
-        Assert.IsTrue(File.Exists(Path.Combine(bundle.Directory, "libcoreclr.so")), "the runtime is in the bundle");
+        Assert.IsTrue(File.Exists(Path.Combine(bundle.Directory, CoreClr)), "the runtime is in the bundle");
         var server = Directory.CreateDirectory(Path.Combine(TestRun.Root, "bare-" + Guid.NewGuid().ToString("N")[..8])).FullName;
 
         var init = bundle.Run(server, dotnetRoot: null, "init", "--database-dir", server);
@@ -145,20 +150,18 @@ public sealed class BundleTests
     [TestMethod]
     public void ABundleFolderKeepsWhatMigDidNotWrite()
     {
-        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
-            Assert.Inconclusive("builds a linux-x64 bundle");
         using var consumer = Consumer.Create(files: ("Schema/School.cs", Schemas.Student));
         // A deployment folder that already holds the operator's own files.
         var deploy = consumer.NewFolder("deploy");
         var keep = Path.Combine(deploy, "keep.txt");
         File.WriteAllText(keep, "the operator's");
 
-        consumer.Build("-t:MigBundle", $"-p:MigBundleDir={deploy}", "-p:SelfContained=true", "-p:RuntimeIdentifier=linux-x64");
-        Assert.IsTrue(File.Exists(Path.Combine(deploy, "libcoreclr.so")), "a self-contained bundle carries the runtime");
+        consumer.Build("-t:MigBundle", $"-p:MigBundleDir={deploy}", "-p:SelfContained=true", $"-p:RuntimeIdentifier={Rid}");
+        Assert.IsTrue(File.Exists(Path.Combine(deploy, CoreClr)), "a self-contained bundle carries the runtime");
         consumer.Build("-t:MigBundle", $"-p:MigBundleDir={deploy}");
 
         Assert.AreEqual("the operator's", File.ReadAllText(keep), "a file Mig did not write is kept");
-        Assert.IsFalse(File.Exists(Path.Combine(deploy, "libcoreclr.so")), "the previous bundle's runtime is gone: the framework-dependent bundle must not run on a stale one");
-        Assert.IsTrue(File.Exists(Path.Combine(deploy, "mig")), "the new bundle is there");
+        Assert.IsFalse(File.Exists(Path.Combine(deploy, CoreClr)), "the previous bundle's runtime is gone: the framework-dependent bundle must not run on a stale one");
+        Assert.IsTrue(File.Exists(Path.Combine(deploy, OperatingSystem.IsWindows() ? "mig.exe" : "mig")), "the new bundle is there");
     }
 }
