@@ -16,13 +16,13 @@ internal sealed class BundleArguments
     public static IReadOnlyDictionary<string, string[]> VerbOptions { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
         ["plan"] = [.. Pair, "offline", "json", "plan-file", "plan-sql"],
-        ["migrate"] = [.. Pair, "offline", "allow-data-loss"],
+        ["migrate"] = [.. Pair, "offline", "allow-data-loss", "hook"],
         ["status"] = [.. Pair, "status-file", "json"],
-        ["drain"] = Pair,
+        ["drain"] = [.. Pair, "hook"],
         ["verify"] = [.. Pair, "allow-data-loss"],
-        ["cutover"] = [.. Pair, "allow-data-loss"],
-        ["reset"] = Pair,
-        ["archive-old"] = [.. Pair, "archive-to"],
+        ["cutover"] = [.. Pair, "allow-data-loss", "hook"],
+        ["reset"] = [.. Pair, "hook"],
+        ["archive-old"] = [.. Pair, "archive-to", "hook"],
         ["init"] = Files,
         ["script"] = ["out", "help"],
     };

@@ -98,6 +98,10 @@ internal static class MigCode
     public const string NoAccess = "MIG0057";
     /// <summary>The new schema declares a table whose name is another tool's (Litestream's, or one @(MigIgnoreTable) names).</summary>
     public const string IgnoredTableDeclared = "MIG0058";
+    /// <summary>The operator's verified hook (MigHook, --hook) failed inside MigCutover: nothing was cut over.</summary>
+    public const string HookVetoed = "MIG0059";
+    /// <summary>The operator's hook failed after its step completed (the step is not undone).</summary>
+    public const string HookFailed = "MIG0060";
     /// <summary>A table or a capture trigger of the old file changed after capture was installed.</summary>
     public const string OldSchemaChanged = "MIG0070";
     /// <summary>A log entry replay cannot read (a row reference that is not an integer): written by hand, or damaged.</summary>

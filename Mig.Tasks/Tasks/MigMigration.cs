@@ -43,6 +43,9 @@ public sealed class MigMigration : MigToolTask
     /// <summary>Where plan also writes the SQL the copy would run, for review (<c>$(MigPlanSql)</c>).</summary>
     public string? PlanSql { get; set; }
 
+    /// <summary>The operator's command run after the step (<c>$(MigHook)</c>): migrate, drain, cutover, reset and archive-old.</summary>
+    public string? Hook { get; set; }
+
     /// <summary>The status: one item <c>MigStatus</c> with the phase and file facts as metadata, then one item per table.</summary>
     [Output] public ITaskItem[] StatusItems { get; set; } = [];
 
@@ -57,6 +60,7 @@ public sealed class MigMigration : MigToolTask
         ("offline", Offline ? "true" : null), ("allow-data-loss", AllowDataLoss ? "true" : null),
         ("archive-to", ArchiveTo), ("status-file", StatusFile), ("status-file", UserStatusFile),
         ("plan-file", PlanFile), ("plan-sql", PlanSql),
+        ("hook-base64", string.IsNullOrWhiteSpace(Hook) ? null : Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Hook))),
         .. IgnoreTables.Select(t => ("ignore-table", (string?)t.ItemSpec)),
     ];
 

@@ -51,6 +51,8 @@ internal static class Program
         IgnoreTables = a.All("ignore-table"),
         PlanFile = a.Optional("plan-file"),
         PlanSqlFile = a.Optional("plan-sql"),
+        // Base64: a response file carries one value a line, and a command may hold line breaks or quotes.
+        Hook = a.Optional("hook-base64") is { } hook ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(hook)) : null,
     };
 
     private static bool Flag(ToolArguments a, string name) => a.Optional(name) is "true" or "True";
