@@ -185,9 +185,9 @@ public sealed class LitestreamTests
     }
 
     /// <summary>
-    /// The operator's hook: records each phase and its status JSON; at 'verified' and 'ready' it waits until
-    /// <c>litestream restore</c> of the new file's replica dumps as the new file does (Litestream's own
-    /// tables aside), and vetoes when it does not within 15 s.
+    /// The operator's hook: records each phase and its status JSON; at 'verified' and 'ready' it is the gate of
+    /// docs/runbook.md ("The readiness gate"): it waits until <c>litestream restore</c> of the new file's replica
+    /// has the new file's last audit row (Mig's last write before the hook), and vetoes when it does not in 15 s.
     /// </summary>
     private static string WriteHook(string dir, string litestream, string config)
     {
@@ -198,17 +198,15 @@ public sealed class LitestreamTests
             echo "$MIG_PHASE" >> "$dir/phases"
             cp "$MIG_STATUS_FILE" "$dir/status-$MIG_PHASE.json"
             case "$MIG_PHASE" in verified|ready) ;; *) exit 0 ;; esac
+            want=$(sqlite3 "$MIG_NEW_DATABASE" "SELECT max(id) FROM _mig_audit")
             tries=0
             while [ $tries -lt 75 ]; do
               tries=$((tries + 1))
-              rm -f "$dir/restored.db" "$dir/restored.db.tmp"
-              if '{{litestream}}' restore -config '{{config}}' -o "$dir/restored.db" "$MIG_NEW_DATABASE" >/dev/null 2>&1; then
-                sqlite3 "$dir/restored.db" .dump | grep -v _litestream > "$dir/replica.sql"
-                sqlite3 "$MIG_NEW_DATABASE" .dump | grep -v _litestream > "$dir/live.sql"
-                if cmp -s "$dir/replica.sql" "$dir/live.sql"; then
-                  echo "replica of $MIG_NEW_DATABASE complete after $tries tries"
-                  exit 0
-                fi
+              rm -f "$dir/replica.db" "$dir/replica.db.tmp"
+              if '{{litestream}}' restore -config '{{config}}' -o "$dir/replica.db" "$MIG_NEW_DATABASE" >/dev/null 2>&1 &&
+                 [ "$(sqlite3 "$dir/replica.db" "SELECT max(id) FROM _mig_audit")" = "$want" ]; then
+                echo "replica of $MIG_NEW_DATABASE complete after $tries tries"
+                exit 0
               fi
               sleep 0.2
             done
