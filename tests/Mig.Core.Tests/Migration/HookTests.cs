@@ -105,6 +105,7 @@ public sealed class HookTests
         Assert.AreEqual("drained", status.Phase);
         Assert.AreEqual(pair.OldPath, status.Live);
         StringAssert.StartsWith(status.Next, $"The last MigCutover hook failed {MigCode.HookVetoed}: the verified hook");
+        StringAssert.Contains(hook.Run("status").Output, $"\n  live    {pair.OldPath}\n", "the text names the live file too");
 
         hook.FailAt("verified", null);
         var cutover = hook.Mig("cutover");
@@ -113,6 +114,7 @@ public sealed class HookTests
         Assert.AreEqual(Protocol.Ready, pair.Scalar(pair.NewPath, $"SELECT status FROM {Protocol.StatusTable}"));
         AreEqual([Row(1L, "uno", 5L), Row(2L, "two", 5L)], pair.Rows(pair.NewPath, "SELECT id, name, stock FROM item ORDER BY id"));
         Assert.AreEqual(pair.NewPath, pair.Migrator(SchemaFixture.Model(V2)).Status().Live);
+        StringAssert.Contains(hook.Run("status", "--json").Output, $"\"live\": \"{pair.NewPath}\"");
     }
 
     [TestMethod]
