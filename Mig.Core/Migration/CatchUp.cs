@@ -46,7 +46,8 @@ internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Re
             arrived += Math.Max(0, now - (pending - n));
             replayRate = replaying.TotalSeconds > 0 ? applied / replaying.TotalSeconds : 0;
             writeRate = clock.Elapsed.TotalSeconds > 0 ? arrived / clock.Elapsed.TotalSeconds : 0;
-            var checkpoint = CommitDurably(replayRate, writeRate);
+            // A pass of a few entries measures its fixed costs more than replay: it keeps the rates measured before.
+            var checkpoint = CommitDurably(applied >= TailEntries ? (replayRate, writeRate) : null);
             // Only what that durable commit covers leaves the old file: a crash never loses an entry
             // the new file does not hold.
             trimmed += LogTrimmer.Trim(pair.OldPath, checkpoint);
@@ -93,14 +94,22 @@ internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Re
         return SqliteFile.Scalar(target, $"SELECT count(*) FROM old.{Protocol.LogTable} WHERE id > {long.Parse(checkpoint, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)}");
     }
 
-    /// <summary>Records the rates with a FULL commit, which makes every earlier replay commit durable; returns the checkpoint it covers.</summary>
-    private long CommitDurably(double replayRate, double writeRate)
+    /// <summary>
+    /// Records the rates (when measured over enough entries) with a FULL commit, which makes every earlier
+    /// replay commit durable; returns the checkpoint it covers.
+    /// </summary>
+    private long CommitDurably((double Replay, double Write)? rates)
     {
         SqliteFile.Execute(target, "PRAGMA main.synchronous = FULL");
         using var txn = target.BeginTransaction(deferred: true);
-        Bookkeeping.SetInfo(target, InfoKeys.ReplayRate, replayRate.ToString("F0", CultureInfo.InvariantCulture), txn);
-        Bookkeeping.SetInfo(target, InfoKeys.WriteRate, writeRate.ToString("F0", CultureInfo.InvariantCulture), txn);
-        Bookkeeping.SetInfo(target, InfoKeys.RatesMeasuredAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), txn);
+        if (rates is (var replay, var write))
+        {
+            Bookkeeping.SetInfo(target, InfoKeys.ReplayRate, replay.ToString("F0", CultureInfo.InvariantCulture), txn);
+            Bookkeeping.SetInfo(target, InfoKeys.WriteRate, write.ToString("F0", CultureInfo.InvariantCulture), txn);
+            Bookkeeping.SetInfo(target, InfoKeys.RatesMeasuredAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), txn);
+        }
+        // Without rates the commit still syncs the checkpoint: a fact rewritten with its own value.
+        else Bookkeeping.SetInfo(target, InfoKeys.Checkpoint, Bookkeeping.Info(target, InfoKeys.Checkpoint, txn: txn) ?? "0", txn);
         var checkpoint = long.Parse(Bookkeeping.Info(target, InfoKeys.Checkpoint, txn: txn) ?? "0", CultureInfo.InvariantCulture);
         txn.Commit();
         return checkpoint;
