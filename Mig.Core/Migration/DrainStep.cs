@@ -55,7 +55,11 @@ internal sealed class DrainStep(MigrationContext pair)
     private long CatchUpFirst(SqliteConnection target, Replayer replayer, bool forcePause)
     {
         var caught = CatchUp.Audited(target, pair, "MigDrain", () => new CatchUp(pair, target, replayer).Run(atLeastOnce: false));
-        if (!caught.FallingBehind) return caught.Applied;
+        if (!caught.FallingBehind)
+        {
+            pair.Log($"Mig: {caught.Pending} captured writes pending: pausing writes on {pair.OldPath} (after the write in flight, if any).");
+            return caught.Applied;
+        }
         var rates = string.Create(CultureInfo.InvariantCulture,
             $"the old service adds {caught.WriteRate:F0} captured writes/s and replay follows at {caught.ReplayRate:F0}/s; {caught.Pending} are pending");
         var pause = caught.ReplayRate > 0 ? string.Create(CultureInfo.InvariantCulture, $"about {caught.Pending / caught.ReplayRate:F1} s") : "as long as replaying them takes";

@@ -137,8 +137,8 @@ public sealed class FaultTests
         long last;
         using (var tool = HotTool.Start(pair.ToolArguments("drain"), FaultPoint.Drain))
         {
-            WaitUntilHolding(pair, tool, "MigDrain");
-            Thread.Sleep(TimeSpan.FromSeconds(2)); // MigDrain is waiting for the write lock to pause (10 s at most)
+            tool.WaitForLine("pausing writes on");
+            Thread.Sleep(TimeSpan.FromSeconds(1)); // MigDrain is waiting for the write lock to pause (10 s at most)
             txn.Commit();
             txn.Dispose();
             inFlight.Dispose();
@@ -258,30 +258,6 @@ public sealed class FaultTests
         var second = HotTool.Run(pair.ToolArguments("verify"));
         Assert.AreEqual(1, second.ExitCode, HotTool.Show(second));
         StringAssert.Contains(second.Output, MigCode.OperationLocked);
-    }
-
-    /// <summary>Waits until the tool took the pair's lock (its info file names it), without ever taking the lock itself.</summary>
-    internal static void WaitUntilHolding(HotPair pair, HotTool tool, string operation)
-    {
-        var info = pair.OldPath + ".miglock.info";
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!(File.Exists(info) && ReadShared(info).Contains($"{operation}, pid {tool.Id}", StringComparison.Ordinal)))
-        {
-            Assert.IsLessThan(deadline, DateTime.UtcNow, $"{operation} did not take the lock within 60 s. Output:\n{tool.Output}");
-            Thread.Sleep(50);
-        }
-    }
-
-    private static string ReadShared(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (IOException)
-        {
-            return "";
-        }
     }
 
     /// <summary>The killed tool's lock went with it: the operating system released the handle.</summary>
