@@ -7,7 +7,7 @@ namespace Mig.Migration;
 /// </summary>
 internal sealed class BundleArguments
 {
-    private static readonly string[] Flags = ["allow-data-loss", "offline", "json", "help"];
+    private static readonly string[] Flags = ["allow-data-loss", "offline", "json", "help", "force-pause"];
     private static readonly string[] Files = ["database", "database-dir", "new-database", "help"];
     private static readonly string[] Pair = [.. Files, "ignore-table"];
     private static readonly string[] Repeatable = ["ignore-table"];
@@ -18,7 +18,8 @@ internal sealed class BundleArguments
         ["plan"] = [.. Pair, "offline", "json", "plan-file", "plan-sql"],
         ["migrate"] = [.. Pair, "offline", "allow-data-loss"],
         ["status"] = [.. Pair, "status-file", "json"],
-        ["drain"] = Pair,
+        ["drain"] = [.. Pair, "force-pause"],
+        ["catch-up"] = Pair,
         ["verify"] = [.. Pair, "allow-data-loss"],
         ["cutover"] = [.. Pair, "allow-data-loss"],
         ["reset"] = Pair,

@@ -81,6 +81,7 @@ public static class MigCommandLine
                     NewDatabase = a.Value("new-database"),
                     Offline = a.Has("offline"),
                     AllowDataLoss = a.Has("allow-data-loss"),
+                    ForcePause = a.Has("force-pause"),
                     ArchiveTo = a.Value("archive-to") is { } to ? Path.GetFullPath(to) : null,
                     StatusFiles = a.Value("status-file") is { } status ? [status] : [],
                     IgnoreTables = a.All("ignore-table"),

@@ -98,6 +98,8 @@ internal static class MigCode
     public const string NoAccess = "MIG0057";
     /// <summary>The new schema declares a table whose name is another tool's (Litestream's, or one @(MigIgnoreTable) names).</summary>
     public const string IgnoredTableDeclared = "MIG0058";
+    /// <summary>MigDrain did not pause writes: the old service's writes add log entries at least as fast as replay follows.</summary>
+    public const string WritesOutpaceReplay = "MIG0064";
     /// <summary>A table or a capture trigger of the old file changed after capture was installed.</summary>
     public const string OldSchemaChanged = "MIG0070";
     /// <summary>A log entry replay cannot read (a row reference that is not an integer): written by hand, or damaged.</summary>

@@ -5,7 +5,7 @@ using Microsoft.Build.Utilities;
 namespace Mig.Tasks;
 
 /// <summary>
-/// Runs one verb of a hot migration (plan, migrate, drain, verify, cutover,
+/// Runs one verb of a hot migration (plan, migrate, drain, catch-up, verify, cutover,
 /// status, reset, archive-old) in the tool process. For status it also returns
 /// the state as items, read from the JSON the tool writes, so a pipeline gets
 /// it from <c>-getTargetResult:MigStatus</c>.
@@ -28,6 +28,8 @@ public sealed class MigMigration : MigToolTask
     public bool Offline { get; set; }
     /// <summary>Permit a plan that drops data.</summary>
     public bool AllowDataLoss { get; set; }
+    /// <summary>MigDrain: pause writes even when they outpace replay.</summary>
+    public bool ForcePause { get; set; }
     /// <summary>Where MigArchiveOld moves the old file.</summary>
     public string? ArchiveTo { get; set; }
     /// <summary>Where status JSON goes (status only); the task reads it back for <see cref="StatusItems"/>.</summary>
@@ -55,6 +57,7 @@ public sealed class MigMigration : MigToolTask
         ("model", ModelFile), ("database-name", DatabaseName), ("database-dir", DatabaseDir),
         ("database", Database), ("new-database", NewDatabase),
         ("offline", Offline ? "true" : null), ("allow-data-loss", AllowDataLoss ? "true" : null),
+        ("force-pause", ForcePause ? "true" : null),
         ("archive-to", ArchiveTo), ("status-file", StatusFile), ("status-file", UserStatusFile),
         ("plan-file", PlanFile), ("plan-sql", PlanSql),
         .. IgnoreTables.Select(t => ("ignore-table", (string?)t.ItemSpec)),

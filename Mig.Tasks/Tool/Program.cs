@@ -46,6 +46,7 @@ internal static class Program
         NewDatabase = a.Optional("new-database"),
         Offline = Flag(a, "offline"),
         AllowDataLoss = Flag(a, "allow-data-loss"),
+        ForcePause = Flag(a, "force-pause"),
         ArchiveTo = a.Optional("archive-to"),
         StatusFiles = a.All("status-file"),
         IgnoreTables = a.All("ignore-table"),
