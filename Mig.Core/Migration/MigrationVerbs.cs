@@ -93,9 +93,7 @@ internal static class MigrationVerbs
         string NewFor(string old) => explicitNew ?? RecordedPair.TryRead(old)?.NewDatabase ?? computedNew;
         if (explicitOld is not null) return (explicitOld, NewFor(explicitOld));
 
-        var candidates = Directory.Exists(dir)
-            ? Directory.GetFiles(dir, name + "-*.db").Select(PathResolver.Resolve).Where(f => !PathResolver.Same(f, computedNew) && IsLive(f)).Distinct().Order(StringComparer.Ordinal).ToList()
-            : [];
+        var candidates = LiveFiles.Find(dir, name, besides: computedNew);
         if (candidates.Count == 1) return (candidates[0], NewFor(candidates[0]));
         if (!required) return (candidates.Count == 0 ? Path.Combine(dir, name + "-<none>.db") : string.Join(" | ", candidates), computedNew);
         if (candidates.Count == 0)
@@ -103,15 +101,5 @@ internal static class MigrationVerbs
                 $"No old database {name}-*.db in {dir} besides the current schema's {fileName}. Set -p:MigDatabase=<path of the live database> (for a first database, run MigInit).");
         throw new MigOperationException(MigCode.NoOldDatabase,
             $"Several databases could be the old one in {dir}: {string.Join(", ", candidates.Select(Path.GetFileName))}. Set -p:MigDatabase=<path> to the live one (MigArchiveOld retires the others).");
-    }
-
-    /// <summary>
-    /// A file that could be the live database: not a migration's unfinished file, not retired by
-    /// MigArchiveOld. (An old file cut over but not archived yet still counts: MigArchiveOld finds it.)
-    /// </summary>
-    private static bool IsLive(string path)
-    {
-        var record = RecordedPair.TryRead(path);
-        return record is not null && record.OwnStatus is null or Protocol.Ready;
     }
 }
