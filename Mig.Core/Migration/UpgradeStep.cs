@@ -35,6 +35,7 @@ internal sealed class UpgradeStep(SchemaModel model, string hash, string databas
             Log($"Mig: created {target} (schema {hash}).");
             return target;
         }
+        RefuseNewer(olds[0], target);
         Migrate(olds[0], target);
         Archive(olds[0], target, dir);
         return target;
@@ -85,6 +86,18 @@ internal sealed class UpgradeStep(SchemaModel model, string hash, string databas
             txn.Commit();
         }
         Archive(old, target, dir);
+    }
+
+    /// <summary>
+    /// An older version of the app started on a folder a newer version upgraded: the file there was built
+    /// from this version's file. Migrating it back would undo the newer version's upgrade; refuse (MIG0040).
+    /// </summary>
+    private static void RefuseNewer(string old, string target)
+    {
+        var builtFrom = NewFileFacts.Read(old).OldDatabase;
+        if (builtFrom is not null && string.Equals(Path.GetFileName(builtFrom), Path.GetFileName(target), StringComparison.Ordinal))
+            throw PhaseChecks.WrongPhase(
+                $"{old} was upgraded from this version's file {Path.GetFileName(target)}: this app is older than its data. Nothing was changed. Run the newer version of the app (to go back to this version's schema, restore {Path.GetFileName(target)} from the archive folder).");
     }
 
     /// <summary>

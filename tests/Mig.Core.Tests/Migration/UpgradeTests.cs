@@ -261,4 +261,20 @@ public sealed class UpgradeTests
         CollectionAssert.AreEqual(new[] { "busy" }, refused, "a write during the copy fails (SQLITE_BUSY) instead of landing where nobody reads it: " + string.Join(", ", refused));
         Assert.AreEqual(2L, Read(path, "SELECT count(*) FROM item")[0][0]);
     }
+
+    [TestMethod]
+    public void AnOlderVersionStartedOnAnUpgradedFolderIsRefusedAndChangesNothing()
+    {
+        var (dir, _) = V1Folder();
+        var v2File = Upgrade(dir, SchemaFixture.Model(V2));
+        var hash = MigrationPair.Hash(v2File);
+
+        var e = Assert.ThrowsExactly<MigMigrationException>(() => Upgrade(dir, SchemaFixture.Model(V1)));
+
+        Assert.AreEqual(MigCode.WrongPhase, e.Code);
+        StringAssert.Contains(e.Message, "older than its data");
+        Assert.AreEqual(hash, MigrationPair.Hash(v2File));
+        Assert.IsFalse(File.Exists(FileOf(dir, SchemaFixture.Model(V1))), "no v1 file was made");
+        Assert.IsTrue(File.Exists(v2File), "the v2 file stays where it is");
+    }
 }
