@@ -17,6 +17,7 @@ internal static class MigrationVerbs
     public static int Run(MigrationRequest r, SchemaModel model, CommandOutput output)
     {
         var hash = SchemaHash.Compute(model);
+        if (r.Verb == "plan" && r.PlanFrom is not null) return PlanFrom(r, model, hash, output);
         var (oldPath, newPath) = Resolve(r, hash, required: r.Verb != "status");
         // A plan's lines are its answer; every other verb's lines are progress.
         var log = r.Verb == "plan" && !r.Json ? output.Result : output.Progress;
@@ -58,7 +59,21 @@ internal static class MigrationVerbs
     {
         // A refusal before any plan (no old file, say) must not leave a previous run's files to be read as this one's.
         foreach (var file in new[] { r.PlanFile, r.PlanSqlFile }) if (file is not null && File.Exists(file)) File.Delete(file);
-        var plan = migrator.Plan(online: !r.Offline);
+        return Report(r, model, hash, migrator.Plan(online: !r.Offline), output);
+    }
+
+    /// <summary>plan --plan-from: against the previous schema's SQL alone, where an unaccepted possible loss is an error.</summary>
+    private static int PlanFrom(MigrationRequest r, SchemaModel model, string hash, CommandOutput output)
+    {
+        foreach (var file in new[] { r.PlanFile, r.PlanSqlFile }) if (file is not null && File.Exists(file)) File.Delete(file);
+        var plan = SchemaOnlyPlan.Create(Path.GetFullPath(r.PlanFrom!), model, online: !r.Offline, r.AllowDataLoss, IgnoredTables.From(r.IgnoreTables));
+        (r.Json ? output.Progress : output.Result)($"Mig: planned against the previous schema in {r.PlanFrom} (no data: every change that loses data when the tables hold any is listed).");
+        if (!r.Json) foreach (var line in PlanReport.Lines(plan, r.AllowDataLoss)) output.Result(line);
+        return Report(r, model, hash, plan, output);
+    }
+
+    private static int Report(MigrationRequest r, SchemaModel model, string hash, MigrationPlan plan, CommandOutput output)
+    {
         var json = PlanJson.Serialize(plan);
         if (r.Json) output.Result(json);
         if (r.PlanFile is { } planFile) Write(planFile, json);
