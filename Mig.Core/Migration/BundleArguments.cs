@@ -15,7 +15,7 @@ internal sealed class BundleArguments
     /// <summary>The options each verb accepts.</summary>
     public static IReadOnlyDictionary<string, string[]> VerbOptions { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
-        ["plan"] = [.. Pair, "offline", "json", "plan-file", "plan-sql"],
+        ["plan"] = [.. Pair, "offline", "json", "plan-file", "plan-sql", "plan-from", "allow-data-loss"],
         ["migrate"] = [.. Pair, "offline", "allow-data-loss"],
         ["status"] = [.. Pair, "status-file", "json"],
         ["drain"] = [.. Pair, "force-pause"],

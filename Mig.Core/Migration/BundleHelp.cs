@@ -36,6 +36,7 @@ internal static class BundleHelp
         ["json"] = "--json                 print JSON on standard output instead of lines (status: the MigStatusFile JSON; plan: the plan)",
         ["plan-file"] = "--plan-file FILE       also write the plan as JSON (the --json JSON) to FILE (-p:MigPlanFile)",
         ["plan-sql"] = "--plan-sql FILE        also write the SQL the copy would run to FILE, for review (-p:MigPlanSql)",
+        ["plan-from"] = "--plan-from FILE       plan against the previous schema's SQL (MigScript's output) instead of a database: no data, so every possible loss is listed and, without --allow-data-loss, an ERROR (-p:MigPlanFrom)",
         ["out"] = "--out FILE             write the SQL to FILE instead of standard output (-p:MigScriptPath)",
         ["help"] = "--help                 this text",
     };

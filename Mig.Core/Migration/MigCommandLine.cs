@@ -88,6 +88,7 @@ public static class MigCommandLine
                     Json = a.Has("json"),
                     PlanFile = a.Value("plan-file") is { } planFile ? Path.GetFullPath(planFile) : null,
                     PlanSqlFile = a.Value("plan-sql") is { } planSql ? Path.GetFullPath(planSql) : null,
+                    PlanFrom = a.Value("plan-from") is { } planFrom ? Path.GetFullPath(planFrom) : null,
                 };
                 return MigrationVerbs.Run(request, model, output);
         }

@@ -38,6 +38,9 @@ internal sealed record MigrationRequest(string Verb, string DatabaseName)
     /// <summary>Where plan also writes the SQL the copy would run, for review (MigPlanSql).</summary>
     public string? PlanSqlFile { get; init; }
 
+    /// <summary>Plan against the previous schema's SQL (MigScript's output) instead of an old file (MigPlanFrom).</summary>
+    public string? PlanFrom { get; init; }
+
     /// <summary>Other tools' tables in the old file, exact names or LIKE patterns with a % (MigIgnoreTable, --ignore-table); Litestream's always.</summary>
     public IReadOnlyList<string> IgnoreTables { get; init; } = [];
 

@@ -104,6 +104,12 @@ internal static class MigCode
     public const string OldSchemaChanged = "MIG0070";
     /// <summary>A log entry replay cannot read (a row reference that is not an integer): written by hand, or damaged.</summary>
     public const string UnreadableEntry = "MIG0071";
+    /// <summary>The previous schema's SQL given to plan against (MigPlanFrom) is missing or does not load into SQLite.</summary>
+    public const string PlanFromUnreadable = "MIG0072";
+    /// <summary>Old rows break a CHECK of the new schema.</summary>
+    public const string CheckViolated = "MIG0073";
+    /// <summary>Old values are not of the type a STRICT table of the new schema requires.</summary>
+    public const string StrictTypeRefused = "MIG0074";
 
     // The tool process itself.
     /// <summary>The tool was called with wrong arguments (a bug in Mig's targets).</summary>

@@ -44,6 +44,8 @@ public sealed class MigMigration : MigToolTask
     public string? PlanFile { get; set; }
     /// <summary>Where plan also writes the SQL the copy would run, for review (<c>$(MigPlanSql)</c>).</summary>
     public string? PlanSql { get; set; }
+    /// <summary>Plan against the previous schema's SQL instead of an old file (<c>$(MigPlanFrom)</c>).</summary>
+    public string? PlanFrom { get; set; }
 
     /// <summary>The status: one item <c>MigStatus</c> with the phase and file facts as metadata, then one item per table.</summary>
     [Output] public ITaskItem[] StatusItems { get; set; } = [];
@@ -59,7 +61,7 @@ public sealed class MigMigration : MigToolTask
         ("offline", Offline ? "true" : null), ("allow-data-loss", AllowDataLoss ? "true" : null),
         ("force-pause", ForcePause ? "true" : null),
         ("archive-to", ArchiveTo), ("status-file", StatusFile), ("status-file", UserStatusFile),
-        ("plan-file", PlanFile), ("plan-sql", PlanSql),
+        ("plan-file", PlanFile), ("plan-sql", PlanSql), ("plan-from", PlanFrom),
         .. IgnoreTables.Select(t => ("ignore-table", (string?)t.ItemSpec)),
     ];
 

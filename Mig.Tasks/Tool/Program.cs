@@ -52,6 +52,7 @@ internal static class Program
         IgnoreTables = a.All("ignore-table"),
         PlanFile = a.Optional("plan-file"),
         PlanSqlFile = a.Optional("plan-sql"),
+        PlanFrom = a.Optional("plan-from"),
     };
 
     private static bool Flag(ToolArguments a, string name) => a.Optional(name) is "true" or "True";
