@@ -2,6 +2,7 @@
 # Builds and packs everything a consumer needs into artifacts/packages:
 #   Mig.Core  (runtime and attributes; the SDK references it)
 #   Mig.Sdk   (Sdk/, build/, and tools/ with the tasks and the tool process)
+#   Mig.AspNetCore (AddMigDatabase, UseMigWritePause, AddMigHealthCheck; over Mig.Core)
 # No arguments; safe to run again.
 #
 # Local packs all carry the version 0.1.0-dev (Directory.Build.props). NuGet
@@ -19,6 +20,7 @@ mkdir -p "$out"
 exec 9>"$root/artifacts/.pack.lock"
 flock 9
 dotnet pack Mig.Core/Mig.Core.csproj -c Release -o "$out" -nologo -v:q -p:ContinuousIntegrationBuild=true
+dotnet pack Mig.AspNetCore/Mig.AspNetCore.csproj -c Release -o "$out" -nologo -v:q -p:ContinuousIntegrationBuild=true
 pack_sdk() {
   dotnet pack Mig.Sdk/Mig.Sdk.csproj -c Release -o "$out" -nologo -v:q -p:ContinuousIntegrationBuild=true
 }
@@ -26,7 +28,7 @@ pack_sdk
 
 version="$(dotnet msbuild Mig.Core/Mig.Core.csproj -getProperty:PackageVersion -p:Configuration=Release)"
 for cache in "$HOME/.nuget/packages" ${NUGET_PACKAGES:+"$NUGET_PACKAGES"}; do
-  for id in mig.core mig.sdk; do
+  for id in mig.core mig.sdk mig.aspnetcore; do
     rm -rf "${cache:?}/$id/$version"
   done
 done
