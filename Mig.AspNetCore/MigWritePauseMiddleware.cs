@@ -25,15 +25,14 @@ internal sealed class MigWritePauseMiddleware(RequestDelegate next, IOptions<Mig
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             var seconds = Math.Max(1, (int)Math.Ceiling(options.Value.RetryAfter.TotalSeconds));
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            var (title, type, status) = migration switch
+            var (title, status) = migration switch
             {
-                MigWritesPausedException => ("Writes are paused for a database migration", "https://mig.invalid/problems/writes-paused", (string?)null),
-                MigDatabaseNotReadyException notReady => ("The database is not ready yet", "https://mig.invalid/problems/not-ready", notReady.Status),
-                _ => throw new InvalidOperationException("unreachable"),
+                MigDatabaseNotReadyException notReady => ("The database is not ready yet", notReady.Status),
+                _ => ("Writes are paused for a database migration", (string?)null),
             };
             var extensions = new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds };
-            if (status is not null) extensions["status"] = status;
-            await Results.Problem(detail: migration.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: title, type: type, extensions: extensions)
+            if (status is not null) extensions["databaseStatus"] = status;
+            await Results.Problem(detail: migration.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: title, extensions: extensions)
                 .ExecuteAsync(context).ConfigureAwait(false);
         }
     }

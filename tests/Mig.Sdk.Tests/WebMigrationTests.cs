@@ -88,6 +88,7 @@ public sealed class WebMigrationTests
             Assert.AreEqual(503, r.Status, $"{r.Op} to {r.Target} at {r.SentAt.TotalSeconds:F3} s: {r.Status} {r.Error}\n{context}");
             Assert.IsTrue(r.EndedAt >= drain && r.SentAt <= moved, $"a 503 outside the drain-to-cutover window: {r.Op} sent at {r.SentAt.TotalSeconds:F3} s, answered at {r.EndedAt.TotalSeconds:F3} s\n{context}");
             Assert.IsTrue(r.Op is "create" or "update" or "delete", $"a read was refused: {r}\n{context}");
+            StringAssert.StartsWith(r.Error, "Retry-After: 5; application/problem+json; ", context);
             StringAssert.Contains(r.Error, "Writes are paused for a database migration", context);
         }
         Assert.IsNotEmpty(failed, $"no write was refused: the drain-to-cutover window was not exercised\n{context}");

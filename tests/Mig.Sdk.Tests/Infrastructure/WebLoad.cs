@@ -127,7 +127,8 @@ internal sealed class WebLoad : IAsyncDisposable
         {
             using var response = await send(to);
             var text = await response.Content.ReadAsStringAsync();
-            Record(new WebRequest(op, to, sentAt, clock.Elapsed, (int)response.StatusCode, response.IsSuccessStatusCode ? null : text));
+            var error = response.IsSuccessStatusCode ? null : $"Retry-After: {response.Headers.RetryAfter?.Delta?.TotalSeconds}; {response.Content.Headers.ContentType?.MediaType}; {text}";
+            Record(new WebRequest(op, to, sentAt, clock.Elapsed, (int)response.StatusCode, error));
             JsonElement? body = response.IsSuccessStatusCode && text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : null;
             return (response.StatusCode, body);
         }
