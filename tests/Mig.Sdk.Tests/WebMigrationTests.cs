@@ -19,6 +19,8 @@ public sealed class WebMigrationTests
     private static readonly TimeSpan Phase = TimeSpan.FromSeconds(Setting("MIG_WEB_PHASE_SECONDS", 2));
     private static readonly double Rate = Setting("MIG_WEB_RATE", 40);
     private static readonly int Workers = (int)Setting("MIG_WEB_WORKERS", 4);
+    // Students in the old file before the load (not the clients'): what the copy copies.
+    private static readonly long SeedRows = (long)Setting("MIG_WEB_SEED_ROWS", 2000);
 
     public TestContext TestContext { get; set; } = null!;
 
@@ -32,6 +34,7 @@ public sealed class WebMigrationTests
         var init = v1.Build("-t:MigInit", $"-p:MigDatabaseDir={data}");
         Assert.AreEqual(0, init.ExitCode, init.ToString());
         var old = Directory.GetFiles(data, "school-*.db").Single();
+        Seed(old, SeedRows);
         var v2Build = v2.Build();
         Assert.AreEqual(0, v2Build.ExitCode, v2Build.ToString());
 
@@ -69,7 +72,7 @@ public sealed class WebMigrationTests
 
         AssertOnly503sBetweenDrainAndCutover(requests, phases, context);
         AssertTheMigrationWasHot(requests, phases, context);
-        AssertNewFileHoldsEveryAcknowledgedWrite(newFile, load.Students, context);
+        AssertNewFileHoldsEveryAcknowledgedWrite(newFile, load.Students, SeedRows, context);
         CollectionAssert.AreEqual(new[] { "serving", "recording", "draining" }, oldHealth.Phases.ToArray(), context);
         CollectionAssert.AreEqual(new[] { "not-ready", "serving" }, newHealth.Phases.ToArray(), context);
         StringAssert.Contains(oldApp.Output, "changed from none to recording", context);
@@ -102,7 +105,7 @@ public sealed class WebMigrationTests
     }
 
     /// <summary>The new file's students are exactly those the clients were told exist, with the nickname of the last acknowledged update.</summary>
-    private static void AssertNewFileHoldsEveryAcknowledgedWrite(string newFile, IReadOnlyCollection<AckedStudent> acked, string context)
+    private static void AssertNewFileHoldsEveryAcknowledgedWrite(string newFile, IReadOnlyCollection<AckedStudent> acked, long seeded, string context)
     {
         var expected = acked.Where(s => !s.Deleted).ToDictionary(s => s.Email);
         var actual = new Dictionary<string, (long Id, string? Nickname)>(StringComparer.Ordinal);
@@ -114,6 +117,8 @@ public sealed class WebMigrationTests
             using var r = cmd.ExecuteReader();
             while (r.Read()) actual[r.GetString(1)] = (r.GetInt64(0), r.IsDBNull(2) ? null : r.GetString(2));
         }
+        Assert.AreEqual(seeded, actual.Keys.LongCount(e => e.EndsWith(SeedDomain, StringComparison.Ordinal)), $"the seeded students\n{context}");
+        foreach (var e in actual.Keys.Where(e => e.EndsWith(SeedDomain, StringComparison.Ordinal)).ToList()) actual.Remove(e);
         Assert.IsGreaterThan(0, expected.Count, context);
         foreach (var (email, student) in expected)
         {
@@ -123,6 +128,22 @@ public sealed class WebMigrationTests
         }
         var unexpected = actual.Keys.Where(e => !expected.ContainsKey(e)).ToList();
         Assert.IsEmpty(unexpected, $"in the new file but never acknowledged or acknowledged deleted: {string.Join(", ", unexpected.Take(10))}\n{context}");
+    }
+
+    private const string SeedDomain = "@seed.test";
+
+    /// <summary>Students written straight into the old file, as an app that ran for a while leaves them.</summary>
+    private static void Seed(string file, long rows)
+    {
+        using var c = new SqliteConnection($"Data Source={file};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"""
+            WITH RECURSIVE n(i) AS (SELECT 1 WHERE @rows > 0 UNION ALL SELECT i + 1 FROM n WHERE i < @rows)
+            INSERT INTO student(name, age, email, level, nickname) SELECT 'Seed ' || i, i % 100, 'seed-' || i || '{SeedDomain}', i % 4, NULL FROM n
+            """;
+        cmd.Parameters.AddWithValue("@rows", rows);
+        cmd.ExecuteNonQuery();
     }
 
     private static void Step(WebPhases phases, WebLoad load, string phase, Func<DotNetResult> run)
