@@ -35,14 +35,14 @@ done
 # A pack racing a clean of the tool folder once shipped an SDK without its tasks; never hand that out.
 # Zip entry names are stored as plain bytes, so grep reads them without unzip (not on every machine).
 sdk="$out/Mig.Sdk.$version.nupkg"
-has_tasks() { LC_ALL=C grep -a -q "tools/net10.0/Mig.Tasks.dll" "$sdk"; }
+has_tasks() { LC_ALL=C grep -a -q "tools/net10.0/Mig.Tasks.dll" "$sdk" && LC_ALL=C grep -a -q "tools/net472/Mig.Tasks.dll" "$sdk"; }
 if ! has_tasks; then
-  echo "pack.sh: $sdk lacks tools/net10.0/Mig.Tasks.dll; tool folder had:" >&2
+  echo "pack.sh: $sdk lacks tools/net10.0/Mig.Tasks.dll or tools/net472/Mig.Tasks.dll; tool folder had:" >&2
   ls -la Mig.Sdk/obj/tool/Release >&2 || true
   echo "pack.sh: packing Mig.Sdk once more" >&2
   pack_sdk
   if ! has_tasks; then
-    echo "pack.sh: $sdk still lacks tools/net10.0/Mig.Tasks.dll; entries under tools/:" >&2
+    echo "pack.sh: $sdk still lacks tools/net10.0/Mig.Tasks.dll or tools/net472/Mig.Tasks.dll; entries under tools/:" >&2
     LC_ALL=C grep -a -o "tools/[A-Za-z0-9./_-]*" "$sdk" | sort -u >&2 || true
     exit 1
   fi
