@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 
 namespace Mig.Tasks;
 
@@ -70,26 +68,7 @@ public sealed class MigMigration : MigToolTask
     {
         if (!base.Execute()) return false;
         if (Operation == "status" && !string.IsNullOrEmpty(StatusFile) && File.Exists(StatusFile))
-            StatusItems = ReadStatus(File.ReadAllText(StatusFile));
+            StatusItems = StatusJson.Read(File.ReadAllText(StatusFile));
         return !Log.HasLoggedErrors;
-    }
-
-    private static ITaskItem[] ReadStatus(string json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        var root = doc.RootElement;
-        var main = new TaskItem("MigStatus");
-        foreach (var p in root.EnumerateObject().Where(p => p.Value.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object)))
-            main.SetMetadata(char.ToUpperInvariant(p.Name[0]) + p.Name[1..], p.Value.ValueKind == JsonValueKind.Null ? "" : p.Value.ToString());
-        var items = new List<ITaskItem> { main };
-        foreach (var t in root.GetProperty("tables").EnumerateArray())
-        {
-            var item = new TaskItem(t.GetProperty("table").GetString()!);
-            item.SetMetadata("Kind", "Table");
-            item.SetMetadata("OldRows", t.GetProperty("oldRows").ToString());
-            item.SetMetadata("NewRows", t.GetProperty("newRows").ToString());
-            items.Add(item);
-        }
-        return [.. items];
     }
 }
