@@ -280,8 +280,8 @@ internal abstract class SelectEmitter(CodeWriter w, string clrType, List<Generat
             var f = Filter(property, argument, rootIsRow: false, qualified: true)[0] with { NotNull = true };
             return f.Kind == ValueKind.DateTime ? f with { Bound = $"global::Mig.MigValue.{dateTimeForm}({argument})" } : f;
         }
-        var from = Bound("from", nameof(MigValue.ToDbRangeStart));
-        var to = Bound("to", nameof(MigValue.ToDbRangeEnd));
+        var from = Bound("from", "ToDbRangeStart");
+        var to = Bound("to", "ToDbRangeEnd");
         var parameters = new StatementParameters();
         var where = $" WHERE {from.Sql} BETWEEN {parameters.Bind(from)} AND {parameters.Bind(to)}";
         var order = OrderClause(q.OrderBy.Count > 0 ? q.OrderBy : [new OrderTerm(property, Descending: false)]);
@@ -299,7 +299,7 @@ internal abstract class SelectEmitter(CodeWriter w, string clrType, List<Generat
 
     /// <summary>
     /// A [SelectIn]: <c>WHERE c IN (SELECT value FROM json_each(@p0))</c>, the list bound as one JSON
-    /// array (<see cref="MigValueList"/>), so one prepared statement serves a list of any length; an
+    /// array (the runtime's <c>MigValueList</c>), so one prepared statement serves a list of any length; an
     /// empty list returns no rows without running it.
     /// </summary>
     private void EmitIn(QueryModel q)
