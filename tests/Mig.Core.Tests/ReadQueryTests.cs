@@ -348,4 +348,31 @@ public sealed class ReadQueryTests
         var sql = Statements(model)["CustomerQueries.SelectByIdInSql"].Sql;
         Assert.HasCount(2500, db.Rows(sql, ("@p0", ids.ToDb())));
     }
+
+    [TestMethod]
+    public void AColumnNamedValueOrKeyIsNotJsonEachsOwn()
+    {
+        // json_each has columns named value and key: the list's subquery must read its own,
+        // and the outer filter the table's or view's, however they are named.
+        using var db = TestDatabase.Create("""
+            [AutoIncPK(nameof(Id))]
+            [SelectIn(nameof(Value)), SelectIn(nameof(Key))]
+            public sealed record Thing(long Id, [Column("value")] long Value, [Column("key")] string Key);
+
+            [ViewSql("SELECT value, key, id FROM thing")]
+            [SelectIn(nameof(Value)), SelectIn(nameof(Key))]
+            public sealed record ThingView([Column("value")] long Value, [Column("key")] string Key, long Id);
+            """, out var model);
+        foreach (var (value, key) in new[] { (10L, "a"), (20L, "b"), (30L, "0") })
+            db.Execute("INSERT INTO thing(value, key) VALUES (@v, @k)", ("@v", value), ("@k", key));
+        var s = Statements(model);
+        foreach (var type in new[] { "Thing", "ThingView" })
+        {
+            var byValue = s[$"{type}Queries.SelectByValueInSql"];
+            var byKey = s[$"{type}Queries.SelectByKeyInSql"];
+            var ids = (GeneratedStatement st, string list) => db.Rows(st.Sql, ("@p0", list)).Select(r => (long)r[type == "Thing" ? 0 : 2]!).Order().ToArray();
+            CollectionAssert.AreEqual(new[] { 1L, 3L }, ids(byValue, "[10, 30, 0, 1]"), $"{type}: {byValue.Sql}");
+            CollectionAssert.AreEqual(new[] { 3L }, ids(byKey, "[\"0\", \"c\"]"), $"{type}: {byKey.Sql}");
+        }
+    }
 }
