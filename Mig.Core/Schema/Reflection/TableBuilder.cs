@@ -47,7 +47,7 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
 
         var queries = queryBuilder.Build(type, table.Properties, isView: false);
         var autoKey = type.GetCustomAttribute<AutoIncPKAttribute>() is not null ? key?.FirstOrDefault()?.Name : null;
-        queryBuilder.CheckTableQueries(type, queries, key is not null, autoKey, columnsByProp, columns);
+        queryBuilder.CheckTableQueries(type, queries, [.. key?.Select(k => k.Name) ?? []], uniques, autoKey, columnsByProp, columns);
         queryBuilder.CheckNames(type, queries, isTable: true);
         if (Errors.Count > before) return null;
         return new TableModel(table.Name, type.FullName!, columns, [.. key?.Select(k => k.Name) ?? []],
