@@ -41,7 +41,7 @@ internal static class QueryEmitter
             w.Line();
             var hasNs = ns.Key.Length > 0;
             if (hasNs) w.Open($"namespace {ns.Key}");
-            EmitSchemaInfo(w, hash, databaseName);
+            SchemaInfoEmitter.Emit(w, model, hash, databaseName);
             foreach (var item in ns.Select(x => x.Item))
             {
                 w.Line();
@@ -52,17 +52,6 @@ internal static class QueryEmitter
         }
         completed.Emit(w);
         return new GeneratedCode(w.ToString(), statements);
-    }
-
-    private static void EmitSchemaInfo(CodeWriter w, string hash, string databaseName)
-    {
-        w.Line("/// <summary>The identity of the schema this code was generated from.</summary>");
-        w.Open("public static class MigSchemaInfo");
-        w.Line("/// <summary>The schema hash: the same hash names the database file of this schema.</summary>");
-        w.Line($"public const string Hash = {Literal(hash)};");
-        w.Line("/// <summary>The database file of this schema: <c>&lt;name&gt;-&lt;hash&gt;.db</c>; a service opens this file by default.</summary>");
-        w.Line($"public const string DatabaseFileName = {Literal(Protocol.DatabaseFileName(databaseName, hash))};");
-        w.Close();
     }
 
     // ---- shared helpers -------------------------------------------------------

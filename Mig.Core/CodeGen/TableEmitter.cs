@@ -16,6 +16,8 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
 
     protected override string SelectFrom => $"SELECT {plan.SelectList} FROM {plan.FromClause}";
 
+    protected override string CountFrom => $"SELECT count(*) FROM {SqlIdentifier.Quote(table.Name)}";
+
     private IEnumerable<ColumnModel> ColumnsOf(string property) => table.Columns.Where(c => c.Property == property);
 
     protected override IReadOnlyList<string> SelectColumns(string property) =>
@@ -36,6 +38,22 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         if (fk is null) return ValueType(columns[0].Kind, columns[0].ClrType, columns[0].NotNull);
         var target = model.FindTable(fk.ReferencedTable)!;
         return TypeName(target.ClrType) + (columns[0].NotNull ? "" : "?");
+    }
+
+    protected override string ValueArgumentType(string property)
+    {
+        var c = ColumnsOf(property).First();
+        return ValueType(c.Kind, c.ClrType, notNull: true);
+    }
+
+    protected override (string Type, string Value) ListElement(string property)
+    {
+        var c = ColumnsOf(property).Single();
+        var fk = table.ForeignKeys.FirstOrDefault(f => f.Property == property && f.Embedded);
+        if (fk is null) return (ValueType(c.Kind, c.ClrType, notNull: true), c.Kind == ValueKind.Enum ? "(long)v" : "v");
+        // A referenced record: its key, followed down to the value when the key is itself a reference.
+        var target = model.FindTable(fk.ReferencedTable)!;
+        return (TypeName(target.ClrType), Access("v", false, target, target.FindColumn(c.ReferencedColumn!)!).Expr);
     }
 
     /// <summary>The value of a column reached from <paramref name="root"/>, following embedded references to the key.</summary>
@@ -95,6 +113,7 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         var insertParameters = new StatementParameters();
         var insertSql = Sql("InsertSql", InsertStatement("INSERT", insertColumns, insertParameters), insertParameters, QueryNames.Insert, null);
         EmitInsert(insertSql, insertParameters);
+        EmitInsertMany(insertSql, insertParameters);
         EmitSelects(table.Queries);
         foreach (var q in table.Queries)
         {
@@ -132,6 +151,29 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
         EmitCommand(sql, parameters);
         Target.Line("cmd.ExecuteNonQuery();");
         Target.Line("return global::Mig.MigValue.LastInsertRowId(txn);");
+        CloseMethod();
+    }
+
+    /// <summary>
+    /// Inserts every row through the insert's own prepared statement: the parameters are added once
+    /// and only their values change per row. The token is observed before each row, so a long insert
+    /// can be cancelled (the transaction then rolls back).
+    /// </summary>
+    private void EmitInsertMany(string sql, StatementParameters parameters)
+    {
+        OpenMethod($"Inserts the rows with one prepared statement, the one {QueryNames.Insert} runs, and returns how many{(table.AutoIncrement ? " (each row gets a new key; the records' keys are ignored)" : "")}; SQL: <see cref=\"{sql}\"/>.",
+            "int", QueryNames.InsertMany, [($"global::System.Collections.Generic.IEnumerable<{RowType}>", "rows")], passToken: true);
+        var t = Target;
+        t.Line("global::System.ArgumentNullException.ThrowIfNull(rows);");
+        EmitCreateCommand(sql, parameters);
+        t.Line("var count = 0;");
+        t.Open("foreach (var row in rows)");
+        t.Line("cancellationToken.ThrowIfCancellationRequested();");
+        EmitBind(parameters);
+        t.Line("cmd.ExecuteNonQuery();");
+        t.Line("count++;");
+        t.Close();
+        t.Line("return count;");
         CloseMethod();
     }
 

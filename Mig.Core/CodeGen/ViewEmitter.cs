@@ -10,6 +10,8 @@ internal sealed class ViewEmitter(CodeWriter w, ViewModel view, List<GeneratedSt
     protected override string SelectFrom =>
         $"SELECT {SqlIdentifier.List(view.Columns.Select(c => c.Name))} FROM {SqlIdentifier.Quote(view.Name)}";
 
+    protected override string CountFrom => $"SELECT count(*) FROM {SqlIdentifier.Quote(view.Name)}";
+
     private ViewColumnModel Column(string property) => view.Columns.First(c => c.Property == property);
 
     protected override IReadOnlyList<string> SelectColumns(string property) => [SqlIdentifier.Quote(Column(property).Name)];
@@ -24,6 +26,18 @@ internal sealed class ViewEmitter(CodeWriter w, ViewModel view, List<GeneratedSt
     {
         var c = Column(property);
         return ValueType(c.Kind, c.ClrType, c.NotNull);
+    }
+
+    protected override string ValueArgumentType(string property)
+    {
+        var c = Column(property);
+        return ValueType(c.Kind, c.ClrType, notNull: true);
+    }
+
+    protected override (string Type, string Value) ListElement(string property)
+    {
+        var c = Column(property);
+        return (ValueType(c.Kind, c.ClrType, notNull: true), c.Kind == ValueKind.Enum ? "(long)v" : "v");
     }
 
     protected override void EmitRead()

@@ -71,15 +71,23 @@ internal sealed class ArchiveStep(MigrationContext pair)
     private void Retire(SqliteConnection old)
     {
         using var txn = old.BeginTransaction(deferred: false);
-        SqliteFile.Execute(old, Protocol.CreateStatusTableIfMissing, txn);
-        SqliteFile.Execute(old, $"INSERT INTO {Protocol.StatusTable}(id, status) VALUES (0, '{Protocol.Retired}') ON CONFLICT(id) DO UPDATE SET status = excluded.status", txn);
-        // What it was retired for, so later operations on this file still know its pair.
-        SqliteFile.Execute(old, Protocol.CreateInfoTableIfMissing, txn);
-        Bookkeeping.SetInfo(old, InfoKeys.RetiredFor, pair.NewPath, txn);
-        Bookkeeping.SetInfo(old, InfoKeys.RetiredAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), txn);
+        MarkRetired(old, pair.NewPath, txn);
         FaultPoint.Reached(FaultPoint.Archive);
         Capture.Remove(old, txn);
         txn.Commit();
+    }
+
+    /// <summary>
+    /// Marks <paramref name="old"/> retired for <paramref name="newPath"/> inside <paramref name="txn"/>: the
+    /// runtime then refuses every call on it, and later operations still know its pair.
+    /// </summary>
+    public static void MarkRetired(SqliteConnection old, string newPath, SqliteTransaction txn)
+    {
+        SqliteFile.Execute(old, Protocol.CreateStatusTableIfMissing, txn);
+        SqliteFile.Execute(old, $"INSERT INTO {Protocol.StatusTable}(id, status) VALUES (0, '{Protocol.Retired}') ON CONFLICT(id) DO UPDATE SET status = excluded.status", txn);
+        SqliteFile.Execute(old, Protocol.CreateInfoTableIfMissing, txn);
+        Bookkeeping.SetInfo(old, InfoKeys.RetiredFor, newPath, txn);
+        Bookkeeping.SetInfo(old, InfoKeys.RetiredAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), txn);
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace Mig.Migration;
 /// </summary>
 internal sealed class BundleArguments
 {
-    private static readonly string[] Flags = ["allow-data-loss", "offline", "json", "help"];
+    private static readonly string[] Flags = ["allow-data-loss", "offline", "json", "help", "force-pause"];
     private static readonly string[] Files = ["database", "database-dir", "new-database", "help"];
     private static readonly string[] Pair = [.. Files, "ignore-table"];
     private static readonly string[] Repeatable = ["ignore-table"];
@@ -15,10 +15,11 @@ internal sealed class BundleArguments
     /// <summary>The options each verb accepts.</summary>
     public static IReadOnlyDictionary<string, string[]> VerbOptions { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
-        ["plan"] = [.. Pair, "offline", "json", "plan-file", "plan-sql"],
+        ["plan"] = [.. Pair, "offline", "json", "plan-file", "plan-sql", "plan-from", "allow-data-loss"],
         ["migrate"] = [.. Pair, "offline", "allow-data-loss", "hook"],
         ["status"] = [.. Pair, "status-file", "json"],
-        ["drain"] = [.. Pair, "hook"],
+        ["drain"] = [.. Pair, "force-pause", "hook"],
+        ["catch-up"] = Pair,
         ["verify"] = [.. Pair, "allow-data-loss"],
         ["cutover"] = [.. Pair, "allow-data-loss", "hook"],
         ["reset"] = [.. Pair, "hook"],

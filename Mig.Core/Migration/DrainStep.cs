@@ -4,16 +4,18 @@ using Microsoft.Data.Sqlite;
 namespace Mig.Migration;
 
 /// <summary>
-/// MigDrain, phase 2 (docs/hot-migration.md): refuse writes on the old file and replay the captured
-/// writes into the new one; at the end, the AUTOINCREMENT counters and the seeds. Resumable: each
-/// replay batch commits with its checkpoint, and a drain run again goes on from there.
+/// MigDrain, phase 2 (docs/hot-migration.md): first catch up without pausing (<see cref="CatchUp"/>)
+/// until the backlog is a short tail, then refuse writes on the old file and replay that tail into
+/// the new one; at the end, the AUTOINCREMENT counters and the seeds. When writes outpace replay it
+/// refuses to pause (MIG0064) unless told to. Resumable: each replay batch commits with its
+/// checkpoint, and a drain run again goes on from there.
 /// </summary>
 internal sealed class DrainStep(MigrationContext pair)
 {
     private readonly PhaseChecks checks = new(pair);
 
-    /// <summary>Runs the phase.</summary>
-    public void Run()
+    /// <summary>Runs the phase; <paramref name="forcePause"/> pauses even when writes outpace replay.</summary>
+    public void Run(bool forcePause = false)
     {
         checks.RequireOld();
         using var _ = OperationLock.Acquire(pair.OldPath, "MigDrain");
@@ -21,16 +23,21 @@ internal sealed class DrainStep(MigrationContext pair)
         checks.RequireCopied("MigDrain");
         using var target = DatabaseFile.Open(pair.NewPath);
         SqliteFile.Execute(target, $"ATTACH DATABASE {Capture.Literal(pair.OldPath)} AS old");
-        // Map before pausing writes: everything from here to the end of replay is the write-unavailable window.
+        // Map before pausing writes: everything from the pause to the end of replay is the write-unavailable window.
         var plan = Planner.Create(target, pair.Model, "old", analyze: false, ignored: pair.IgnoredWithRecorded(target, "old"));
-        if (Capture.Marker(target, "old") == Protocol.Recording)
-        {
-            using (var old = DatabaseFile.Open(pair.OldPath))
-                Capture.StartDraining(old);
-            pair.Log($"Mig: {pair.OldPath} is draining: writes are refused from now on (MigWritesPausedException in the old service).");
-        }
+        long applied = 0;
         var started = DateTime.UtcNow;
-        var applied = Replay(target, plan);
+        using (var replayer = new Replayer(target, plan))
+        {
+            if (Capture.Marker(target, "old") == Protocol.Recording)
+            {
+                applied += CatchUpFirst(target, replayer, forcePause);
+                using (var old = DatabaseFile.Open(pair.OldPath))
+                    Capture.StartDraining(old);
+                pair.Log($"Mig: {pair.OldPath} is draining: writes are refused from now on (MigWritesPausedException in the old service).");
+            }
+            applied += CatchUp.Audited(target, pair, "MigDrain", () => Replay(target, replayer));
+        }
         using (var txn = target.BeginTransaction(deferred: true))
         {
             Copier.Finish(target, txn, plan, pair.Model);
@@ -42,13 +49,35 @@ internal sealed class DrainStep(MigrationContext pair)
     }
 
     /// <summary>
-    /// Replays every captured write after the checkpoint; returns how many. A refusal is recorded in
-    /// the audit trail before it is thrown: MigStatus reads it there, and without it would only say
-    /// "run MigDrain", which stops again.
+    /// Replays while the old service still writes, until the tail is short; refuses (MIG0064, writes
+    /// not paused, the replay so far kept) when writes outpace replay, unless <paramref name="forcePause"/>.
     /// </summary>
-    private long Replay(SqliteConnection target, MigrationPlan plan)
+    private long CatchUpFirst(SqliteConnection target, Replayer replayer, bool forcePause)
     {
-        long applied;
+        var caught = CatchUp.Audited(target, pair, "MigDrain", () => new CatchUp(pair, target, replayer).Run(atLeastOnce: false));
+        if (!caught.FallingBehind)
+        {
+            pair.Log($"Mig: {caught.Pending} captured writes pending: pausing writes on {pair.OldPath} (after the write in flight, if any).");
+            return caught.Applied;
+        }
+        var rates = string.Create(CultureInfo.InvariantCulture,
+            $"the old service adds {caught.WriteRate:F0} captured writes/s and replay follows at {caught.ReplayRate:F0}/s; {caught.Pending} are pending");
+        var pause = caught.ReplayRate > 0 ? string.Create(CultureInfo.InvariantCulture, $"about {caught.Pending / caught.ReplayRate:F1} s") : "as long as replaying them takes";
+        if (forcePause)
+        {
+            pair.Log($"Mig: writes outpace replay ({rates}); pausing anyway (forced): the pause lasts {pause}.");
+            return caught.Applied;
+        }
+        var e = new MigOperationException(MigCode.WritesOutpaceReplay,
+            $"MigDrain did not pause writes: {rates}, and the backlog stopped shrinking. The replay so far is kept and the old service writes as before. " +
+            $"Run MigDrain when writes are quieter (MigCatchUp meanwhile keeps the backlog small), or pause now with -p:MigForcePause=true (mig drain --force-pause): writes are then refused for {pause}.");
+        Bookkeeping.Audit(target, "MigDrain", pair.Hash, "failed " + e.Code, e.Message);
+        throw e;
+    }
+
+    /// <summary>Replays every captured write after the checkpoint with writes paused; returns how many.</summary>
+    private long Replay(SqliteConnection target, Replayer replayer)
+    {
         // Each replay commit carries its own checkpoint, so a commit that a power failure takes back is
         // replayed again from the log, which the old file keeps: in WAL mode they need no fsync of their own
         // (synchronous NORMAL keeps the file consistent, it may only lose the latest commits). The audit
@@ -56,17 +85,7 @@ internal sealed class DrainStep(MigrationContext pair)
         // "Drain complete" is printed. Not in rollback-journal mode, where NORMAL is weaker.
         var walOnly = SqliteFile.JournalMode(target) == "wal";
         if (walOnly) SqliteFile.Execute(target, "PRAGMA main.synchronous = NORMAL");
-        try
-        {
-            using var replayer = new Replayer(target, plan);
-            applied = replayer.Run(p => pair.Log(string.Create(CultureInfo.InvariantCulture, $"Mig: replayed {p.Applied}/{p.Pending} captured writes ({(p.Elapsed.TotalSeconds > 0 ? p.Applied / p.Elapsed.TotalSeconds : 0):F0}/s)")));
-        }
-        catch (MigOperationException e)
-        {
-            SqliteFile.Execute(target, "PRAGMA main.synchronous = FULL");
-            Bookkeeping.Audit(target, "MigDrain", pair.Hash, "failed " + e.Code, e.Message);
-            throw;
-        }
+        var applied = replayer.Run(p => pair.Log(string.Create(CultureInfo.InvariantCulture, $"Mig: replayed {p.Applied}/{p.Pending} captured writes ({(p.Elapsed.TotalSeconds > 0 ? p.Applied / p.Elapsed.TotalSeconds : 0):F0}/s)")));
         SqliteFile.Execute(target, "PRAGMA main.synchronous = FULL");
         return applied;
     }

@@ -15,6 +15,8 @@ internal static class FaultPoint
     public const string Copy = "copy";
     /// <summary>At the end of the copy's transaction (indexes built, keys checked), just before it commits.</summary>
     public const string CopyCommit = "copy-commit";
+    /// <summary>During catch-up (MigCatchUp, or MigDrain before it pauses writes), after each replay batch has committed.</summary>
+    public const string CatchUp = "catch-up";
     /// <summary>During drain, after the first replay batch has committed.</summary>
     public const string Drain = "drain";
     /// <summary>During cutover, after verification, inside the transaction that marks the file ready.</summary>

@@ -81,6 +81,7 @@ public static class MigCommandLine
                     NewDatabase = a.Value("new-database"),
                     Offline = a.Has("offline"),
                     AllowDataLoss = a.Has("allow-data-loss"),
+                    ForcePause = a.Has("force-pause"),
                     ArchiveTo = a.Value("archive-to") is { } to ? Path.GetFullPath(to) : null,
                     StatusFiles = a.Value("status-file") is { } status ? [status] : [],
                     IgnoreTables = a.All("ignore-table"),
@@ -88,6 +89,7 @@ public static class MigCommandLine
                     Json = a.Has("json"),
                     PlanFile = a.Value("plan-file") is { } planFile ? Path.GetFullPath(planFile) : null,
                     PlanSqlFile = a.Value("plan-sql") is { } planSql ? Path.GetFullPath(planSql) : null,
+                    PlanFrom = a.Value("plan-from") is { } planFrom ? Path.GetFullPath(planFrom) : null,
                 };
                 return MigrationVerbs.Run(request, model, output);
         }

@@ -110,7 +110,13 @@ internal sealed class MigrateStep(MigrationContext pair)
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: rows the plan did not see (written after it, online)
         {
-            var code = e.Message.Contains("NOT NULL", StringComparison.Ordinal) ? MigCode.NotNullWithoutDefault : MigCode.DuplicateKey;
+            // Extended codes: 275 CHECK, 3091 DATATYPE (a STRICT column); the rest are keys or NOT NULL.
+            var code = e.SqliteExtendedErrorCode switch
+            {
+                275 => MigCode.CheckViolated,
+                3091 => MigCode.StrictTypeRefused,
+                _ => e.Message.Contains("NOT NULL", StringComparison.Ordinal) ? MigCode.NotNullWithoutDefault : MigCode.DuplicateKey,
+            };
             throw new MigOperationException(code,
                 $"The copy breaks a constraint of the new schema ({e.Message}); nothing was committed to the new file. " +
                 (offline ? "The old file is untouched. Run MigPlan to see which rows, fix them in the old file or change the schema, then MigMigrate again."

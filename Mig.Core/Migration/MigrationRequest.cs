@@ -4,7 +4,7 @@ namespace Mig.Migration;
 /// One verb of a hot migration as the tool (from the targets' properties) or the bundle (from its
 /// command line) asks for it; <see cref="MigrationVerbs"/> runs it the same way for both.
 /// </summary>
-/// <param name="Verb">plan, migrate, drain, verify, cutover, status, reset or archive-old.</param>
+/// <param name="Verb">plan, migrate, drain, catch-up, verify, cutover, status, reset or archive-old.</param>
 /// <param name="DatabaseName">Stem of database file names (MigDatabaseName).</param>
 internal sealed record MigrationRequest(string Verb, string DatabaseName)
 {
@@ -23,6 +23,9 @@ internal sealed record MigrationRequest(string Verb, string DatabaseName)
     /// <summary>Accept a plan or writes that lose data (MigAllowDataLoss).</summary>
     public bool AllowDataLoss { get; init; }
 
+    /// <summary>Drain: pause writes even when they outpace replay (MigForcePause, --force-pause).</summary>
+    public bool ForcePause { get; init; }
+
     /// <summary>Where archive-old moves the old file (MigArchiveTo).</summary>
     public string? ArchiveTo { get; init; }
 
@@ -34,6 +37,9 @@ internal sealed record MigrationRequest(string Verb, string DatabaseName)
 
     /// <summary>Where plan also writes the SQL the copy would run, for review (MigPlanSql).</summary>
     public string? PlanSqlFile { get; init; }
+
+    /// <summary>Plan against the previous schema's SQL (MigScript's output) instead of an old file (MigPlanFrom).</summary>
+    public string? PlanFrom { get; init; }
 
     /// <summary>Other tools' tables in the old file, exact names or LIKE patterns with a % (MigIgnoreTable, --ignore-table); Litestream's always.</summary>
     public IReadOnlyList<string> IgnoreTables { get; init; } = [];

@@ -5,18 +5,19 @@ using Mig.Sql;
 namespace Mig.Migration;
 
 /// <summary>
-/// The verbs of hot migrations (plan, migrate, drain, verify, cutover, status, reset,
+/// The verbs of hot migrations (plan, migrate, drain, catch-up, verify, cutover, status, reset,
 /// archive-old): resolve the pair of files, then call the <see cref="Migrator"/>. The tool behind
 /// the targets and the bundle both run them from here, so their messages, codes and JSON are one.
 /// </summary>
 internal static class MigrationVerbs
 {
-    public static bool Handles(string verb) => verb is "plan" or "migrate" or "drain" or "verify" or "cutover" or "status" or "reset" or "archive-old";
+    public static bool Handles(string verb) => verb is "plan" or "migrate" or "drain" or "catch-up" or "verify" or "cutover" or "status" or "reset" or "archive-old";
 
     /// <summary>Runs <paramref name="r"/>: 0 when done, 1 when a plan has errors; refusals throw <see cref="MigOperationException"/>.</summary>
     public static int Run(MigrationRequest r, SchemaModel model, CommandOutput output)
     {
         var hash = SchemaHash.Compute(model);
+        if (r.Verb == "plan" && r.PlanFrom is not null) return PlanFrom(r, model, hash, output);
         var (oldPath, newPath) = Resolve(r, hash, required: r.Verb != "status");
         // A plan's lines are its answer; every other verb's lines are progress.
         var log = r.Verb == "plan" && !r.Json ? output.Result : output.Progress;
@@ -27,7 +28,8 @@ internal static class MigrationVerbs
             {
                 case "plan": return Plan(r, model, hash, migrator, output);
                 case "migrate": migrator.Migrate(offline: r.Offline, allowDataLoss: r.AllowDataLoss); break;
-                case "drain": migrator.Drain(); break;
+                case "drain": migrator.Drain(forcePause: r.ForcePause); break;
+                case "catch-up": migrator.CatchUp(); break;
                 case "verify": migrator.Verify(allowDataLoss: r.AllowDataLoss); break;
                 case "cutover": migrator.Cutover(allowDataLoss: r.AllowDataLoss); break;
                 case "reset": migrator.Reset(); break;
@@ -58,7 +60,21 @@ internal static class MigrationVerbs
     {
         // A refusal before any plan (no old file, say) must not leave a previous run's files to be read as this one's.
         foreach (var file in new[] { r.PlanFile, r.PlanSqlFile }) if (file is not null && File.Exists(file)) File.Delete(file);
-        var plan = migrator.Plan(online: !r.Offline);
+        return Report(r, model, hash, migrator.Plan(online: !r.Offline), output);
+    }
+
+    /// <summary>plan --plan-from: against the previous schema's SQL alone, where an unaccepted possible loss is an error.</summary>
+    private static int PlanFrom(MigrationRequest r, SchemaModel model, string hash, CommandOutput output)
+    {
+        foreach (var file in new[] { r.PlanFile, r.PlanSqlFile }) if (file is not null && File.Exists(file)) File.Delete(file);
+        var plan = SchemaOnlyPlan.Create(Path.GetFullPath(r.PlanFrom!), model, online: !r.Offline, r.AllowDataLoss, IgnoredTables.From(r.IgnoreTables));
+        (r.Json ? output.Progress : output.Result)($"Mig: planned against the previous schema in {r.PlanFrom} (no data: every change that loses data when the tables hold any is listed).");
+        if (!r.Json) foreach (var line in PlanReport.Lines(plan, r.AllowDataLoss)) output.Result(line);
+        return Report(r, model, hash, plan, output);
+    }
+
+    private static int Report(MigrationRequest r, SchemaModel model, string hash, MigrationPlan plan, CommandOutput output)
+    {
         var json = PlanJson.Serialize(plan);
         if (r.Json) output.Result(json);
         if (r.PlanFile is { } planFile) Write(planFile, json);
@@ -93,9 +109,7 @@ internal static class MigrationVerbs
         string NewFor(string old) => explicitNew ?? RecordedPair.TryRead(old)?.NewDatabase ?? computedNew;
         if (explicitOld is not null) return (explicitOld, NewFor(explicitOld));
 
-        var candidates = Directory.Exists(dir)
-            ? Directory.GetFiles(dir, name + "-*.db").Select(PathResolver.Resolve).Where(f => !PathResolver.Same(f, computedNew) && IsLive(f)).Distinct().Order(StringComparer.Ordinal).ToList()
-            : [];
+        var candidates = LiveFiles.Find(dir, name, besides: computedNew);
         if (candidates.Count == 1) return (candidates[0], NewFor(candidates[0]));
         if (!required) return (candidates.Count == 0 ? Path.Combine(dir, name + "-<none>.db") : string.Join(" | ", candidates), computedNew);
         if (candidates.Count == 0)
@@ -103,15 +117,5 @@ internal static class MigrationVerbs
                 $"No old database {name}-*.db in {dir} besides the current schema's {fileName}. Set -p:MigDatabase=<path of the live database> (for a first database, run MigInit).");
         throw new MigOperationException(MigCode.NoOldDatabase,
             $"Several databases could be the old one in {dir}: {string.Join(", ", candidates.Select(Path.GetFileName))}. Set -p:MigDatabase=<path> to the live one (MigArchiveOld retires the others).");
-    }
-
-    /// <summary>
-    /// A file that could be the live database: not a migration's unfinished file, not retired by
-    /// MigArchiveOld. (An old file cut over but not archived yet still counts: MigArchiveOld finds it.)
-    /// </summary>
-    private static bool IsLive(string path)
-    {
-        var record = RecordedPair.TryRead(path);
-        return record is not null && record.OwnStatus is null or Protocol.Ready;
     }
 }

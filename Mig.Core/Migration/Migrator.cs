@@ -45,12 +45,21 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         AfterStep(offline ? "MigMigrate offline" : "MigMigrate", offline ? PhaseHook.Copied : PhaseHook.Recording);
     }
 
-    /// <summary>Phase 2: refuse writes on the old file and replay the captured writes into the new one. Resumable.</summary>
-    public void Drain()
+    /// <summary>
+    /// Phase 2: catch up without pausing, then refuse writes on the old file and replay the rest into the new one.
+    /// Resumable. Refuses to pause (MIG0064) while writes outpace replay, unless <paramref name="forcePause"/>.
+    /// </summary>
+    public void Drain(bool forcePause)
     {
-        new DrainStep(Pair).Run();
+        new DrainStep(Pair).Run(forcePause);
         AfterStep("MigDrain", PhaseHook.Drained);
     }
+
+    /// <summary>Phase 2 without forcing the pause (see <see cref="Drain(bool)"/>).</summary>
+    public void Drain() => Drain(forcePause: false);
+
+    /// <summary>While recording: replay the backlog without pausing writes and trim the old file's log (see <see cref="CatchUpStep"/>).</summary>
+    public CatchUpResult CatchUp() => new CatchUpStep(Pair).Run();
 
     /// <summary>
     /// Compares old and new: row counts, keys, content, and data loss nobody accepted (MIG0042, unless

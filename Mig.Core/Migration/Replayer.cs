@@ -44,14 +44,20 @@ internal sealed class Replayer : IDisposable
     }
 
     /// <summary>
-    /// Replays every entry after the checkpoint; returns how many were applied. Refuses (MIG0070)
-    /// when the old file's schema changed under the capture.
+    /// Replays every entry after the checkpoint (at most <paramref name="limit"/> of them); returns how
+    /// many were applied. Refuses (MIG0070) when the old file's schema changed under the capture.
+    /// <paramref name="faultPoint"/> is announced after each committed batch.
     /// </summary>
-    public long Run(Action<ReplayProgress> progress)
+    public long Run(Action<ReplayProgress> progress, long limit = long.MaxValue, string faultPoint = FaultPoint.Drain)
     {
         Capture.RequireUnchangedSchema(target, "old");
         var checkpoint = long.Parse(Bookkeeping.Info(target, InfoKeys.Checkpoint) ?? "0", CultureInfo.InvariantCulture);
+        // Every entry up to the newest one seen here is committed: writes are serialised, and an id is
+        // taken inside its writer's transaction, so a later commit can only add ids above it. Each batch
+        // reads the old rows in a snapshot taken after that, so while writes go on (catch-up), an entry
+        // committed after the snapshot is above the checkpoint and replayed by a later batch.
         var last = SqliteFile.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}");
+        if (limit < last - checkpoint) last = checkpoint + limit;
         var pending = SqliteFile.Scalar(target, $"SELECT count(*) FROM old.{Protocol.LogTable} WHERE id > {checkpoint.ToString(CultureInfo.InvariantCulture)}");
         long applied = 0;
         var clock = Stopwatch.StartNew();
@@ -69,7 +75,7 @@ internal sealed class Replayer : IDisposable
             }
             checkpoint = to;
             progress(new ReplayProgress(applied, pending, clock.Elapsed));
-            FaultPoint.Reached(FaultPoint.Drain);
+            FaultPoint.Reached(faultPoint);
         }
         return applied;
     }

@@ -13,6 +13,11 @@ internal static class SqliteFailures
 
     public static (string Code, string Message) Explain(SqliteException e)
     {
+        // A constraint of the new schema that a captured write breaks (replay): name it, not "internal".
+        if (e.SqliteExtendedErrorCode is 275 or 3091)
+            return (e.SqliteExtendedErrorCode == 275 ? MigCode.CheckViolated : MigCode.StrictTypeRefused,
+                $"A row written while the migration recorded breaks a {(e.SqliteExtendedErrorCode == 275 ? "[Check]" : "[Strict] column type")} of the new schema, so it cannot be replayed. {Afterwards} " +
+                $"Correct that row in the old file and run the step again, or run MigReset (the old service writes again) and change the schema. (SQLite: {e.Message})");
         // The primary result code: extended codes (SQLITE_IOERR_WRITE, ...) keep it in the low byte.
         var (code, what) = (e.SqliteErrorCode & 0xff) switch
         {

@@ -28,6 +28,9 @@ internal sealed record StatusReport(
     long? Cutoff,
     long? Checkpoint,
     long? Pending,
+    double? ReplayRate,
+    double? WriteRate,
+    double? EstimatedPauseSeconds,
     long? IdMappingRows,
     string? CutOverAt,
     IReadOnlyList<TableCount> Tables,
@@ -67,6 +70,9 @@ internal sealed record StatusReport(
         var newExists = File.Exists(newPath);
         var (status, newHash, newOld, cutoff, checkpoint, mapping, newCounts, audit) = newExists ? ReadNew(newPath, ignored ?? IgnoredTables.Default) : NewFile.Missing;
         long? pending = lastLog is not null && checkpoint is not null ? Math.Max(0, lastLog.Value - checkpoint.Value) : null;
+        var (replayRate, writeRate) = newExists ? ReadRates(newPath) : (null, null);
+        // While recording: the pause MigDrain would make; once paused there is no estimate to make.
+        var pause = marker == Protocol.Recording ? CatchUp.EstimatedPause(pending, replayRate, writeRate) : null;
         var names = model.Tables.Select(t => t.Name).Concat(oldCounts.Keys).Distinct(SqlNameComparer.Instance).Order(StringComparer.Ordinal);
         var tables = names.Select(n => new TableCount(n, oldCounts.TryGetValue(n, out var o) ? o : null, newCounts.TryGetValue(n, out var c) ? c : null)).ToList();
         var fromThisOld = newOld is null || PathResolver.Same(newOld, oldPath);
@@ -76,7 +82,7 @@ internal sealed record StatusReport(
             next = $"The last {audit[^1].Operation} {audit[^1].Result}: {audit[^1].Detail} Otherwise: {next}";
         if (notes.Count > 0) next = string.Join(" ", notes) + " " + next;
         return new StatusReport(phase, next, LiveFile(phase, oldPath, oldExists, newPath), hash, oldPath, oldExists, marker, logEntries, lastLog, newPath, newExists, status, newHash,
-            cutoff, checkpoint, pending, mapping, record?.CutOverAt, tables, audit);
+            cutoff, checkpoint, pending, replayRate, writeRate, pause, mapping, record?.CutOverAt, tables, audit);
     }
 
     /// <summary>What the new file says of itself: its bookkeeping, row counts and audit trail.</summary>
@@ -84,6 +90,13 @@ internal sealed record StatusReport(
         Dictionary<string, long> Counts, List<AuditEntry> Audit)
     {
         public static NewFile Missing => new(null, null, null, null, null, null, new(SqlNameComparer.Instance), []);
+    }
+
+    /// <summary>The rates the last catch-up measured, or nulls when none ran.</summary>
+    private static (double? Replay, double? Write) ReadRates(string newPath)
+    {
+        using var target = DatabaseFile.OpenForReading(newPath);
+        return (ParseDouble(Bookkeeping.Info(target, InfoKeys.ReplayRate)), ParseDouble(Bookkeeping.Info(target, InfoKeys.WriteRate)));
     }
 
     private static NewFile ReadNew(string newPath, IgnoredTables ignored)
@@ -162,9 +175,19 @@ internal sealed record StatusReport(
         yield return $"  new     {NewPath}{(NewExists ? "" : " (missing)")}" +
                      (NewExists ? $": status {NewStatus ?? "none"}, schema {NewSchemaHash ?? "?"}, cutoff {Show(Cutoff)}, checkpoint {Show(Checkpoint)}, pending {Show(Pending)}, _id_mapping {Show(IdMappingRows)}" : "");
         yield return $"  live    {Live ?? "none (no database to serve from)"}";
+        if (OldMarker == Protocol.Recording && Pending is not null) yield return "  catch-up " + CatchUpLine();
         foreach (var t in Tables) yield return $"  {t.Table,-28} old {Show(t.OldRows),10}   new {Show(t.NewRows),10}";
         foreach (var a in Audit) yield return $"  audit {a.At} {a.Operation}: {a.Result} {a.Detail}";
         yield return $"  next: {Next}";
+    }
+
+    private string CatchUpLine()
+    {
+        if (ReplayRate is null) return $"{Pending} pending; replay rate not measured yet (MigCatchUp measures it and keeps the backlog small)";
+        var rates = string.Create(CultureInfo.InvariantCulture, $"{Pending} pending; replay {ReplayRate:F0}/s, the old service adding {WriteRate ?? 0:F0}/s at the last catch-up");
+        return EstimatedPauseSeconds is { } pause
+            ? rates + string.Create(CultureInfo.InvariantCulture, $"; MigDrain would pause writes for about {pause:F2} s of replay (plus its own commits)")
+            : rates + "; writes outpaced replay: MigDrain would not pause (MIG0064) without -p:MigForcePause=true";
     }
 
     /// <summary>The report as JSON for pipelines.</summary>
@@ -173,4 +196,6 @@ internal sealed record StatusReport(
     private static string Show(long? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "-";
 
     private static long? ParseLong(string? s) => s is null ? null : long.Parse(s, CultureInfo.InvariantCulture);
+
+    private static double? ParseDouble(string? s) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
 }

@@ -28,6 +28,7 @@ internal sealed class TablePlanner(SqliteConnection connection, string oldSchema
         }
         if (source is not null) ReportDroppedColumns(source);
         if (analyze && source is { RowCount: > 1 }) CheckKeysStayUnique(source);
+        if (analyze && source is { RowCount: > 0 }) errors.AddRange(ConstraintCheck.Find(connection, oldSchema, table, source, columns));
         var rowIdChanges = source is not null && PlanRowId(source);
         return new TablePlan(table, source, reason, columns, rowIdColumn is not null) { RowIdChanges = rowIdChanges };
     }

@@ -25,6 +25,15 @@ internal sealed class VerifyStep(MigrationContext pair)
     public VerifyResult Locked(string operation, bool allowDataLoss)
     {
         checks.RequireCopied(operation);
+        return Compare(operation, allowDataLoss);
+    }
+
+    /// <summary>
+    /// The comparison alone, for a caller that has checked the pair's phase itself (an in-app upgrade
+    /// finishing after a kill compares a ready new file with its old file); audited in the new file.
+    /// </summary>
+    public VerifyResult Compare(string operation, bool allowDataLoss)
+    {
         using var target = DatabaseFile.Open(pair.NewPath);
         SqliteFile.Execute(target, $"ATTACH DATABASE {Capture.Literal(pair.OldPath)} AS old");
         // Analysed: the losses are those of the old file as it is now, writes made while recording included.

@@ -15,6 +15,12 @@ internal static class InfoKeys
     public const string Cutoff = "cutoff";
     /// <summary>The id of the last log entry replayed, committed with each replay batch.</summary>
     public const string Checkpoint = "checkpoint";
+    /// <summary>Replay's rate while writes went on, in log entries a second, measured by the last catch-up (MigCatchUp, MigDrain).</summary>
+    public const string ReplayRate = "replay_rate";
+    /// <summary>The rate at which the old service's writes added log entries during that catch-up, in entries a second.</summary>
+    public const string WriteRate = "write_rate";
+    /// <summary>When those rates were measured.</summary>
+    public const string RatesMeasuredAt = "rates_measured_at";
     /// <summary>The losses the operator accepted at MigMigrate (-p:MigAllowDataLoss=true), one loss key a line.</summary>
     public const string AcceptedLosses = "accepted_losses";
     /// <summary>When MigCutover marked the new file ready.</summary>

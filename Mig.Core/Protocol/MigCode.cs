@@ -52,6 +52,12 @@ internal static class MigCode
     public const string NoColumns = "MIG0021";
     /// <summary>A generated query statement that SQLite cannot prepare against the schema (found at build time, never at run time).</summary>
     public const string GeneratedSqlRejected = "MIG0022";
+    /// <summary>A [SelectPage] key that does not page: not unique (the primary key or a one-column [Unique]), nullable, on a view, or an OrderBy other than its direction.</summary>
+    public const string InvalidPageKey = "MIG0023";
+    /// <summary>A [SelectPage] or [SelectRange] on a property whose stored form does not order like its values (decimal, TimeSpan, DateTimeOffset, byte[], an enum over ulong, a record).</summary>
+    public const string UnorderedColumn = "MIG0024";
+    /// <summary>A [SelectIn] on a property a list cannot hold: a reference to a record with a composite key.</summary>
+    public const string UnlistableProperty = "MIG0025";
 
     // MigInit.
     /// <summary>MigInit found a file already at the path; nothing was changed.</summary>
@@ -102,10 +108,18 @@ internal static class MigCode
     public const string HookVetoed = "MIG0059";
     /// <summary>The operator's hook failed after its step completed (the step is not undone).</summary>
     public const string HookFailed = "MIG0060";
+    /// <summary>MigDrain did not pause writes: the old service's writes add log entries at least as fast as replay follows.</summary>
+    public const string WritesOutpaceReplay = "MIG0064";
     /// <summary>A table or a capture trigger of the old file changed after capture was installed.</summary>
     public const string OldSchemaChanged = "MIG0070";
     /// <summary>A log entry replay cannot read (a row reference that is not an integer): written by hand, or damaged.</summary>
     public const string UnreadableEntry = "MIG0071";
+    /// <summary>The previous schema's SQL given to plan against (MigPlanFrom) is missing or does not load into SQLite.</summary>
+    public const string PlanFromUnreadable = "MIG0072";
+    /// <summary>Old rows break a CHECK of the new schema.</summary>
+    public const string CheckViolated = "MIG0073";
+    /// <summary>Old values are not of the type a STRICT table of the new schema requires.</summary>
+    public const string StrictTypeRefused = "MIG0074";
 
     // The tool process itself.
     /// <summary>The tool was called with wrong arguments (a bug in Mig's targets).</summary>

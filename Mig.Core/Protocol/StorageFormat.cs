@@ -12,6 +12,10 @@ namespace Mig;
 internal static class StorageFormat
 {
     private const string Timestamp = "O";
+    // "O" of a DateTime without its Kind suffix ("Z", "+hh:mm" or nothing).
+    private const string TimestampWithoutKind = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff";
+    // Sorts after every Kind suffix ('+', '-', 'Z') and the end of the text.
+    private const char AfterEveryKind = '~';
     private const string Date = "yyyy-MM-dd";
     private const string Time = "HH:mm:ss.fffffff";
     private const string Duration = "c";
@@ -27,6 +31,19 @@ internal static class StorageFormat
     public static string Text(TimeOnly v) => v.ToString(Time, CultureInfo.InvariantCulture);
     public static string Text(TimeSpan v) => v.ToString(Duration, CultureInfo.InvariantCulture);
     public static string Text(Guid v) => v.ToString(Uuid, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The least stored text of any DateTime with <paramref name="v"/>'s ticks, whatever its Kind: the
+    /// "O" form without the Kind suffix, which sorts before the same text with one.
+    /// </summary>
+    public static string RangeStart(DateTime v) => v.ToString(TimestampWithoutKind, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A text above the stored text of every DateTime with <paramref name="v"/>'s ticks, whatever its Kind,
+    /// and below that of every later one: with <see cref="RangeStart"/>, a range over the stored
+    /// text is a range of ticks, as DateTime compares.
+    /// </summary>
+    public static string RangeEnd(DateTime v) => RangeStart(v) + AfterEveryKind;
 
     public static decimal Decimal(string s) => decimal.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
     public static DateTime DateTime(string s) => System.DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);

@@ -36,6 +36,9 @@ public sealed class MigDatabase : IAsyncDisposable, IDisposable
     private volatile bool servable;
     // The last call found the file not ready: the next ones answer at once rather than wait again.
     private volatile bool notReady;
+    // The old-file marker the last transaction saw (Marker); changes are told to the observer once.
+    private string? marker;
+    private readonly Lock markerLock = new();
 
     /// <summary>
     /// A database at <paramref name="path"/>; the file must exist. Nothing is opened here: the first
@@ -57,6 +60,14 @@ public sealed class MigDatabase : IAsyncDisposable, IDisposable
     /// <summary>The database file.</summary>
     public string Path { get; }
 
+    /// <summary>
+    /// The migration marker of this (old) file as the last transaction found it: <c>null</c> when
+    /// no migration touches it, <c>"recording"</c> while a migration captures its writes,
+    /// <c>"draining"</c> while writes are refused (and after cutover). Read by transactions only:
+    /// run one (a read is enough) for a current value.
+    /// </summary>
+    public string? Marker => Volatile.Read(ref marker);
+
     /// <summary>Runs <paramref name="work"/> in a write transaction and commits it; rolls back if it throws.</summary>
     public Task<T> WriteAsync<T>(Func<MigTransaction, Task<T>> work, CancellationToken cancellationToken = default) =>
         RunAsync(work, write: true, cancellationToken);
@@ -77,6 +88,8 @@ public sealed class MigDatabase : IAsyncDisposable, IDisposable
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
+        var observer = options.Observer;
+        var started = observer is null ? 0 : Stopwatch.GetTimestamp();
         // When the first wait began (0: none yet): every wait of one call shares one BusyTimeout.
         // Taken only once something is busy, so an uncontended call reads no clock.
         long waitingSince = 0;
@@ -102,6 +115,7 @@ public sealed class MigDatabase : IAsyncDisposable, IDisposable
             {
                 var result = await work(txn).ConfigureAwait(false);
                 pooled.Commit(write);
+                observer?.TransactionEnded(this, write, Stopwatch.GetElapsedTime(started), null);
                 return result;
             }
             catch (SqliteException e) when (IsWritesPaused(e))
@@ -119,7 +133,7 @@ public sealed class MigDatabase : IAsyncDisposable, IDisposable
                 txn.Complete();
             }
         }
-        catch (Exception e) when (pooled is not null && e is not (MigWritesPausedException or MigDatabaseNotReadyException) && IsBroken(pooled))
+        catch (Exception e) when (Observed(observer, e, write, started) && pooled is not null && e is not (MigWritesPausedException or MigDatabaseNotReadyException) && IsBroken(pooled))
         {
             keep = false;
             throw;
@@ -135,6 +149,7 @@ public sealed class MigDatabase : IAsyncDisposable, IDisposable
     {
         try
         {
+            SeeMarker(pooled.Marker);
             CheckMarkers(pooled, write);
             if (write && pooled.Marker == Protocol.Recording) pooled.BumpTxnSeq();
             return new MigTransaction(pooled, write);
@@ -144,6 +159,30 @@ public sealed class MigDatabase : IAsyncDisposable, IDisposable
             pooled.Rollback();
             throw;
         }
+    }
+
+    /// <summary>Tells the observer, if any, of a failed call; always true (it runs in an exception filter and only looks).</summary>
+    private bool Observed(MigDatabaseObserver? observer, Exception e, bool write, long started)
+    {
+        if (observer is null) return true;
+        if (e is MigWritesPausedException paused) observer.WriteRefused(this, paused);
+        else if (e is MigDatabaseNotReadyException notReadyError) observer.NotReady(this, notReadyError);
+        observer.TransactionEnded(this, write, Stopwatch.GetElapsedTime(started), e);
+        return true;
+    }
+
+    /// <summary>Records the marker a transaction found and tells the observer when it changed.</summary>
+    private void SeeMarker(string? current)
+    {
+        if (current == Volatile.Read(ref marker)) return;
+        string? previous;
+        lock (markerLock)
+        {
+            previous = marker;
+            if (previous == current) return;
+            Volatile.Write(ref marker, current);
+        }
+        options.Observer?.MarkerChanged(this, previous, current);
     }
 
     /// <summary>Gives back what <see cref="RunAsync"/> took: the connection (or drops a broken one), its slot, the write lock.</summary>

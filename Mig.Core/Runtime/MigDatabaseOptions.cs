@@ -30,4 +30,10 @@ public sealed class MigDatabaseOptions
 
     /// <summary>Idle connections kept open for reuse (at most <see cref="MaxConnections"/>); more may be open while busy.</summary>
     public int MaxIdleConnections { get; init; } = 16;
+
+    /// <summary>
+    /// Told of marker changes, refused writes, not-ready calls and each call's end (for logs and
+    /// metrics; Mig.AspNetCore sets one). None by default: then the calls read no clock for it.
+    /// </summary>
+    public MigDatabaseObserver? Observer { get; init; }
 }

@@ -41,6 +41,12 @@ public static class MigValue
     public static object ToDb(Guid v) => StorageFormat.Text(v);
     public static object ToDb(Guid? v) => v.HasValue ? ToDb(v.Value) : DBNull.Value;
 
+    /// <summary>The start of a [SelectRange] over DateTime: every Kind at <paramref name="v"/>'s ticks is in the range.</summary>
+    public static object ToDbRangeStart(DateTime v) => StorageFormat.RangeStart(v);
+
+    /// <summary>The end of a [SelectRange] over DateTime: every Kind at <paramref name="v"/>'s ticks is in the range.</summary>
+    public static object ToDbRangeEnd(DateTime v) => StorageFormat.RangeEnd(v);
+
     public static decimal ReadDecimal(SqliteDataReader r, int i) => StorageFormat.Decimal(r.GetString(i));
     public static byte[] ReadBytes(SqliteDataReader r, int i) => (byte[])r.GetValue(i);
     public static DateTime ReadDateTime(SqliteDataReader r, int i) => StorageFormat.DateTime(r.GetString(i));

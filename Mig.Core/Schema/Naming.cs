@@ -47,6 +47,10 @@ internal static class Naming
     public static string Index(string table, IEnumerable<string> columns) =>
         "ix_" + table + "_" + string.Join("_", columns);
 
+    /// <summary>Partial unique index name: <c>ux_&lt;table&gt;_&lt;col1&gt;_&lt;col2&gt;</c>.</summary>
+    public static string UniqueIndex(string table, IEnumerable<string> columns) =>
+        "ux_" + table + "_" + string.Join("_", columns);
+
     /// <summary>
     /// True for a column named <c>rowid</c>: it would hide the table's rowid, which
     /// migrations copy and replay by. (<c>oid</c> and <c>_rowid_</c> would only hide

@@ -9,6 +9,12 @@ internal static class QueryNames
     /// <summary>The insert every table gets.</summary>
     public const string Insert = "InsertAsync";
 
+    /// <summary>The insert of many rows every table gets.</summary>
+    public const string InsertMany = "InsertManyAsync";
+
+    /// <summary>The count every table and view gets.</summary>
+    public const string Count = "CountAsync";
+
     /// <summary>The method name of a query attribute: <c>SelectByNameAgeOrderByNameDescAsync</c>.</summary>
     public static string MethodName(QueryModel query)
     {
@@ -24,13 +30,18 @@ internal static class QueryNames
             QueryKind.UpdateBy => $"UpdateBy{props}Async",
             QueryKind.DeleteBy => $"DeleteBy{props}Async",
             QueryKind.Upsert => "UpsertAsync",
+            QueryKind.CountBy => $"CountBy{props}Async",
+            QueryKind.SelectPage => $"SelectPageBy{props}{OrderBySuffix(query.OrderBy)}Async",
+            QueryKind.SelectRange => $"Select{props}Between{OrderBySuffix(query.OrderBy)}Async",
+            QueryKind.SelectIn => $"SelectBy{props}In{OrderBySuffix(query.OrderBy)}Async",
             _ => throw new ArgumentOutOfRangeException(nameof(query)),
         };
     }
 
-    /// <summary>Every method name a table or view gets, with the query it comes from (null for the insert).</summary>
+    /// <summary>Every method name a table or view gets, with the query it comes from (null for the ones every table or view gets).</summary>
     public static IEnumerable<(string Name, QueryModel? Query)> All(IReadOnlyList<QueryModel> queries, bool isTable) =>
-        (isTable ? [(Insert, (QueryModel?)null)] : Array.Empty<(string, QueryModel?)>())
+        (isTable ? [(Insert, (QueryModel?)null), (InsertMany, null)] : Array.Empty<(string, QueryModel?)>())
+            .Append((Count, null))
             .Concat(queries.Select(q => (MethodName(q), (QueryModel?)q)));
 
     private static string OrderBySuffix(IReadOnlyList<OrderTerm> terms) =>

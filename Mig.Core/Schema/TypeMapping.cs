@@ -48,4 +48,23 @@ internal static class TypeMapping
         SqlType.Blob => "BLOB",
         _ => "TEXT",
     };
+
+    /// <summary>
+    /// Why the stored form of a kind does not order like its C# values, or null when it does,
+    /// so that a range or a page over the stored form is the range or page of the values
+    /// ([SelectRange], [SelectPage]). Integers, bool and enums are INTEGER and doubles REAL;
+    /// text compares byte by byte (SQLite's BINARY: code point order), which is the value order
+    /// of fixed-width forms: DateOnly <c>yyyy-MM-dd</c>, TimeOnly <c>HH:mm:ss.fffffff</c>, a
+    /// Guid's lower-case hex (field by field, as <see cref="Guid.CompareTo(Guid)"/>), and a
+    /// DateTime's <c>O</c> form up to its Kind suffix (the range binds bounds that cover every
+    /// suffix, see <c>MigValue.ToDbFrom</c>, so it compares ticks as DateTime does).
+    /// </summary>
+    public static string? UnorderedBecause(ValueKind kind) => kind switch
+    {
+        ValueKind.Decimal => "a decimal is stored as text of varying length (\"10.5\" sorts before \"9\")",
+        ValueKind.TimeSpan => "a TimeSpan is stored as text of varying length with a sign (1 day, \"1.00:00:00\", sorts before 10 hours, \"10:00:00\")",
+        ValueKind.DateTimeOffset => "a DateTimeOffset is stored as its local time and offset, which do not sort by instant (10:00+02:00 is an hour before 09:00+00:00 but sorts after it)",
+        ValueKind.Bytes => "a byte[] is a BLOB, which has no order of values",
+        _ => null,
+    };
 }

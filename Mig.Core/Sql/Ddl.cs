@@ -45,10 +45,12 @@ internal static class Ddl
             if (singleUniques.Contains(c.Name)) sb.Append(" UNIQUE");
             if (c.Default is not null) sb.Append(" DEFAULT ").Append(c.Default);
             if (c.DefaultExpression is not null) sb.Append(" DEFAULT (").Append(c.DefaultExpression).Append(')');
+            foreach (var check in c.Checks) sb.Append(" CHECK (").Append(check).Append(')');
             lines.Add(sb.ToString());
         }
         if (table.PrimaryKey.Count > 1) lines.Add($"PRIMARY KEY ({SqlIdentifier.List(table.PrimaryKey)})");
         foreach (var u in table.Uniques.Where(u => u.Count > 1)) lines.Add($"UNIQUE ({SqlIdentifier.List(u)})");
+        foreach (var check in table.Checks) lines.Add($"CHECK ({check})");
         foreach (var fk in table.ForeignKeys)
         {
             var action = fk.OnDelete switch
@@ -59,12 +61,13 @@ internal static class Ddl
             };
             lines.Add($"FOREIGN KEY ({SqlIdentifier.List(fk.Columns)}) REFERENCES {SqlIdentifier.Quote(fk.ReferencedTable)}({SqlIdentifier.List(fk.ReferencedColumns)}){action}");
         }
-        return $"CREATE TABLE {SqlIdentifier.Quote(table.Name)}(\n  {string.Join(",\n  ", lines)}\n)";
+        return $"CREATE TABLE {SqlIdentifier.Quote(table.Name)}(\n  {string.Join(",\n  ", lines)}\n){(table.Strict ? " STRICT" : "")}";
     }
 
     /// <summary><c>CREATE INDEX</c>.</summary>
     public static string CreateIndex(TableModel table, IndexModel index) =>
-        $"CREATE INDEX {SqlIdentifier.Quote(index.Name)} ON {SqlIdentifier.Quote(table.Name)}({SqlIdentifier.List(index.Columns)})";
+        $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {SqlIdentifier.Quote(index.Name)} ON {SqlIdentifier.Quote(table.Name)}({SqlIdentifier.List(index.Columns)})" +
+        (index.Where is null ? "" : $" WHERE {index.Where}");
 
     /// <summary><c>CREATE VIEW</c>.</summary>
     public static string CreateView(ViewModel view) =>

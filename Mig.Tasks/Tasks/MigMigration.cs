@@ -1,11 +1,9 @@
-using System.Text.Json;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 
 namespace Mig.Tasks;
 
 /// <summary>
-/// Runs one verb of a hot migration (plan, migrate, drain, verify, cutover,
+/// Runs one verb of a hot migration (plan, migrate, drain, catch-up, verify, cutover,
 /// status, reset, archive-old) in the tool process. For status it also returns
 /// the state as items, read from the JSON the tool writes, so a pipeline gets
 /// it from <c>-getTargetResult:MigStatus</c>.
@@ -28,6 +26,8 @@ public sealed class MigMigration : MigToolTask
     public bool Offline { get; set; }
     /// <summary>Permit a plan that drops data.</summary>
     public bool AllowDataLoss { get; set; }
+    /// <summary>MigDrain: pause writes even when they outpace replay.</summary>
+    public bool ForcePause { get; set; }
     /// <summary>Where MigArchiveOld moves the old file.</summary>
     public string? ArchiveTo { get; set; }
     /// <summary>Where status JSON goes (status only); the task reads it back for <see cref="StatusItems"/>.</summary>
@@ -42,6 +42,8 @@ public sealed class MigMigration : MigToolTask
     public string? PlanFile { get; set; }
     /// <summary>Where plan also writes the SQL the copy would run, for review (<c>$(MigPlanSql)</c>).</summary>
     public string? PlanSql { get; set; }
+    /// <summary>Plan against the previous schema's SQL instead of an old file (<c>$(MigPlanFrom)</c>).</summary>
+    public string? PlanFrom { get; set; }
 
     /// <summary>The operator's command run after the step (<c>$(MigHook)</c>): migrate, drain, cutover, reset and archive-old.</summary>
     public string? Hook { get; set; }
@@ -58,8 +60,9 @@ public sealed class MigMigration : MigToolTask
         ("model", ModelFile), ("database-name", DatabaseName), ("database-dir", DatabaseDir),
         ("database", Database), ("new-database", NewDatabase),
         ("offline", Offline ? "true" : null), ("allow-data-loss", AllowDataLoss ? "true" : null),
+        ("force-pause", ForcePause ? "true" : null),
         ("archive-to", ArchiveTo), ("status-file", StatusFile), ("status-file", UserStatusFile),
-        ("plan-file", PlanFile), ("plan-sql", PlanSql),
+        ("plan-file", PlanFile), ("plan-sql", PlanSql), ("plan-from", PlanFrom),
         ("hook-base64", string.IsNullOrWhiteSpace(Hook) ? null : Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Hook))),
         .. IgnoreTables.Select(t => ("ignore-table", (string?)t.ItemSpec)),
     ];
@@ -69,26 +72,7 @@ public sealed class MigMigration : MigToolTask
     {
         if (!base.Execute()) return false;
         if (Operation == "status" && !string.IsNullOrEmpty(StatusFile) && File.Exists(StatusFile))
-            StatusItems = ReadStatus(File.ReadAllText(StatusFile));
+            StatusItems = StatusJson.Read(File.ReadAllText(StatusFile));
         return !Log.HasLoggedErrors;
-    }
-
-    private static ITaskItem[] ReadStatus(string json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        var root = doc.RootElement;
-        var main = new TaskItem("MigStatus");
-        foreach (var p in root.EnumerateObject().Where(p => p.Value.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object)))
-            main.SetMetadata(char.ToUpperInvariant(p.Name[0]) + p.Name[1..], p.Value.ValueKind == JsonValueKind.Null ? "" : p.Value.ToString());
-        var items = new List<ITaskItem> { main };
-        foreach (var t in root.GetProperty("tables").EnumerateArray())
-        {
-            var item = new TaskItem(t.GetProperty("table").GetString()!);
-            item.SetMetadata("Kind", "Table");
-            item.SetMetadata("OldRows", t.GetProperty("oldRows").ToString());
-            item.SetMetadata("NewRows", t.GetProperty("newRows").ToString());
-            items.Add(item);
-        }
-        return [.. items];
     }
 }

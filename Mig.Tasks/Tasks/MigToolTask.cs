@@ -41,7 +41,24 @@ public abstract class MigToolTask : ToolTask
     }
 
     /// <inheritdoc />
-    protected override string GenerateCommandLineCommands() => $"exec \"{typeof(MigToolTask).Assembly.Location}\"";
+    protected override string GenerateCommandLineCommands() => $"exec \"{ToolAssembly}\"";
+
+    /// <summary>
+    /// The tool process's assembly: this one on .NET; on .NET Framework (Visual Studio's MSBuild),
+    /// which cannot run the tool, the .NET build beside it in the package (tools/net10.0/).
+    /// </summary>
+    internal static string ToolAssembly
+    {
+        get
+        {
+            var self = typeof(MigToolTask).Assembly.Location;
+#if NETFRAMEWORK
+            return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(self)!, "..", "net10.0", Path.GetFileName(self)));
+#else
+            return self;
+#endif
+        }
+    }
 
     /// <inheritdoc />
     protected override string GenerateResponseFileCommands()

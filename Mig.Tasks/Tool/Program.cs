@@ -46,11 +46,13 @@ internal static class Program
         NewDatabase = a.Optional("new-database"),
         Offline = Flag(a, "offline"),
         AllowDataLoss = Flag(a, "allow-data-loss"),
+        ForcePause = Flag(a, "force-pause"),
         ArchiveTo = a.Optional("archive-to"),
         StatusFiles = a.All("status-file"),
         IgnoreTables = a.All("ignore-table"),
         PlanFile = a.Optional("plan-file"),
         PlanSqlFile = a.Optional("plan-sql"),
+        PlanFrom = a.Optional("plan-from"),
         // Base64: a response file carries one value a line, and a command may hold line breaks or quotes.
         Hook = a.Optional("hook-base64") is { } hook ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(hook)) : null,
     };

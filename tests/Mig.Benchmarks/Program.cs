@@ -18,6 +18,11 @@ if (args is ["--verify"])
             new UpdateBenchmarks { UpdatesPerTransaction = n },
             new TransactionBenchmarks { Write = n != 1 },
             new OverheadBenchmarks(),
+            new CountByBenchmarks(),
+            new SelectPageBenchmarks(),
+            new SelectRangeBenchmarks(),
+            new SelectInBenchmarks(),
+            new InsertManyBenchmarks(),
         })
         {
             bench.GlobalSetup(); // runs Verify

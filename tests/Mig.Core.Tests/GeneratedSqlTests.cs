@@ -36,6 +36,10 @@ public sealed class GeneratedSqlTests
         [DeleteBy(nameof(@default))]
         [InsertOrIgnore]
         [Upsert]
+        [CountBy(nameof(Email), nameof(Space)), CountBy(nameof(LooksLikeAParameter))]
+        [SelectPage(nameof(Email)), SelectPage(nameof(Id), OrderBy = "Id DESC")]
+        [SelectRange(nameof(Keyword)), SelectRange(nameof(Unicode), OrderBy = "Keyword DESC, Dash")]
+        [SelectIn(nameof(Apostrophe)), SelectIn(nameof(Id)), SelectIn(nameof(Punct), OrderBy = "Email")]
         public sealed record Contact(
             long Id,
             [Column("e-mail")] string Email,
@@ -56,11 +60,13 @@ public sealed class GeneratedSqlTests
         [UpdateBy(nameof(Contact), nameof(Line))]
         [DeleteBy(nameof(Contact))]
         [Upsert]
+        [CountBy(nameof(Contact)), SelectIn(nameof(Contact)), SelectRange(nameof(Line))]
         public sealed record Note([Column("who?")] Contact Contact, [Column("line#")] long Line, string? Text);
 
         // A nullable reference under a hostile name: a LEFT JOIN and an IS filter.
         [AutoIncPK(nameof(Id))]
         [SelectBy(nameof(Backup)), SelectAll, UpdateBy(nameof(Id)), DeleteBy(nameof(Backup))]
+        [CountBy(nameof(Backup)), SelectIn(nameof(Backup))]
         public sealed record Follow(long Id, [Column("by-whom")] Contact? Backup);
 
         // A table of nothing but its key: its insert has no value to bind.
@@ -72,6 +78,7 @@ public sealed class GeneratedSqlTests
         [Join(typeof(Note), typeof(Contact))]
         [SelectAll(OrderBy = "Mail DESC")]
         [SelectBy(nameof(Mail)), SelectOneBy(nameof(Line)), SelectLike(nameof(Mail))]
+        [CountBy(nameof(Mail)), SelectRange(nameof(Line)), SelectIn(nameof(Mail))]
         public sealed record NoteView([Column("order_e-mail")] string Mail, [Column("a-b c_line#")] long Line);
         """;
 
@@ -150,7 +157,8 @@ public sealed class GeneratedSqlTests
                 using var cmd = db.Connection.CreateCommand();
                 cmd.Transaction = txn;
                 cmd.CommandText = s.Sql;
-                foreach (var (name, type) in s.Parameters) cmd.Parameters.Add(name, type).Value = SampleValue(type);
+                foreach (var (name, type) in s.Parameters)
+                    cmd.Parameters.Add(name, type).Value = s.Sql.Contains($"json_each({name})", StringComparison.Ordinal) ? "[\"x\", 1]" : SampleValue(type);
                 using var reader = cmd.ExecuteReader();
                 while (reader.Read()) { }
             }

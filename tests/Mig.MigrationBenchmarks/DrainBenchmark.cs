@@ -174,9 +174,9 @@ internal sealed class DrainBenchmark(Options options, Schema v2, string source, 
         // The marker is 'draining' (writes refused) from the commit that the "is draining" line follows.
         var draining = log.First(l => l.Contains("is draining", StringComparison.Ordinal)) ?? start;
         window.Add(end - draining);
-        var first = log.First(l => l.StartsWith("Mig: replayed ", StringComparison.Ordinal)) ?? draining;
+        // Drain catches up before it pauses: replay runs from the start to the tail's last batch.
         var last = log.Last(l => l.StartsWith("Mig: replayed ", StringComparison.Ordinal)) ?? end;
-        replay.Add(last - first);
+        replay.Add(last - start);
         beforeDraining?.Add(draining - start);
     }
 

@@ -3,7 +3,8 @@ using System.Globalization;
 using Mig.MigrationBenchmarks;
 
 // dotnet Mig.MigrationBenchmarks.dll [--rows N] [--memory-rows N,N] [--runs N] [--warmup N] [--memory-runs N]
-//        [--drain-writes N] [--capture-transactions N] [--probe-runs N] [--only copy,live,memory,drain,capture,capture-cost] [--work DIR] [--out FILE]
+//        [--drain-writes N] [--capture-transactions N] [--probe-runs N] [--window-backlogs N,N] [--window-runs N] [--window-record-rate N]
+//        [--only copy,live,memory,drain,window,capture,capture-cost] [--work DIR] [--out FILE]
 // Writes the markdown report to --out (default artifacts/benchmarks/migration.md under the current directory).
 if (args is ["memory-child", ..]) return MemoryBenchmark.Child(args);
 
@@ -57,6 +58,12 @@ if (options.Includes("drain"))
     drain = new DrainBenchmark(options, v2, Source(options.Rows), sizes, Progress);
     drain.Run();
 }
+PauseWindowBenchmark? window = null;
+if (options.Includes("window"))
+{
+    window = new PauseWindowBenchmark(options, v2, Source(options.Rows), sizes, Progress);
+    window.Run();
+}
 if (options.Includes("capture"))
 {
     capture = new CaptureBenchmark(options, v2, Source(options.Rows), sizes, Progress);
@@ -70,7 +77,7 @@ if (options.Includes("capture-cost"))
 }
 foreach (var path in sources.Values) Fixture.Delete(path);
 
-var report = Report.Write(options, sizes, loadBefore, Machine.LoadAverage(), total.Elapsed, copy, live, memory, drain, capture, captureCost);
+var report = Report.Write(options, sizes, loadBefore, Machine.LoadAverage(), total.Elapsed, copy, live, memory, drain, window, capture, captureCost);
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
 File.WriteAllText(options.Out, report);
 Console.WriteLine();
@@ -88,13 +95,16 @@ namespace Mig.MigrationBenchmarks
         public int Warmup { get; private set; } = 1;
         public int MemoryRuns { get; private set; } = 3;
         public int DrainWrites { get; private set; } = 10_000;
+        public IReadOnlyList<long> WindowBacklogs { get; private set; } = [10_000, 500_000];
+        public int WindowRuns { get; private set; } = 3;
+        public double WindowRecordRate { get; private set; } = 20_000;
         public int CaptureTransactions { get; private set; } = 800;
         public int CaptureWarmupTransactions { get; private set; } = 100;
         public int ProbeRuns { get; private set; } = 3;
         public double ProbeBaselineSeconds { get; private set; } = 3;
         public string Work { get; private set; } = Path.GetFullPath("artifacts/benchmarks/migration-work");
         public string Out { get; private set; } = Path.GetFullPath("artifacts/benchmarks/migration.md");
-        public IReadOnlySet<string> Only { get; private set; } = new HashSet<string>(["copy", "live", "memory", "drain", "capture", "capture-cost"], StringComparer.Ordinal);
+        public IReadOnlySet<string> Only { get; private set; } = new HashSet<string>(["copy", "live", "memory", "drain", "window", "capture", "capture-cost"], StringComparer.Ordinal);
         public IReadOnlyList<string> Arguments { get; private set; } = [];
 
         public bool Includes(string benchmark) => Only.Contains(benchmark);
@@ -120,6 +130,9 @@ namespace Mig.MigrationBenchmarks
                     case "--warmup": o.Warmup = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--memory-runs": o.MemoryRuns = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--drain-writes": o.DrainWrites = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                    case "--window-backlogs": o.WindowBacklogs = [.. Value().Split(',').Select(v => long.Parse(v, CultureInfo.InvariantCulture))]; break;
+                    case "--window-runs": o.WindowRuns = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                    case "--window-record-rate": o.WindowRecordRate = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--capture-transactions": o.CaptureTransactions = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--probe-runs": o.ProbeRuns = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--work": o.Work = Path.GetFullPath(Value()); break;

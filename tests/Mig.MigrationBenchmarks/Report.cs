@@ -11,7 +11,7 @@ namespace Mig.MigrationBenchmarks;
 internal static class Report
 {
     public static string Write(Options o, Sizes sizes, string loadBefore, string loadAfter, TimeSpan elapsed,
-        CopyBenchmark? copy, LiveWriterProbe? live, MemoryBenchmark? memory, DrainBenchmark? drain, CaptureBenchmark? capture, CaptureCostBenchmark? captureCost)
+        CopyBenchmark? copy, LiveWriterProbe? live, MemoryBenchmark? memory, DrainBenchmark? drain, PauseWindowBenchmark? window, CaptureBenchmark? capture, CaptureCostBenchmark? captureCost)
     {
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# Mig hot-migration benchmarks ({DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Git("rev-parse --short HEAD")})");
@@ -54,17 +54,25 @@ internal static class Report
         }
         if (drain is not null)
         {
-            foreach (var (series, window, name) in new[] { (drain.Grouped, drain.GroupedWindow, "grouped per transaction"), (drain.Foreign, drain.ForeignWindow, "foreign writer, one txn_id") })
+            foreach (var (series, win, name) in new[] { (drain.Grouped, drain.GroupedWindow, "grouped per transaction"), (drain.Foreign, drain.ForeignWindow, "foreign writer, one txn_id") })
             {
                 var r = drain.Floor.Median / series.Median;
                 summary.Row($"Drain {Fmt.N(drain.Pending)} pending writes ({name})",
-                    $"{Fmt.S(series.Median)} (window {Fmt.S(window.Median)})", $"{Fmt.S(drain.Floor.Median)} (sqlite3 set-based replay)",
-                    Fmt.R(r) + " (speed)", "window < 1 s", window.Median < 1 ? "yes" : "no");
+                    $"{Fmt.S(series.Median)} (window {Fmt.S(win.Median)})", $"{Fmt.S(drain.Floor.Median)} (sqlite3 set-based replay)",
+                    Fmt.R(r) + " (speed)", "window < 1 s", win.Median < 1 ? "yes" : "no");
             }
             if (drain.Cutover.Values.Count > 0)
                 summary.Row($"Cutover after the drain (verify every row, then ready); writes stay refused",
                     Fmt.S(drain.Cutover.Median), $"{Fmt.S(drain.CutoverInProcess.Median)} (EXCEPT both ways + FK anti-joins, same library)",
                     Fmt.R(drain.CutoverInProcess.Median / drain.Cutover.Median) + " (speed)", "reported (no goal)", "-");
+        }
+        if (window is { Backlogs.Count: >= 2 })
+        {
+            var (small, large) = (window.Window[window.Backlogs[0]], window.Window[window.Backlogs[^1]]);
+            var met = large.Median < 0.25 && large.Median <= 2 * small.Median;
+            summary.Row($"Write-unavailable window of MigDrain, {Fmt.N(window.Backlogs[^1])}-entry backlog with a live writer (from outside: first refused write to drain complete)",
+                Fmt.Ms(large.Median), $"{Fmt.Ms(small.Median)} ({Fmt.N(window.Backlogs[0])}-entry backlog)", Fmt.R(large.Median / small.Median) + " (window ratio)",
+                "< 0.25 s and <= 2x", met ? "yes" : "no");
         }
         if (capture is not null)
         {
@@ -79,6 +87,7 @@ internal static class Report
         if (live is not null) LiveSection(md, live);
         if (memory is not null) MemorySection(md, memory);
         if (drain is not null) DrainSection(md, drain);
+        if (window is not null) WindowSection(md, window);
         if (capture is not null) CaptureSection(md, o, capture);
         if (captureCost is not null) CaptureCostSection(md, o, captureCost);
         return md.ToString();
@@ -161,7 +170,7 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"## 2. Drain ({Fmt.N(drain.Pending)} pending captured writes)");
         md.AppendLine();
         md.Append(CultureInfo.InvariantCulture, $"Pending writes made through a raw connection after an online Migrate, 10 log entries per transaction (5 inserts, 3 updates, 2 deletes over the three tables), at a median {Fmt.N(drain.WriteRate.Median)} txn/s (setup, synchronous OFF). ");
-        md.AppendLine("Window = from the log line that follows the commit of the 'draining' marker to the end of Drain (writes are refused throughout). Replay = from the first to the last replay progress line. Entries/s = pending entries / replay time.");
+        md.AppendLine("Window = from the log line that follows the commit of the 'draining' marker to the end of Drain (writes are refused throughout). Replay = from the start of Drain to its last replay progress line (Drain catches up without pausing, then pauses for the tail; the lock and checks are included). Entries/s = pending entries / replay time.");
         md.AppendLine();
         var t = new Table("Contender", "Drain total (median)", "Min", "Max", "Write-unavailable window", "Replay", "Entries/s (replay)", "Speed vs floor");
         t.Row(drain.Floor.Name, Fmt.S(drain.Floor.Median), Fmt.S(drain.Floor.Min), Fmt.S(drain.Floor.Max), "-", "-", Fmt.N(drain.Pending / drain.Floor.Median) + " (whole run)", "1.00");
@@ -186,6 +195,31 @@ internal static class Report
         md.AppendLine("Checks after the last round:");
         md.AppendLine();
         foreach (var c in drain.Checks) md.AppendLine("- " + c);
+        md.AppendLine();
+    }
+
+    private static void WindowSection(StringBuilder md, PauseWindowBenchmark window)
+    {
+        md.AppendLine("## 2b. The write pause against the backlog");
+        md.AppendLine();
+        md.AppendLine("Per backlog size: an online Migrate, then a writer of the old service (its own connection) records the backlog at a steady rate (10 log entries per transaction), then keeps writing one-entry transactions every 2 ms while MigDrain runs (it catches up without pausing, then pauses for the tail). " +
+                      "Window = from the start of the writer's first refused write to the return of Drain (drain complete), measured by the writer's clock. Longest write = the slowest successful live write during the drain (what the catch-up's log trimming costs a writer). Every round is verified afterwards.");
+        md.AppendLine();
+        var t = new Table("Backlog (entries)", "Window (median)", "Min", "Max", "Drain total (median)", "Recorded at (entries/s)", "Longest live write", "Live writes during the drain");
+        foreach (var b in window.Backlogs)
+            t.Row(Fmt.N(b), Fmt.Ms(window.Window[b].Median), Fmt.Ms(window.Window[b].Min), Fmt.Ms(window.Window[b].Max), Fmt.S(window.DrainTotal[b].Median),
+                Fmt.N(window.RecordRate[b].Median), Fmt.Ms(window.LongestWrite[b].Median), Fmt.N(window.LiveWrites[b].Median));
+        md.Append(t);
+        md.AppendLine();
+        if (window.Backlogs.Count >= 2)
+        {
+            var (small, large) = (window.Window[window.Backlogs[0]].Median, window.Window[window.Backlogs[^1]].Median);
+            md.AppendLine(CultureInfo.InvariantCulture, $"Window of the largest backlog / the smallest: {Fmt.R(large / small)} (goal: under 0.25 s and at most 2).");
+            md.AppendLine();
+        }
+        md.AppendLine("Checks:");
+        md.AppendLine();
+        foreach (var c in window.Checks) md.AppendLine("- " + c);
         md.AppendLine();
     }
 

@@ -89,7 +89,11 @@ public sealed class BundleTests
         var written = writer.Result;
         Assert.IsGreaterThan(0L, written, "the writer wrote while recording");
 
-        Succeeded(Mig("drain", "--database", old), "drain");
+        var catchUp = Mig("catch-up", "--database", old);
+        Succeeded(catchUp, "catch-up");
+        StringAssert.Contains(catchUp.StdErr, "Mig: caught up: replayed ");
+        StringAssert.Contains(Mig("status", "--database", old).StdOut, "catch-up 0 pending; replay ");
+        Succeeded(Mig("drain", "--database", old, "--force-pause"), "drain");
         var cutover = Mig("cutover", "--database", old);
         Succeeded(cutover, "cutover");
         StringAssert.Contains(cutover.StdOut, "Mig: phase cut-over.");

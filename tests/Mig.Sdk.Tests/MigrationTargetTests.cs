@@ -67,14 +67,25 @@ public sealed class MigrationTargetTests
         Assert.AreEqual("4", recording.Single(i => i.Identity == "student")["OldRows"]);
         StringAssert.Contains(File.ReadAllText(statusFile), "\"phase\": \"recording\"");
 
-        Assert.AreEqual(0, Mig(consumer, data, "MigDrain").ExitCode);
+        // MigCatchUp replays while recording and trims the old file's log; MigStatus then has a rate.
+        var catchUp = Mig(consumer, data, "MigCatchUp");
+        Assert.AreEqual(0, catchUp.ExitCode, catchUp.ToString());
+        StringAssert.Contains(catchUp.Output, "Mig: caught up: replayed 2 captured writes");
+        Exec(old, "INSERT INTO student(name, email) VALUES ('Pat', 'pat@example.org')");
+        var caughtUp = Status(consumer, data);
+        Assert.AreEqual("recording", caughtUp["Phase"]);
+        Assert.AreEqual("1", caughtUp["Pending"]);
+        Assert.AreEqual(1L, Count(old, "SELECT count(*) FROM _migration_log WHERE id <= (SELECT max(id) - 1 FROM _migration_log)"), "the replayed entries left the log but the newest");
+        var forced = Mig(consumer, data, "MigDrain", "-p:MigForcePause=true");
+        Assert.AreEqual(0, forced.ExitCode, forced.ToString());
+        Assert.AreEqual("drained", Status(consumer, data)["Phase"]);
         Assert.AreEqual("drained", Status(consumer, data)["Phase"]);
         var cutover = Mig(consumer, data, "MigCutover");
         Assert.AreEqual(0, cutover.ExitCode, cutover.ToString());
         var status = Status(consumer, data);
         Assert.AreEqual("cut-over", status["Phase"]);
         var fresh = status["NewPath"];
-        Assert.AreEqual(4L, Count(fresh, "SELECT count(*) FROM student"));
+        Assert.AreEqual(5L, Count(fresh, "SELECT count(*) FROM student"));
         Assert.AreEqual(1L, Count(fresh, "SELECT count(*) FROM student WHERE id = 1 AND name = 'Ada L.' AND age = 7"));
         Assert.AreEqual(1L, Count(fresh, "SELECT count(*) FROM student WHERE email = 'mo@example.org'"));
 

@@ -13,7 +13,7 @@ public sealed class PackScriptTests
 {
     // What eng/pack.sh reads. It runs on a copy: packing the repository itself would restore and
     // rebuild Mig.Core and Mig.Tasks under the feet of the test run that is building them.
-    private static readonly string[] PackInputs = ["Mig.Core", "Mig.Tasks", "Mig.Sdk", "eng", "Directory.Build.props", "Directory.Packages.props", "nuget.config", "global.json"];
+    private static readonly string[] PackInputs = ["Mig.Core", "Mig.Tasks", "Mig.Sdk", "Mig.AspNetCore", "eng", "Directory.Build.props", "Directory.Packages.props", "nuget.config", "global.json"];
 
     [TestMethod]
     public void PackNeedsNoUnzipAndShipsTheTasks()

@@ -21,4 +21,8 @@ internal sealed record ColumnModel(
     string? Default,
     string? DefaultExpression,
     string? RenamedFrom,
-    string? ReferencedColumn);
+    string? ReferencedColumn)
+{
+    /// <summary>The column's CHECK constraints ([Check] on the property), SQL expressions.</summary>
+    public IReadOnlyList<string> Checks { get; init; } = [];
+}

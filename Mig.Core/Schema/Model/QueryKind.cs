@@ -21,4 +21,12 @@ internal enum QueryKind
     DeleteBy,
     /// <summary>[Upsert].</summary>
     Upsert,
+    /// <summary>[CountBy].</summary>
+    CountBy,
+    /// <summary>[SelectPage].</summary>
+    SelectPage,
+    /// <summary>[SelectRange].</summary>
+    SelectRange,
+    /// <summary>[SelectIn].</summary>
+    SelectIn,
 }

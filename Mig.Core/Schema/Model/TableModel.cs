@@ -31,4 +31,10 @@ internal sealed record TableModel(
 
     /// <summary>The properties the record's primary constructor takes, in order; the rest are settable.</summary>
     public IReadOnlyList<string> ConstructorProperties { get; init; } = [];
+
+    /// <summary>The table's CHECK constraints ([Check] on the record), SQL expressions.</summary>
+    public IReadOnlyList<string> Checks { get; init; } = [];
+
+    /// <summary>A STRICT table ([Strict]).</summary>
+    public bool Strict { get; init; }
 }

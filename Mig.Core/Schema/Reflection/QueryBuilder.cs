@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using static Mig.Schema.RecordShape;
 
 namespace Mig.Schema;
 
@@ -21,24 +22,85 @@ internal sealed class QueryBuilder(ReflectedSchema schema)
         {
             var kind = KindOf(q);
             var attr = kind.ToString();
-            if (isView && kind is not (QueryKind.SelectAll or QueryKind.SelectBy or QueryKind.SelectOneBy or QueryKind.SelectLike))
+            if (isView && kind is not (QueryKind.SelectAll or QueryKind.SelectBy or QueryKind.SelectOneBy or QueryKind.SelectLike
+                or QueryKind.CountBy or QueryKind.SelectPage or QueryKind.SelectRange or QueryKind.SelectIn))
             {
                 Errors.Add(new(MigCode.InvalidQuery, $"[{attr}] on view {type.Name}: views are read-only; use a select attribute.", Type: type.FullName, Attribute: attr));
+                continue;
+            }
+            if (isView && kind == QueryKind.SelectPage)
+            {
+                Errors.Add(new(MigCode.InvalidPageKey,
+                    $"[SelectPage] on view {type.Name}: a view declares no key, so nothing says that {q.Properties.FirstOrDefault()} tells its rows apart, and a page after a value shared by several rows would skip some of them. Page the table the rows come from (by its key or a [Unique] property).",
+                    Type: type.FullName, Attribute: attr, Argument: q.Properties.FirstOrDefault()));
                 continue;
             }
             var ok = true;
             foreach (var p in q.Properties)
                 if (!properties.Any(x => x.Name == p)) { Errors.Add(ReflectedSchema.MissingProperty(type, attr, p)); ok = false; }
-            if (kind is QueryKind.SelectBy or QueryKind.SelectOneBy or QueryKind.SelectByOrInsert or QueryKind.UpdateBy or QueryKind.DeleteBy
+            if (kind is QueryKind.SelectBy or QueryKind.SelectOneBy or QueryKind.SelectByOrInsert or QueryKind.UpdateBy or QueryKind.DeleteBy or QueryKind.CountBy
                 && q.Properties.Length == 0)
             {
                 Errors.Add(new(MigCode.InvalidAttribute, $"[{attr}] on {type.Name} names no property.", Type: type.FullName, Attribute: attr));
                 ok = false;
             }
             var order = Order(type, attr, q.OrderBy, properties);
-            if (ok && order is not null) result.Add(new QueryModel(kind, q.Properties, order));
+            if (ok && order is not null && Fits(type, kind, q.Properties, order, properties)) result.Add(new QueryModel(kind, q.Properties, order));
         }
         return result;
+    }
+
+    /// <summary>
+    /// Whether the properties suit the kind (reported when not): a count has no order; a page is
+    /// ordered by its key alone, which is not null; a page or a range needs a value whose stored
+    /// form orders like the value itself (<see cref="TypeMapping.UnorderedBecause"/>).
+    /// </summary>
+    private bool Fits(Type type, QueryKind kind, IReadOnlyList<string> names, List<OrderTerm> order, IReadOnlyList<PropertyInfo> properties)
+    {
+        var attr = kind.ToString();
+        if (kind == QueryKind.CountBy && order.Count > 0)
+        {
+            Errors.Add(new(MigCode.InvalidAttribute, $"[CountBy] on {type.Name}: a count has no order; remove OrderBy.", Type: type.FullName, Attribute: attr, Argument: names.FirstOrDefault()));
+            return false;
+        }
+        if (kind is not (QueryKind.SelectPage or QueryKind.SelectRange)) return true;
+        var name = names[0];
+        var property = properties.First(p => p.Name == name);
+        if (kind == QueryKind.SelectPage && order.Any(t => t.Property != name))
+        {
+            Errors.Add(new(MigCode.InvalidPageKey,
+                $"[SelectPage] on {type.Name}: a page is in the order of its key {name}, so OrderBy may only give its direction (\"{name}\" or \"{name} DESC\"), not order by {order.First(t => t.Property != name).Property}.",
+                Type: type.FullName, Attribute: attr, Argument: name));
+            return false;
+        }
+        var what = kind == QueryKind.SelectPage ? "a page" : "a range";
+        var valueType = Unwrap(property.PropertyType);
+        if (schema.Tables.ContainsKey(valueType))
+        {
+            Errors.Add(new(MigCode.UnorderedColumn,
+                $"[{attr}] on {type.Name}.{name}: {name} is a reference to the record {valueType.Name}, which has no order, so {what} over it means nothing. Use a value property (a [References(typeof({valueType.Name}))] key property holds the key as a value).",
+                Type: type.FullName, Attribute: attr, Argument: name));
+            return false;
+        }
+        if (TypeMapping.KindOf(valueType) is not { } valueKind) return true; // the type error is reported with the columns
+        var why = valueType.IsEnum && Enum.GetUnderlyingType(valueType) == typeof(ulong)
+            ? "an enum over ulong stores its values above long.MaxValue as negative numbers"
+            : TypeMapping.UnorderedBecause(valueKind);
+        if (why is not null)
+        {
+            Errors.Add(new(MigCode.UnorderedColumn,
+                $"[{attr}] on {type.Name}.{name}: {why}, so {what} over the stored values would not be {what} of the values. Use a type whose stored form orders like its values (integers, double, string, DateTime, DateOnly, TimeOnly, Guid), for example a DateTime in UTC or a long of ticks.",
+                Type: type.FullName, Attribute: attr, Argument: name));
+            return false;
+        }
+        if (kind == QueryKind.SelectPage && schema.IsNullable(property))
+        {
+            Errors.Add(new(MigCode.InvalidPageKey,
+                $"[SelectPage] on {type.Name}.{name}: {name} is nullable, and rows whose key is NULL have no place after any key, so no page would return them. Page by a NOT NULL key.",
+                Type: type.FullName, Attribute: attr, Argument: name));
+            return false;
+        }
+        return true;
     }
 
     private static QueryKind KindOf(QueryAttribute q) => q switch
@@ -51,6 +113,10 @@ internal sealed class QueryBuilder(ReflectedSchema schema)
         SelectByOrInsertAttribute => QueryKind.SelectByOrInsert,
         UpdateByAttribute => QueryKind.UpdateBy,
         DeleteByAttribute => QueryKind.DeleteBy,
+        CountByAttribute => QueryKind.CountBy,
+        SelectPageAttribute => QueryKind.SelectPage,
+        SelectRangeAttribute => QueryKind.SelectRange,
+        SelectInAttribute => QueryKind.SelectIn,
         _ => QueryKind.Upsert,
     };
 
@@ -88,13 +154,19 @@ internal sealed class QueryBuilder(ReflectedSchema schema)
         return null;
     }
 
-    /// <summary>Reports queries a table cannot support: an upsert without a key, an update with nothing to set, LIKE on a non-string.</summary>
-    public void CheckTableQueries(Type type, List<QueryModel> queries, bool hasKey, string? autoKey, Dictionary<string, List<PropertyColumn>> columnsByProp, List<ColumnModel> columns)
+    /// <summary>
+    /// Reports queries a table cannot support: an upsert without a key, an update with nothing to set,
+    /// LIKE on a non-string, a page by a key that is not unique, a list of composite keys.
+    /// </summary>
+    public void CheckTableQueries(Type type, List<QueryModel> queries, IReadOnlyList<string> key, IReadOnlyList<IReadOnlyList<string>> uniques, string? autoKey,
+        Dictionary<string, List<PropertyColumn>> columnsByProp, List<ColumnModel> columns)
     {
         foreach (var q in queries)
         {
             var attr = q.Kind.ToString();
-            if (q.Kind == QueryKind.Upsert && !hasKey)
+            if (q.Kind is QueryKind.SelectPage or QueryKind.SelectIn && columnsByProp.TryGetValue(q.Properties[0], out var own))
+                CheckOneColumn(type, q, key, uniques, own);
+            if (q.Kind == QueryKind.Upsert && key.Count == 0)
                 Errors.Add(new(MigCode.InvalidQuery, $"[Upsert] on {type.Name} needs a primary key to detect the conflict; add [PK(...)] or remove [Upsert].", Type: type.FullName, Attribute: attr));
             if (q.Kind == QueryKind.UpdateBy)
             {
@@ -108,6 +180,30 @@ internal sealed class QueryBuilder(ReflectedSchema schema)
             }
             if (q.Kind == QueryKind.SelectLike && q.Properties.Count == 1 && columnsByProp.TryGetValue(q.Properties[0], out var like) && like[0].Kind != ValueKind.String)
                 Errors.Add(new(MigCode.InvalidQuery, $"[SelectLike] on {type.Name}.{q.Properties[0]}: LIKE needs a string property.", Type: type.FullName, Attribute: attr, Argument: q.Properties[0]));
+        }
+    }
+
+    /// <summary>A page key must be the primary key or a one-column unique; a list holds one value per row.</summary>
+    private void CheckOneColumn(Type type, QueryModel q, IReadOnlyList<string> key, IReadOnlyList<IReadOnlyList<string>> uniques, List<PropertyColumn> own)
+    {
+        var name = q.Properties[0];
+        var attr = q.Kind.ToString();
+        if (q.Kind == QueryKind.SelectIn && own.Count > 1)
+        {
+            Errors.Add(new(MigCode.UnlistableProperty,
+                $"[SelectIn] on {type.Name}.{name}: {name} refers by a composite key ({string.Join(", ", own.Select(c => c.Name))}), and a list holds one value per row. Select by each key with [SelectBy], or list one of its columns.",
+                Type: type.FullName, Attribute: attr, Argument: name));
+        }
+        if (q.Kind != QueryKind.SelectPage) return;
+        bool Is(IReadOnlyList<string> columns) => own.Count == 1 && columns.Count == 1 && SqlNameComparer.Same(columns[0], own[0].Name);
+        if (!Is(key) && !uniques.Any(Is))
+        {
+            var why = key.Count > 1 && key.Any(k => SqlNameComparer.Same(k, own[0].Name))
+                ? $"{name} is one column of the composite primary key ({string.Join(", ", key)}), so several rows may share it"
+                : $"{name} is neither the primary key nor [Unique], so several rows may share a value";
+            Errors.Add(new(MigCode.InvalidPageKey,
+                $"[SelectPage] on {type.Name}.{name}: {why}, and a page that ends inside a run of equal keys would skip the rest of the run. Page by the primary key, or declare [Unique(nameof({name}))].",
+                Type: type.FullName, Attribute: attr, Argument: name));
         }
     }
 
@@ -127,7 +223,7 @@ internal sealed class QueryBuilder(ReflectedSchema schema)
             var arg = query?.Properties.FirstOrDefault();
             if (declared.Contains(name))
                 Errors.Add(new(MigCode.QueryNameCollision,
-                    $"{type.Name} declares a member named {name}, which would hide the generated {(query is null ? "insert" : "[" + attr + "]")} method at call sites. Rename the member{(query is null ? "" : " or remove the attribute")}.",
+                    $"{type.Name} declares a member named {name}, which would hide the generated {(query is null ? name : "[" + attr + "]")} method at call sites. Rename the member{(query is null ? "" : " or remove the attribute")}.",
                     Type: type.FullName, Member: name, Attribute: attr, Argument: arg));
             if (!seen.Add(name))
                 Errors.Add(new(MigCode.QueryNameCollision,

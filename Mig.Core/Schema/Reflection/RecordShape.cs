@@ -47,6 +47,14 @@ internal static class RecordShape
         return ctor?.GetParameters().FirstOrDefault(p => p.Name == property.Name)?.GetCustomAttribute<T>();
     }
 
+    /// <summary>Every attribute of a kind on the property and on the positional parameter it comes from.</summary>
+    public static IEnumerable<T> MemberAttributes<T>(PropertyInfo property) where T : Attribute
+    {
+        var ctor = PrimaryConstructor(property.DeclaringType!);
+        var parameter = ctor?.GetParameters().FirstOrDefault(p => p.Name == property.Name);
+        return property.GetCustomAttributes<T>().Concat(parameter?.GetCustomAttributes<T>() ?? []);
+    }
+
     public static Type Unwrap(Type type) => Nullable.GetUnderlyingType(type) ?? type;
 
     /// <summary>A type as C# writes it, for messages: <c>List&lt;String&gt;</c>.</summary>

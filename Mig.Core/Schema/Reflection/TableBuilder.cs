@@ -33,22 +33,31 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
             AddProperty(table, prop, defaults, onDelete, columnsByProp, columns, fks);
 
         var uniques = new List<IReadOnlyList<string>>();
-        foreach (var u in type.GetCustomAttributes<UniqueAttribute>())
-            if (ResolveColumns(table, "Unique", u.Properties, columnsByProp) is { } cols) uniques.Add(cols);
         var indexes = new List<IndexModel>();
+        foreach (var u in type.GetCustomAttributes<UniqueAttribute>())
+        {
+            // SQLite's UNIQUE constraint has no WHERE: a partial one is a unique index.
+            if (ResolveColumns(table, "Unique", u.Properties, columnsByProp) is not { } cols) continue;
+            if (u.Where is null) uniques.Add(cols);
+            else indexes.Add(new IndexModel(Naming.UniqueIndex(table.Name, cols), cols) { Unique = true, Where = u.Where });
+        }
         foreach (var ix in type.GetCustomAttributes<IndexAttribute>())
             if (ResolveColumns(table, "Index", ix.Properties, columnsByProp) is { } cols)
-                indexes.Add(new IndexModel(Naming.Index(table.Name, cols), cols));
+                indexes.Add(new IndexModel(Naming.Index(table.Name, cols), cols) { Where = ix.Where });
 
         var queries = queryBuilder.Build(type, table.Properties, isView: false);
         var autoKey = type.GetCustomAttribute<AutoIncPKAttribute>() is not null ? key?.FirstOrDefault()?.Name : null;
-        queryBuilder.CheckTableQueries(type, queries, key is not null, autoKey, columnsByProp, columns);
+        queryBuilder.CheckTableQueries(type, queries, [.. key?.Select(k => k.Name) ?? []], uniques, autoKey, columnsByProp, columns);
         queryBuilder.CheckNames(type, queries, isTable: true);
         if (Errors.Count > before) return null;
         return new TableModel(table.Name, type.FullName!, columns, [.. key?.Select(k => k.Name) ?? []],
             type.GetCustomAttribute<AutoIncPKAttribute>() is not null, uniques, indexes, fks,
             type.GetCustomAttribute<RenamedFromAttribute>()?.OldName, table.Union?.FullName, queries)
-        { ConstructorProperties = ConstructorProperties(type) };
+        {
+            ConstructorProperties = ConstructorProperties(type),
+            Checks = [.. type.GetCustomAttributes<CheckAttribute>().Select(c => c.Expression)],
+            Strict = type.GetCustomAttribute<StrictAttribute>() is not null,
+        };
     }
 
     private Dictionary<string, (string? Literal, string? Expr)> Defaults(TableInfo table)
@@ -91,6 +100,7 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
         var notNull = !schema.IsNullable(prop);
         defaults.TryGetValue(prop.Name, out var dflt);
         var renamed = MemberAttribute<RenamedFromAttribute>(prop)?.OldName;
+        string[] checks = [.. MemberAttributes<CheckAttribute>(prop).Select(c => c.Expression)];
         var refType = Unwrap(prop.PropertyType);
         foreach (var c in cols.Where(c => Naming.HidesRowId(c.Name)))
             // Such a column hides SQLite's own rowid, which migrations copy, capture and replay by.
@@ -99,7 +109,7 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
                 Type: type.FullName, Member: prop.Name));
         foreach (var c in cols)
             columns.Add(new ColumnModel(c.Name, prop.Name, c.Type, c.Kind, c.ClrType, notNull, dflt.Literal, dflt.Expr,
-                cols.Count == 1 ? renamed : null, c.ReferencedColumn));
+                cols.Count == 1 ? renamed : null, c.ReferencedColumn) { Checks = checks });
 
         onDelete.TryGetValue(prop.Name, out var action);
         if (schema.Tables.TryGetValue(refType, out var referenced))

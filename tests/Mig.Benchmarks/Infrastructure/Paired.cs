@@ -44,6 +44,11 @@ internal static class Paired
             ("Empty read transaction", () => new TransactionBenchmarks { Write = false }),
             ("Empty write transaction", () => new TransactionBenchmarks { Write = true }),
             ("Pieces of a generated call, per call (100,000 calls per op)", () => new OverheadBenchmarks()),
+            ("CountBy, 100 of 10,000 rows, 1 count per transaction", () => new CountByBenchmarks()),
+            ("SelectPage, 100 rows after a key, 1 page per transaction", () => new SelectPageBenchmarks()),
+            ("SelectRange, 200 rows, 1 range per transaction", () => new SelectRangeBenchmarks()),
+            ("SelectIn, 100 ids, 1 list per transaction", () => new SelectInBenchmarks()),
+            ("InsertMany, 1000 rows per transaction", () => new InsertManyBenchmarks()),
         };
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"Paired, interleaved: {Rounds} rounds of about {BlockMilliseconds} ms per contender, after {WarmUp.TotalSeconds} s of warm-up each; load average before: {LoadAverage()}.");

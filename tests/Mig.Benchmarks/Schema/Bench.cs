@@ -12,6 +12,7 @@ namespace Mig.Benchmarks.Schema;
 [SelectOneBy(nameof(Email))]
 [SelectBy(nameof(Team))]
 [UpdateBy(nameof(Id))]
+[CountBy(nameof(Team)), SelectPage(nameof(Id)), SelectRange(nameof(Team)), SelectIn(nameof(Id))]
 public sealed record Person(long Id, string Name, string Email, long Team, double Score, string? Note);
 
 /// <summary>The table of the insert benchmarks: no secondary index, so the insert itself is as cheap as SQLite makes it and any overhead shows.</summary>

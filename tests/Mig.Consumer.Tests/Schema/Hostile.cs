@@ -15,6 +15,10 @@ namespace Consumer.Schema;
 [UpdateBy(nameof(Email))]
 [DeleteBy(nameof(Email))]
 [InsertOrIgnore, Upsert]
+[CountBy(nameof(Dash), nameof(Space)), CountBy(nameof(Tricky))]
+[SelectPage(nameof(Email)), SelectPage(nameof(Email), OrderBy = "Email DESC")]
+[SelectRange(nameof(Keyword)), SelectRange(nameof(Unicode), OrderBy = "Keyword DESC")]
+[SelectIn(nameof(Unicode)), SelectIn(nameof(Tricky)), SelectIn(nameof(Keyword))]
 public sealed record Contact(
     long Id,
     [Column("e-mail")] string Email,
@@ -27,4 +31,11 @@ public sealed record Contact(
 [AutoIncPK(nameof(Id))]
 [SelectBy(nameof(Contact), OrderBy = "Id")]
 [DeleteBy(nameof(Contact))]
+[CountBy(nameof(Contact)), SelectIn(nameof(Contact))]
 public sealed record ContactNote(long Id, [Column("who?")] Contact Contact, [Column("it's")] string Text);
+
+// A key whose table and column names are SQL keywords with quotes, spaces and unicode in them.
+[PK(nameof(Key))]
+[Table("select \"from\"")]
+[SelectPage(nameof(Key)), SelectRange(nameof(Key)), SelectIn(nameof(Key)), CountBy(nameof(N))]
+public sealed record Keyword([Column("order by")] string Key, [Column("ü\"'; --")] long N);

@@ -79,17 +79,21 @@ internal sealed class HotTool : IDisposable
     }
 
     /// <summary>Waits until the tool prints <c>MIG_FAULT_PAUSED &lt;name&gt;</c>; fails with its output if it ends or takes too long instead.</summary>
-    public void WaitForPause(string name)
+    public void WaitForPause(string name) => WaitFor(l => l == "MIG_FAULT_PAUSED " + name, $"pause at '{name}'");
+
+    /// <summary>Waits until the tool prints a line that contains <paramref name="text"/>.</summary>
+    public void WaitForLine(string text) => WaitFor(l => l.Contains(text, StringComparison.Ordinal), $"print '{text}'");
+
+    private void WaitFor(Func<string, bool> match, string what)
     {
-        var expected = "MIG_FAULT_PAUSED " + name;
         var deadline = DateTime.UtcNow + Patience;
         lock (lines)
         {
-            while (!lines.Contains(expected))
+            while (!lines.Any(match))
             {
                 var left = deadline - DateTime.UtcNow;
                 if (exited || left <= TimeSpan.Zero)
-                    Assert.Fail($"The tool did not pause at '{name}' ({(exited ? "it ended" : "timed out")}). Output:\n{string.Join("\n", lines)}");
+                    Assert.Fail($"The tool did not {what} ({(exited ? "it ended" : "timed out")}). Output:\n{string.Join("\n", lines)}");
                 Monitor.Wait(lines, left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
             }
         }

@@ -26,7 +26,7 @@ internal static class Repo
 /// </summary>
 internal static class PackedPackages
 {
-    private static readonly string[] SourceFolders = ["Mig.Core", "Mig.Tasks", "Mig.Sdk"];
+    private static readonly string[] SourceFolders = ["Mig.Core", "Mig.Tasks", "Mig.Sdk", "Mig.AspNetCore"];
     private static readonly string[] SourceExtensions = [".cs", ".csproj", ".props", ".targets"];
 
     /// <summary>Packs when needed and returns the packed version (artifacts/packages/version.txt).</summary>
@@ -67,7 +67,7 @@ internal static class PackedPackages
         var versionFile = Path.Combine(Repo.PackagesDir, "version.txt");
         if (!File.Exists(versionFile)) return "artifacts/packages/version.txt is missing";
         var version = File.ReadAllText(versionFile).Trim();
-        var packages = new[] { $"Mig.Sdk.{version}.nupkg", $"Mig.Core.{version}.nupkg" }.Select(n => Path.Combine(Repo.PackagesDir, n)).ToList();
+        var packages = new[] { $"Mig.Sdk.{version}.nupkg", $"Mig.Core.{version}.nupkg", $"Mig.AspNetCore.{version}.nupkg" }.Select(n => Path.Combine(Repo.PackagesDir, n)).ToList();
         if (packages.FirstOrDefault(p => !File.Exists(p)) is { } missing) return $"{Path.GetFileName(missing)} is missing";
         // Mig.Sdk carries Mig.Core and Mig.Tasks in tools/, so its package is as new as
         // the whole pack. (An unchanged Mig.Core is not packed again, so its package

@@ -1,0 +1,21 @@
+namespace Mig.Migration;
+
+/// <summary>
+/// The files of a folder that could be a database's live file: <c>name-*.db</c>, not a migration's
+/// unfinished new file, not retired by MigArchiveOld. (An old file cut over but not archived yet still
+/// counts: MigArchiveOld finds it.) The verbs look for the old file here, and so does an in-app upgrade.
+/// </summary>
+internal static class LiveFiles
+{
+    /// <summary>The live files of <paramref name="name"/> in <paramref name="dir"/> other than <paramref name="besides"/>, resolved, in ordinal order.</summary>
+    public static List<string> Find(string dir, string name, string besides) =>
+        Directory.Exists(dir)
+            ? Directory.GetFiles(dir, name + "-*.db").Select(PathResolver.Resolve).Where(f => !PathResolver.Same(f, besides) && IsLive(f)).Distinct().Order(StringComparer.Ordinal).ToList()
+            : [];
+
+    private static bool IsLive(string path)
+    {
+        var record = RecordedPair.TryRead(path);
+        return record is not null && record.OwnStatus is null or Protocol.Ready;
+    }
+}

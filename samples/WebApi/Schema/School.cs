@@ -1,0 +1,69 @@
+using Mig;
+
+namespace School.Schema;
+
+// The School sample's schema (samples/School/Schema/School.cs), with one more query for
+// the web API: Student.SelectOneByIdAsync. `dotnet build -t:MigScript` shows the SQL.
+
+public enum Level { Freshman, Sophomore, Junior, Senior }
+
+[AutoIncPK(nameof(Id))]
+[Unique(nameof(Email))]
+[Index(nameof(Name), nameof(Age))]
+[Default(nameof(Level), "0")]
+[DefaultExpr(nameof(EnrolledAt), "strftime('%Y-%m-%dT%H:%M:%SZ','now')")]
+[SelectAll, UpdateBy(nameof(Id)), DeleteBy(nameof(Id))]
+[SelectBy(nameof(Name), nameof(Age), OrderBy = "Name DESC")]
+[SelectLike(nameof(Name))]
+[SelectOneBy(nameof(Email)), SelectOneBy(nameof(Id))]
+public sealed record Student(long Id, string Name, long Age, string Email, Level Level, DateTimeOffset EnrolledAt, string? Nickname);
+
+[PK(nameof(Code))]
+public sealed record Department(string Code, string Title);
+
+[AutoIncPK(nameof(Id))]
+[OnDeleteCascade(nameof(Teacher))]
+[SelectBy(nameof(Teacher))]
+public sealed record Course(long Id, string Title, Teacher Teacher, decimal Fee);
+
+[AutoIncPK(nameof(Id))]
+[Index(nameof(Department))]
+[SelectOneBy(nameof(Name))]
+public sealed record Teacher(long Id, string Name, Department Department, [References(typeof(Teacher))] long? MentorId);
+
+// An association table: no key of its own, one row per grade given.
+[OnDeleteCascade(nameof(Student))]
+public sealed record CourseGrade(Course Course, Student Student, double Grade);
+
+[PK(nameof(Course), nameof(Term))]
+public sealed record CourseSchedule(Course Course, string Term, TimeOnly StartsAt, DayOfWeek Day);
+
+[AutoIncPK(nameof(Id))]
+[OnDeleteSetNull(nameof(Student))]
+public sealed record Document(long Id, byte[] Content, Guid Uid, Student? Student);
+
+// Optional facts about a student live in extension tables (one row at most each).
+public abstract record StudentOpt
+{
+    [SelectOneBy(nameof(Student)), OnDeleteCascade(nameof(Student))]
+    public sealed record WithPhone(Student Student, string Phone) : StudentOpt;
+    [OnDeleteCascade(nameof(Student))]
+    public sealed record WithAddress(Student Student, string Street, string City) : StudentOpt;
+}
+
+[View]
+[Join(typeof(CourseGrade), typeof(Student))]
+[Join(typeof(CourseGrade), typeof(Course))]
+[SelectBy(nameof(StudentId))]
+public sealed record StudentCourseGrade(long StudentId, string StudentName, string Title, double Grade);
+
+[ViewSql("SELECT course_id, count(*) AS students, avg(grade) AS average FROM course_grade GROUP BY course_id")]
+[SelectAll]
+public sealed record CourseAverage(long CourseId, long Students, double Average);
+
+public static class Seeds
+{
+    public static readonly Department[] Departments = [new("CS", "Computer Science"), new("MATH", "Mathematics")];
+
+    public static Teacher Founder => new(1, "Ada", Departments[0], null);
+}
