@@ -16,14 +16,14 @@ internal sealed class BundleArguments
     public static IReadOnlyDictionary<string, string[]> VerbOptions { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
         ["plan"] = [.. Pair, "offline", "json", "plan-file", "plan-sql", "plan-from", "allow-data-loss"],
-        ["migrate"] = [.. Pair, "offline", "allow-data-loss"],
+        ["migrate"] = [.. Pair, "offline", "allow-data-loss", "hook"],
         ["status"] = [.. Pair, "status-file", "json"],
-        ["drain"] = [.. Pair, "force-pause"],
+        ["drain"] = [.. Pair, "force-pause", "hook"],
         ["catch-up"] = Pair,
         ["verify"] = [.. Pair, "allow-data-loss"],
-        ["cutover"] = [.. Pair, "allow-data-loss"],
-        ["reset"] = Pair,
-        ["archive-old"] = [.. Pair, "archive-to"],
+        ["cutover"] = [.. Pair, "allow-data-loss", "hook"],
+        ["reset"] = [.. Pair, "hook"],
+        ["archive-old"] = [.. Pair, "archive-to", "hook"],
         ["init"] = Files,
         ["script"] = ["out", "help"],
     };

@@ -32,6 +32,7 @@ internal static class BundleHelp
         ["allow-data-loss"] = "--allow-data-loss      accept the losses the plan lists (-p:MigAllowDataLoss=true)",
         ["force-pause"] = "--force-pause          pause writes even when they arrive faster than replay follows (-p:MigForcePause=true)",
         ["archive-to"] = "--archive-to DIR       write the old file into DIR (or to this file path) and remove it (-p:MigArchiveTo)",
+        ["hook"] = "--hook COMMAND         run COMMAND after the step (/bin/sh -c; cmd /c on Windows), see Hook below (-p:MigHook)",
         ["status-file"] = "--status-file FILE     also write the status JSON to FILE (-p:MigStatusFile)",
         ["json"] = "--json                 print JSON on standard output instead of lines (status: the MigStatusFile JSON; plan: the plan)",
         ["plan-file"] = "--plan-file FILE       also write the plan as JSON (the --json JSON) to FILE (-p:MigPlanFile)",
@@ -39,6 +40,16 @@ internal static class BundleHelp
         ["plan-from"] = "--plan-from FILE       plan against the previous schema's SQL (MigScript's output) instead of a database: no data, so every possible loss is listed and, without --allow-data-loss, an ERROR (-p:MigPlanFrom)",
         ["out"] = "--out FILE             write the SQL to FILE instead of standard output (-p:MigScriptPath)",
         ["help"] = "--help                 this text",
+    };
+
+    /// <summary>The MIG_PHASE values each verb runs its hook with.</summary>
+    private static readonly Dictionary<string, string> HookPhases = new(StringComparer.Ordinal)
+    {
+        ["migrate"] = "'recording' after an online migrate, 'copied' after an offline one",
+        ["drain"] = "'drained' after the drain",
+        ["cutover"] = "'verified' after verification and before anything is marked (a non-zero exit vetoes the cutover: MIG0059, nothing cut over), then 'ready' after the new file is marked ready",
+        ["reset"] = "'reset' after the reset (the new file is deleted)",
+        ["archive-old"] = "'archived' after the old file is retired (or archived and removed)",
     };
 
     public static IEnumerable<string> General(string version, string hash, string databaseName)
@@ -63,6 +74,13 @@ internal static class BundleHelp
         yield return "Options:";
         foreach (var o in options) yield return "  " + Options[o];
         yield return "";
+        if (HookPhases.TryGetValue(verb, out var phases))
+        {
+            yield return $"Hook: with --hook, COMMAND runs with MIG_PHASE {phases}. Its environment also has MIG_OLD_DATABASE, MIG_NEW_DATABASE and " +
+                         "MIG_STATUS_FILE (the status JSON of the pair, as --status-file writes it); its output is shown on standard error. " +
+                         "A non-zero exit of a hook that runs after the step fails the command (MIG0060), but the step is done and not undone.";
+            yield return "";
+        }
         foreach (var line in Footer()) yield return line;
     }
 

@@ -5,7 +5,8 @@ namespace Mig.Migration;
 
 /// <summary>
 /// MigCutover, phase 3 (docs/hot-migration.md): after a complete drain and a clean verification,
-/// the old file records the handover first, then the new file turns ready in one commit.
+/// and the operator's <c>verified</c> hook (<see cref="PhaseHook.Gate"/>), the old file records the
+/// handover first, then the new file turns ready in one commit.
 /// </summary>
 internal sealed class CutoverStep(MigrationContext pair)
 {
@@ -29,6 +30,8 @@ internal sealed class CutoverStep(MigrationContext pair)
         if (SqliteFile.JournalMode(target) != "wal")
             pair.UseWal(target, "The new file must be in WAL mode before it serves; nothing was cut over. " +
                 "Close what holds the new file (nothing should serve it before cutover) and run MigCutover again.");
+        // The operator's gate (a replica of the new file complete, say): a veto leaves everything as MigDrain left it.
+        pair.Hook?.Gate(pair, target);
         // The old file learns first that it is handed over: from now on MigReset refuses, even if the new
         // file is later missing, moved or renamed (it may have served writes). A kill before the new file
         // commits 'ready' leaves a cutover that MigCutover finishes when run again.

@@ -85,6 +85,7 @@ public static class MigCommandLine
                     ArchiveTo = a.Value("archive-to") is { } to ? Path.GetFullPath(to) : null,
                     StatusFiles = a.Value("status-file") is { } status ? [status] : [],
                     IgnoreTables = a.All("ignore-table"),
+                    Hook = a.Value("hook"),
                     Json = a.Has("json"),
                     PlanFile = a.Value("plan-file") is { } planFile ? Path.GetFullPath(planFile) : null,
                     PlanSqlFile = a.Value("plan-sql") is { } planSql ? Path.GetFullPath(planSql) : null,

@@ -19,6 +19,9 @@ internal sealed record MigrationContext(SchemaModel Model, string Hash, string O
     /// <summary>Other tools' tables in the old file, as the operator names them (Litestream's always).</summary>
     public IgnoredTables Ignored { get; init; } = IgnoredTables.Default;
 
+    /// <summary>The operator's command run after each step (MigHook, --hook), or null.</summary>
+    public PhaseHook? Hook { get; init; }
+
     /// <summary>
     /// The ignored tables for a step on the old file attached as <paramref name="schema"/>: those named now and those
     /// recorded when capture was installed, so a later step that is not told again still leaves them alone.

@@ -18,4 +18,10 @@ internal sealed record MigrationPlan(
 
     /// <summary>The old file's tables that are other tools' bookkeeping (<see cref="IgnoredTables"/>): left alone, in no other list here.</summary>
     public IReadOnlyList<string> Ignored { get; init; } = [];
+
+    /// <summary>The old file planned from, when MigPlan names it (null for the plans steps make for themselves).</summary>
+    public string? OldDatabase { get; init; }
+
+    /// <summary>The new file MigMigrate would create, when MigPlan names it: a replication tool lists it before MigMigrate.</summary>
+    public string? NewDatabase { get; init; }
 }

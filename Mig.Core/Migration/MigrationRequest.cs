@@ -44,6 +44,9 @@ internal sealed record MigrationRequest(string Verb, string DatabaseName)
     /// <summary>Other tools' tables in the old file, exact names or LIKE patterns with a % (MigIgnoreTable, --ignore-table); Litestream's always.</summary>
     public IReadOnlyList<string> IgnoreTables { get; init; } = [];
 
+    /// <summary>The operator's command run after each step (MigHook, --hook): see <see cref="PhaseHook"/>.</summary>
+    public string? Hook { get; init; }
+
     /// <summary>Status or plan as JSON on the result output instead of lines.</summary>
     public bool Json { get; init; }
 }

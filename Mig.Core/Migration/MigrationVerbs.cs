@@ -21,7 +21,7 @@ internal static class MigrationVerbs
         var (oldPath, newPath) = Resolve(r, hash, required: r.Verb != "status");
         // A plan's lines are its answer; every other verb's lines are progress.
         var log = r.Verb == "plan" && !r.Json ? output.Result : output.Progress;
-        var migrator = new Migrator(model, hash, oldPath, newPath, log) { Ignored = IgnoredTables.From(r.IgnoreTables) };
+        var migrator = new Migrator(model, hash, oldPath, newPath, log) { Ignored = IgnoredTables.From(r.IgnoreTables), Hook = PhaseHook.For(r.Hook) };
         try
         {
             switch (r.Verb)

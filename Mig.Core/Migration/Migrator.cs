@@ -23,26 +23,37 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
     /// <summary>Other tools' tables in the old file (MigIgnoreTable, --ignore-table); Litestream's always.</summary>
     public IgnoredTables Ignored { get; init; } = IgnoredTables.Default;
 
-    private MigrationContext Pair => new(model, hash, oldPath, newPath, log, BusyPatience) { Ignored = Ignored };
+    /// <summary>The operator's command run after each step (MigHook, --hook; see <see cref="PhaseHook"/>), or null.</summary>
+    public PhaseHook? Hook { get; init; }
+
+    private MigrationContext Pair => new(model, hash, oldPath, newPath, log, BusyPatience) { Ignored = Ignored, Hook = Hook };
 
     /// <summary>The plan, printed; changes nothing (the old file is opened read-only).</summary>
     public MigrationPlan Plan(bool online = true)
     {
         new PhaseChecks(Pair).RequireOld();
         using var c = SqliteFile.OpenReadOnly(oldPath);
-        var plan = Planner.Create(c, model, "main", online, ignored: Ignored.With(Capture.RecordedIgnored(c)));
+        var plan = Planner.Create(c, model, "main", online, ignored: Ignored.With(Capture.RecordedIgnored(c))) with { OldDatabase = oldPath, NewDatabase = newPath };
         foreach (var line in PlanReport.Lines(plan)) log(line);
         return plan;
     }
 
     /// <summary>Phase 1: build the new file and copy; online it installs capture first and leaves the old file recording.</summary>
-    public void Migrate(bool offline, bool allowDataLoss) => new MigrateStep(Pair).Run(offline, allowDataLoss);
+    public void Migrate(bool offline, bool allowDataLoss)
+    {
+        new MigrateStep(Pair).Run(offline, allowDataLoss);
+        AfterStep(offline ? "MigMigrate offline" : "MigMigrate", offline ? PhaseHook.Copied : PhaseHook.Recording);
+    }
 
     /// <summary>
     /// Phase 2: catch up without pausing, then refuse writes on the old file and replay the rest into the new one.
     /// Resumable. Refuses to pause (MIG0064) while writes outpace replay, unless <paramref name="forcePause"/>.
     /// </summary>
-    public void Drain(bool forcePause) => new DrainStep(Pair).Run(forcePause);
+    public void Drain(bool forcePause)
+    {
+        new DrainStep(Pair).Run(forcePause);
+        AfterStep("MigDrain", PhaseHook.Drained);
+    }
 
     /// <summary>Phase 2 without forcing the pause (see <see cref="Drain(bool)"/>).</summary>
     public void Drain() => Drain(forcePause: false);
@@ -57,16 +68,32 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
     public VerifyResult Verify(bool allowDataLoss = false) => new VerifyStep(Pair).Run(allowDataLoss);
 
     /// <summary>
-    /// Phase 3: after a complete drain and a clean verification, mark the new file ready. Loss that
-    /// writes made while recording add (MIG0042) is cut over only with <paramref name="allowDataLoss"/>.
+    /// Phase 3: after a complete drain and a clean verification (and the <c>verified</c> hook, which may
+    /// veto it), mark the new file ready. Loss that writes made while recording add (MIG0042) is cut over
+    /// only with <paramref name="allowDataLoss"/>.
     /// </summary>
-    public void Cutover(bool allowDataLoss = false) => new CutoverStep(Pair).Run(allowDataLoss);
+    public void Cutover(bool allowDataLoss = false)
+    {
+        new CutoverStep(Pair).Run(allowDataLoss);
+        AfterStep("MigCutover", PhaseHook.Ready);
+    }
 
     /// <summary>Abandons a migration that has not cut over (see <see cref="ResetStep"/>).</summary>
-    public void Reset() => new ResetStep(Pair).Run();
+    public void Reset()
+    {
+        new ResetStep(Pair).Run();
+        AfterStep("MigReset", PhaseHook.Reset);
+    }
 
     /// <summary>After cutover: retire the old file in place, or move it to <paramref name="archiveTo"/> (see <see cref="ArchiveStep"/>).</summary>
-    public void ArchiveOld(string? archiveTo) => new ArchiveStep(Pair).Run(archiveTo);
+    public void ArchiveOld(string? archiveTo)
+    {
+        new ArchiveStep(Pair).Run(archiveTo);
+        AfterStep("MigArchiveOld", PhaseHook.Archived);
+    }
+
+    /// <summary>Runs the hook, if any, after a step that completed (outside the pair's lock, so the hook may run Mig itself).</summary>
+    private void AfterStep(string operation, string phase) => Hook?.AfterStep(Pair, operation, phase);
 
     /// <summary>The state of both files and what to run next.</summary>
     public StatusReport Status() => StatusReport.Read(model, hash, oldPath, newPath, Ignored);

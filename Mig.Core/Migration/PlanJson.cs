@@ -18,6 +18,8 @@ internal static class PlanJson
             w.WriteStartObject();
             w.WriteBoolean("runs", plan.Errors.Count == 0);
             w.WriteBoolean("losesData", plan.Losses.Count > 0);
+            if (plan.OldDatabase is not null) w.WriteString("oldDatabase", plan.OldDatabase);
+            if (plan.NewDatabase is not null) w.WriteString("newDatabase", plan.NewDatabase);
             w.WriteStartArray("tables");
             foreach (var t in plan.Tables) Table(w, t);
             w.WriteEndArray();

@@ -9,6 +9,9 @@ internal static class PlanReport
     public static IEnumerable<string> Lines(MigrationPlan plan, bool allowDataLoss = false)
     {
         yield return "Mig plan:";
+        if (plan.OldDatabase is not null) yield return $"  old file: {plan.OldDatabase}";
+        // Named before MigMigrate creates it, so a replication tool (Litestream) can list it ahead.
+        if (plan.NewDatabase is not null) yield return $"  new file: {plan.NewDatabase} (MigMigrate creates it)";
         foreach (var t in plan.Tables)
         {
             yield return t.Source is null

@@ -14,6 +14,7 @@ namespace Mig.Migration;
 internal sealed record StatusReport(
     string Phase,
     string Next,
+    string? Live,
     string SchemaHash,
     string OldPath,
     bool OldExists,
@@ -80,7 +81,7 @@ internal sealed record StatusReport(
         if (phase is not ("done" or "cut-over" or "new-path-taken") && audit.Count > 0 && audit[^1].Result.StartsWith("failed", StringComparison.Ordinal))
             next = $"The last {audit[^1].Operation} {audit[^1].Result}: {audit[^1].Detail} Otherwise: {next}";
         if (notes.Count > 0) next = string.Join(" ", notes) + " " + next;
-        return new StatusReport(phase, next, hash, oldPath, oldExists, marker, logEntries, lastLog, newPath, newExists, status, newHash,
+        return new StatusReport(phase, next, LiveFile(phase, oldPath, oldExists, newPath), hash, oldPath, oldExists, marker, logEntries, lastLog, newPath, newExists, status, newHash,
             cutoff, checkpoint, pending, replayRate, writeRate, pause, mapping, record?.CutOverAt, tables, audit);
     }
 
@@ -155,6 +156,15 @@ internal sealed record StatusReport(
                            : ("drained", "Every captured write is replayed: run MigCutover.");
     }
 
+    /// <summary>
+    /// The file the service should use now, and so the replica to restore: the new file once it is
+    /// ready (cut over, done, archived), and also when the old file records a cutover to it that is
+    /// missing now (it must be put back); otherwise the old file, which stays the live one through
+    /// recording, draining, a vetoed or unfinished cutover, and after MigReset. Null when neither is.
+    /// </summary>
+    private static string? LiveFile(string phase, string oldPath, bool oldExists, string newPath) =>
+        phase is "cut-over" or "done" or "new-file-missing" ? newPath : oldExists ? oldPath : null;
+
     /// <summary>The report for people.</summary>
     public IEnumerable<string> Lines()
     {
@@ -164,6 +174,7 @@ internal sealed record StatusReport(
                      (LogEntries is null ? "" : $", log {LogEntries} entries (last id {LastLogId})") + (CutOverAt is null ? "" : $", cut over at {CutOverAt}");
         yield return $"  new     {NewPath}{(NewExists ? "" : " (missing)")}" +
                      (NewExists ? $": status {NewStatus ?? "none"}, schema {NewSchemaHash ?? "?"}, cutoff {Show(Cutoff)}, checkpoint {Show(Checkpoint)}, pending {Show(Pending)}, _id_mapping {Show(IdMappingRows)}" : "");
+        yield return $"  live    {Live ?? "none (no database to serve from)"}";
         if (OldMarker == Protocol.Recording && Pending is not null) yield return "  catch-up " + CatchUpLine();
         foreach (var t in Tables) yield return $"  {t.Table,-28} old {Show(t.OldRows),10}   new {Show(t.NewRows),10}";
         foreach (var a in Audit) yield return $"  audit {a.At} {a.Operation}: {a.Result} {a.Detail}";

@@ -104,6 +104,10 @@ internal static class MigCode
     public const string NoAccess = "MIG0057";
     /// <summary>The new schema declares a table whose name is another tool's (Litestream's, or one @(MigIgnoreTable) names).</summary>
     public const string IgnoredTableDeclared = "MIG0058";
+    /// <summary>The operator's verified hook (MigHook, --hook) failed inside MigCutover: nothing was cut over.</summary>
+    public const string HookVetoed = "MIG0059";
+    /// <summary>The operator's hook failed after its step completed (the step is not undone).</summary>
+    public const string HookFailed = "MIG0060";
     /// <summary>MigDrain did not pause writes: the old service's writes add log entries at least as fast as replay follows.</summary>
     public const string WritesOutpaceReplay = "MIG0064";
     /// <summary>A table or a capture trigger of the old file changed after capture was installed.</summary>

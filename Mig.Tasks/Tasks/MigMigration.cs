@@ -45,6 +45,9 @@ public sealed class MigMigration : MigToolTask
     /// <summary>Plan against the previous schema's SQL instead of an old file (<c>$(MigPlanFrom)</c>).</summary>
     public string? PlanFrom { get; set; }
 
+    /// <summary>The operator's command run after the step (<c>$(MigHook)</c>): migrate, drain, cutover, reset and archive-old.</summary>
+    public string? Hook { get; set; }
+
     /// <summary>The status: one item <c>MigStatus</c> with the phase and file facts as metadata, then one item per table.</summary>
     [Output] public ITaskItem[] StatusItems { get; set; } = [];
 
@@ -60,6 +63,7 @@ public sealed class MigMigration : MigToolTask
         ("force-pause", ForcePause ? "true" : null),
         ("archive-to", ArchiveTo), ("status-file", StatusFile), ("status-file", UserStatusFile),
         ("plan-file", PlanFile), ("plan-sql", PlanSql), ("plan-from", PlanFrom),
+        ("hook-base64", string.IsNullOrWhiteSpace(Hook) ? null : Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Hook))),
         .. IgnoreTables.Select(t => ("ignore-table", (string?)t.ItemSpec)),
     ];
 

@@ -53,6 +53,8 @@ internal static class Program
         PlanFile = a.Optional("plan-file"),
         PlanSqlFile = a.Optional("plan-sql"),
         PlanFrom = a.Optional("plan-from"),
+        // Base64: a response file carries one value a line, and a command may hold line breaks or quotes.
+        Hook = a.Optional("hook-base64") is { } hook ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(hook)) : null,
     };
 
     private static bool Flag(ToolArguments a, string name) => a.Optional(name) is "true" or "True";

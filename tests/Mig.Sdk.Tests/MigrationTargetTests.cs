@@ -257,6 +257,50 @@ public sealed class MigrationTargetTests
         Assert.AreEqual(2L, Scalar(old, "SELECT count(*) FROM __marmot__log"));
     }
 
+    [TestMethod]
+    public void MigHookRunsAfterEachTargetAndAFailingVerifiedHookVetoesTheCutover()
+    {
+        using var consumer = Consumer.Create(files: ("Schema/School.cs", Schemas.Student));
+        var data = consumer.NewFolder("data");
+        var old = Mig(consumer, data, "MigInit", "-getTargetResult:MigInit").SingleItem("MigInit").Identity;
+        consumer.Write("Schema/School.cs", Schemas.StudentWithAgeDefault);
+        // A real script: each run appends its phase, files and directory; it fails at a phase named by a file.
+        consumer.Write("hook.sh", """
+            printf '%s|%s|%s|%s\n' "$MIG_PHASE" "$MIG_OLD_DATABASE" "$MIG_NEW_DATABASE" "$(pwd)" >> runs.txt
+            grep -o '"live": "[^"]*"' "$MIG_STATUS_FILE"
+            if [ -f "fail-$MIG_PHASE" ]; then echo "error: the replica is behind"; exit 4; fi
+            """);
+        var hook = "-p:MigHook=sh hook.sh";
+
+        var migrate = Mig(consumer, data, "MigMigrate", hook);
+        Assert.AreEqual(0, migrate.ExitCode, migrate.ToString());
+        StringAssert.Contains(migrate.Output, $"Mig: hook recording: \"live\": \"{old}\"", migrate.ToString());
+        var newFile = Status(consumer, data)["NewPath"];
+        Assert.AreEqual(0, Mig(consumer, data, "MigDrain", hook).ExitCode);
+
+        consumer.Write("fail-verified", "");
+        var vetoed = Mig(consumer, data, "MigCutover", hook);
+        vetoed.AssertFailed();
+        StringAssert.Contains(vetoed.Output, "error MIG0059: MigCutover was vetoed: the verified hook `sh hook.sh` exited with code 4", vetoed.ToString());
+        StringAssert.Contains(vetoed.Output, "error: the replica is behind", "the hook's output is quoted");
+        StringAssert.Contains(vetoed.Output, "Mig: hook verified: error: the replica is behind", "the hook's output is shown as it comes");
+        Assert.IsFalse(vetoed.Output.Split('\n').Any(l => l.Contains("error", StringComparison.Ordinal) && !l.Contains("MIG0059", StringComparison.Ordinal) && !l.Contains("Mig: hook verified:", StringComparison.Ordinal) && !l.Contains("Error(s)", StringComparison.Ordinal)),
+            "the hook's own 'error:' line is not taken for an MSBuild error:\n" + vetoed);
+        var status = Status(consumer, data);
+        Assert.AreEqual("drained", status["Phase"]);
+        Assert.AreEqual("migrating", status["NewStatus"]);
+        Assert.AreEqual(old, status["Live"]);
+
+        consumer.Delete("fail-verified");
+        var cutover = Mig(consumer, data, "MigCutover", hook);
+        Assert.AreEqual(0, cutover.ExitCode, cutover.ToString());
+        Assert.AreEqual(newFile, Status(consumer, data)["Live"]);
+        var runs = File.ReadAllLines(consumer.PathOf("runs.txt")).Select(l => l.Split('|')).ToList();
+        Assert.AreEqual("recording, drained, verified, verified, ready", string.Join(", ", runs.Select(r => r[0])));
+        Assert.IsTrue(runs.All(r => r[1] == old && r[2] == newFile), string.Join("\n", runs.Select(r => string.Join("|", r))));
+        Assert.IsTrue(runs.All(r => r[3] == consumer.Directory.TrimEnd('/')), "the hook runs in the project's directory: " + runs[0][3]);
+    }
+
     private static long Scalar(string db, string sql)
     {
         using var c = new SqliteConnection($"Data Source={db};Pooling=False");
