@@ -37,8 +37,17 @@ public sealed class CatchUpTests
         var commitsAtStart = writers.Select(w => w.Commits).ToArray();
         using (var live = new LiveWriters(writers, Breather))
         {
+            var waited = false;
             pair.Migrator(line =>
             {
+                // The drain's first line comes before any pause: hold the drain there until every writer
+                // (the sqlite3 shell is the slowest) has committed since the start, so "kept writing while
+                // MigDrain caught up" does not depend on how fast this machine replays.
+                if (!waited)
+                {
+                    waited = true;
+                    SpinWait.SpinUntil(() => writers.Select((w, i) => w.Commits > commitsAtStart[i]).All(b => b), TimeSpan.FromSeconds(60));
+                }
                 if (line.Contains("is draining", StringComparison.Ordinal)) commitsAtPause = [.. writers.Select(w => w.Commits)];
                 lock (log) log.Add(line);
             }).Drain();
