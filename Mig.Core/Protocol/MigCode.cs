@@ -108,6 +108,12 @@ internal static class MigCode
     public const string HookVetoed = "MIG0059";
     /// <summary>The operator's hook failed after its step completed (the step is not undone).</summary>
     public const string HookFailed = "MIG0060";
+    /// <summary>A migration target in a project with several databases, without -p:MigDatabaseName to choose one (raised by the targets).</summary>
+    public const string SeveralDatabases = "MIG0062";
+    /// <summary>Two databases of one project have schema types in the same namespace (each would get a MigSchemaInfo there).</summary>
+    public const string DatabasesShareNamespace = "MIG0063";
+    /// <summary>MigSchema items name the project's own database in their Database metadata (raised by the targets).</summary>
+    public const string DatabaseNamedAsProject = "MIG0068";
     /// <summary>MigDrain did not pause writes: the old service's writes add log entries at least as fast as replay follows.</summary>
     public const string WritesOutpaceReplay = "MIG0064";
     /// <summary>A table or a capture trigger of the old file changed after capture was installed.</summary>
