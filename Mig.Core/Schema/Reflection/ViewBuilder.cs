@@ -53,7 +53,9 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
         {
             if (Resolve(type, joined, column) is not (var t, var c)) continue;
             sql.Column(t.Name, c.Name, column.Column);
-            viewColumns.Add(new ViewColumnModel(column.Column, column.Property.Name, c.Type, column.Kind, ClrName(column.Property), column.NotNull, t.Name, c.Name));
+            // A joined enum is read in the form its table stores it, whatever the view property says.
+            var kind = column.Kind is ValueKind.Enum or ValueKind.EnumName && c.Kind is ValueKind.Enum or ValueKind.EnumName ? c.Kind : column.Kind;
+            viewColumns.Add(new ViewColumnModel(column.Column, column.Property.Name, c.Type, kind, ClrName(column.Property), column.NotNull, t.Name, c.Name));
         }
         if (Errors.Count > before) return null;
         return new ViewModel(name, type.FullName!, viewColumns, sql.ToString(), Synthesised: true, queries)
@@ -74,7 +76,9 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
                     Type: type.FullName, Member: p.Name));
                 continue;
             }
-            columns.Add(new ViewProperty(p, MemberAttribute<ColumnAttribute>(p)?.Name ?? Naming.ToSnakeCase(p.Name), kind.Value, !schema.IsNullable(p)));
+            var stored = EnumStorage.KindOf(schema, type, p, Unwrap(p.PropertyType), kind.Value, reportErrors: true);
+            if (stored is null) continue;
+            columns.Add(new ViewProperty(p, MemberAttribute<ColumnAttribute>(p)?.Name ?? Naming.ToSnakeCase(p.Name), stored.Value, !schema.IsNullable(p)));
         }
         return columns;
     }
