@@ -162,7 +162,9 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
             return null;
         }
         var (t, c) = matches[0];
-        if (c.Type != TypeMapping.StorageType(kind))
+        // An enum property shows an enum column in either form: it is read as the column stores it.
+        var bothEnums = kind is ValueKind.Enum or ValueKind.EnumName && c.Kind is ValueKind.Enum or ValueKind.EnumName;
+        if (c.Type != TypeMapping.StorageType(kind) && !bothEnums)
         {
             Errors.Add(new(MigCode.UnresolvedViewColumn,
                 $"View {type.Name}.{prop.Name} is {TypeMapping.Keyword(TypeMapping.StorageType(kind))} but {t.Name}.{c.Name} is {TypeMapping.Keyword(c.Type)}; give the property the column's type.",
