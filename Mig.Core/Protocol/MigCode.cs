@@ -124,7 +124,7 @@ internal static class MigCode
     public const string CheckViolated = "MIG0073";
     /// <summary>Old values are not of the type a STRICT table of the new schema requires.</summary>
     public const string StrictTypeRefused = "MIG0074";
-    /// <summary>Old values of an enum column have no member to convert to (integer to name or back), and the NOT NULL column has no default to take instead.</summary>
+    /// <summary>Old values of an enum column (or a write made while recording) have no member to convert to (integer to name or back), and the NOT NULL column has no default to take instead.</summary>
     public const string UnknownEnumValue = "MIG0075";
 
     // The tool process itself.

@@ -168,6 +168,30 @@ public sealed class EnumTextMigrationTests
         var e = Assert.ThrowsExactly<MigOperationException>(() => pair.Migrator(renamed).Migrate(offline: true, allowDataLoss: true));
         Assert.AreEqual(MigCode.CheckViolated, e.Code);
         Assert.AreEqual(before, MigrationPair.Hash(pair.OldPath));
+
+        // The old name kept as an alias: the CHECK allows it, and the rows keep it.
+        var aliased = SchemaFixture.Model(AsName.Replace("Cancelled }", "Withdrawn, Cancelled = Withdrawn }", StringComparison.Ordinal));
+        pair.Migrator(aliased).Migrate(offline: true, allowDataLoss: false);
+        AreEqual([Row(1L, "Open"), Row(2L, "Cancelled")], pair.Rows(pair.NewPath, "SELECT id, status FROM \"order\" ORDER BY id"));
+    }
+
+    [TestMethod]
+    public void AnUnknownIntegerWrittenWhileRecordingIntoANotNullColumnStopsTheDrainWithACode()
+    {
+        using var pair = MigrationPair.Create(IntegerModel.Value, "INSERT INTO \"order\" VALUES (1, 0, NULL)");
+        var migrator = pair.Migrator(NameModel.Value);
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        pair.Execute(pair.OldPath, "INSERT INTO \"order\" VALUES (2, 42, NULL)");
+
+        var errors = new List<string>();
+        var request = new MigrationRequest("drain", "app") { Database = pair.OldPath, NewDatabase = pair.NewPath };
+        var exit = CommandFailures.Run(() => "test", m => m, errors.Add,
+            () => MigrationVerbs.Run(request, NameModel.Value, new CommandOutput(_ => { }, _ => { }, errors.Add)));
+
+        Assert.AreEqual(1, exit);
+        StringAssert.Contains(errors.Last(), $"error {MigCode.UnknownEnumValue}: ");
+        StringAssert.Contains(errors.Last(), "MigReset");
+        Assert.AreEqual(1L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM \"order\""), "nothing of the failed replay batch is in the new file");
     }
 
     [TestMethod]
