@@ -54,7 +54,7 @@ internal static class MigCode
     public const string GeneratedSqlRejected = "MIG0022";
     /// <summary>A [SelectPage] key that does not page: not unique (the primary key or a one-column [Unique]), nullable, on a view, or an OrderBy other than its direction.</summary>
     public const string InvalidPageKey = "MIG0023";
-    /// <summary>A [SelectPage] or [SelectRange] on a property whose stored form does not order like its values (decimal, TimeSpan, DateTimeOffset, byte[], an enum over ulong, a record).</summary>
+    /// <summary>A [SelectPage] or [SelectRange] on a property whose stored form does not order like its values (decimal, TimeSpan, DateTimeOffset, byte[], an enum over ulong or stored by name, a record).</summary>
     public const string UnorderedColumn = "MIG0024";
     /// <summary>A [SelectIn] on a property a list cannot hold: a reference to a record with a composite key.</summary>
     public const string UnlistableProperty = "MIG0025";
