@@ -90,6 +90,7 @@ internal static class PlanJson
     {
         FillKind.Copy => "copy",
         FillKind.Convert => "convert",
+        FillKind.EnumConvert => "enum-convert",
         FillKind.Default => "default",
         FillKind.DefaultExpression => "default-expression",
         _ => "null",

@@ -18,6 +18,12 @@ internal static class SqliteFailures
             return (e.SqliteExtendedErrorCode == 275 ? MigCode.CheckViolated : MigCode.StrictTypeRefused,
                 $"A row written while the migration recorded breaks a {(e.SqliteExtendedErrorCode == 275 ? "[Check]" : "[Strict] column type")} of the new schema, so it cannot be replayed. {Afterwards} " +
                 $"Correct that row in the old file and run the step again, or run MigReset (the old service writes again) and change the schema. (SQLite: {e.Message})");
+        // NOT NULL: the plan refuses every NULL it can foresee (MIG0043, MIG0075), so a captured write brings it:
+        // in practice an enum value with no member, which the integer <-> name conversion makes NULL.
+        if (e.SqliteExtendedErrorCode == 1299)
+            return (MigCode.UnknownEnumValue,
+                $"A row written while the migration recorded has no value for a NOT NULL column of the new schema (an enum value with no member, which the conversion between its integer and name forms makes NULL), so it cannot be replayed. {Afterwards} " +
+                $"Correct that row in the old file and run the step again, or run MigReset (the old service writes again) and add the member or a [Default]. (SQLite: {e.Message})");
         // The primary result code: extended codes (SQLITE_IOERR_WRITE, ...) keep it in the low byte.
         var (code, what) = (e.SqliteErrorCode & 0xff) switch
         {

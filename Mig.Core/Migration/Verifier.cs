@@ -78,7 +78,7 @@ internal static class Verifier
     {
         var source = $"old.{SqlIdentifier.Quote(t.Source!.Name)}";
         var value = Copier.ValueExpression(c, $"{source}.{SqlIdentifier.Quote(c.Source!)}");
-        if (c.Fill is not (FillKind.Copy or FillKind.Convert) || !c.Column.NotNull || c.Column.Default is not null || c.Column.DefaultExpression is null)
+        if (c.Fill is not (FillKind.Copy or FillKind.Convert or FillKind.EnumConvert) || !c.Column.NotNull || c.Column.Default is not null || c.Column.DefaultExpression is null)
             return value;
         var plain = Copier.ValueExpression(c with { Column = c.Column with { NotNull = false } }, $"{source}.{SqlIdentifier.Quote(c.Source!)}");
         return $"coalesce({plain}, (SELECT mig_filled.{SqlIdentifier.Quote(c.Column.Name)} FROM main.{SqlIdentifier.Quote(t.Table.Name)} AS mig_filled WHERE mig_filled.rowid = {IdMapping.VerifiedRowId(t, mapping)}))";

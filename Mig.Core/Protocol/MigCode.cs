@@ -54,10 +54,14 @@ internal static class MigCode
     public const string GeneratedSqlRejected = "MIG0022";
     /// <summary>A [SelectPage] key that does not page: not unique (the primary key or a one-column [Unique]), nullable, on a view, or an OrderBy other than its direction.</summary>
     public const string InvalidPageKey = "MIG0023";
-    /// <summary>A [SelectPage] or [SelectRange] on a property whose stored form does not order like its values (decimal, TimeSpan, DateTimeOffset, byte[], an enum over ulong, a record).</summary>
+    /// <summary>A [SelectPage] or [SelectRange] on a property whose stored form does not order like its values (decimal, TimeSpan, DateTimeOffset, byte[], an enum over ulong or stored by name, a record).</summary>
     public const string UnorderedColumn = "MIG0024";
     /// <summary>A [SelectIn] on a property a list cannot hold: a reference to a record with a composite key.</summary>
     public const string UnlistableProperty = "MIG0025";
+    /// <summary>[StoreAsText] on a [Flags] enum: a combination of flags has no single name.</summary>
+    public const string FlagsStoredAsText = "MIG0026";
+    /// <summary>[StoreAsText] on a property that is not an enum, or a [Default] of an enum stored by name that is not one of its names.</summary>
+    public const string InvalidStoreAsText = "MIG0027";
 
     // MigInit.
     /// <summary>MigInit found a file already at the path; nothing was changed.</summary>
@@ -126,6 +130,8 @@ internal static class MigCode
     public const string CheckViolated = "MIG0073";
     /// <summary>Old values are not of the type a STRICT table of the new schema requires.</summary>
     public const string StrictTypeRefused = "MIG0074";
+    /// <summary>Old values of an enum column (or a write made while recording) have no member to convert to (integer to name or back), and the NOT NULL column has no default to take instead.</summary>
+    public const string UnknownEnumValue = "MIG0075";
 
     // The tool process itself.
     /// <summary>The tool was called with wrong arguments (a bug in Mig's targets).</summary>

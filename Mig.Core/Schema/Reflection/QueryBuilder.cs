@@ -90,6 +90,7 @@ internal sealed class QueryBuilder(ReflectedSchema schema)
             return false;
         }
         if (TypeMapping.KindOf(valueType) is not { } valueKind) return true; // the type error is reported with the columns
+        if (EnumStorage.ByName(property, valueType)) valueKind = ValueKind.EnumName;
         var why = valueType.IsEnum && Enum.GetUnderlyingType(valueType) == typeof(ulong)
             ? "an enum over ulong stores its values above long.MaxValue as negative numbers"
             : TypeMapping.UnorderedBecause(valueKind);

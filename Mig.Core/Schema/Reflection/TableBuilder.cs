@@ -109,7 +109,7 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
                 Type: type.FullName, Member: prop.Name));
         foreach (var c in cols)
             columns.Add(new ColumnModel(c.Name, prop.Name, c.Type, c.Kind, c.ClrType, notNull, dflt.Literal, dflt.Expr,
-                cols.Count == 1 ? renamed : null, c.ReferencedColumn) { Checks = checks });
+                cols.Count == 1 ? renamed : null, c.ReferencedColumn) { Checks = [.. EnumChecks(type, prop, c, dflt.Literal), .. checks] });
 
         onDelete.TryGetValue(prop.Name, out var action);
         if (schema.Tables.TryGetValue(refType, out var referenced))
@@ -128,6 +128,18 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
                 $"{type.Name}.{prop.Name} is not a reference, so a delete action does not apply. Put it on a record-typed or [References] property.",
                 Type: type.FullName, Member: prop.Name, Attribute: action == OnDelete.Cascade ? "OnDeleteCascade" : "OnDeleteSetNull", Argument: prop.Name));
         }
+    }
+
+    /// <summary>
+    /// The CHECK of an enum stored by name (its own column; a reference to a key stored by name is
+    /// checked by the foreign key), with its [Default] checked against the names.
+    /// </summary>
+    private IEnumerable<string> EnumChecks(Type type, PropertyInfo prop, PropertyColumn c, string? literal)
+    {
+        if (c.Kind != ValueKind.EnumName || c.ReferencedColumn is not null) return [];
+        var e = schema.Enums[c.ClrType];
+        if (literal is not null && EnumStorage.CheckDefault(type, prop.Name, literal, e) is { } error) Errors.Add(error);
+        return [EnumStorage.Check(c.Name, e)];
     }
 
     private ForeignKeyModel? ExplicitReference(TableInfo table, PropertyInfo prop, Type target, PropertyColumn column, OnDelete action)
