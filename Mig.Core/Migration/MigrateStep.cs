@@ -20,13 +20,15 @@ internal sealed class MigrateStep(MigrationContext pair)
         checks.RequireOld();
         using var _ = OperationLock.Acquire(pair.OldPath, offline ? "MigMigrate offline" : "MigMigrate");
         MigrationPlan plan;
+        long pageSize;
         using (var old = DatabaseFile.Open(pair.OldPath))
         {
             var again = CheckSource(old, offline);
             plan = PlanOrRefuse(old, offline, allowDataLoss, again);
+            pageSize = SqliteFile.Scalar(old, "PRAGMA page_size");
             if (!offline && !again) InstallCapture(old, plan);
         }
-        Copy(plan, offline);
+        Copy(plan, offline, pageSize);
     }
 
     /// <summary>
@@ -89,13 +91,13 @@ internal sealed class MigrateStep(MigrationContext pair)
     /// Builds the new file (offline under a temporary name, renamed when complete and deleted on any
     /// failure); a constraint the copy breaks is refused with the rows' advice.
     /// </summary>
-    private void Copy(MigrationPlan plan, bool offline)
+    private void Copy(MigrationPlan plan, bool offline, long pageSize)
     {
         var building = offline ? Path.Combine(Path.GetDirectoryName(pair.NewPath)!, $".{Path.GetFileName(pair.NewPath)}.{Environment.ProcessId}.tmp") : pair.NewPath;
         var done = false;
         try
         {
-            BuildNewFile(building, plan, offline);
+            BuildNewFile(building, plan, offline, pageSize);
             if (offline)
             {
                 SqliteConnection.ClearAllPools();
@@ -129,10 +131,17 @@ internal sealed class MigrateStep(MigrationContext pair)
         }
     }
 
-    /// <summary>Creates the schema in <paramref name="building"/>, copies in one transaction, and switches the file to WAL.</summary>
-    private void BuildNewFile(string building, MigrationPlan plan, bool offline)
+    /// <summary>
+    /// Creates the schema in <paramref name="building"/> with the old file's page size, copies in one
+    /// transaction, and switches the file to WAL.
+    /// </summary>
+    private void BuildNewFile(string building, MigrationPlan plan, bool offline, long pageSize)
     {
         using var target = DatabaseFile.Open(building, create: true);
+        // The page size an operator chose for the old file (SQLite's default is 4096) is kept: the new
+        // file replaces it for the same service. It takes effect with the first write (CreateSchema);
+        // a file that already has pages (Litestream's tables) keeps its own.
+        SqliteFile.Execute(target, "PRAGMA page_size = " + pageSize.ToString(CultureInfo.InvariantCulture));
         Copier.CreateSchema(target, pair.Model, pair.Hash, pair.OldPath);
         // What the operator accepted to lose, so cutover can tell it from losses that writes made while recording add.
         if (plan.Losses.Count > 0)

@@ -23,6 +23,8 @@ internal sealed class CopyBenchmark(Options options, Schema v2, string source, S
     public Series Shell { get; } = new("sqlite3 shell (floor)");
     public Series Ado { get; } = new("same SQL in-process (Microsoft.Data.Sqlite)");
     public Series AdoChunked { get; } = new("same SQL in-process, copied in rowid ranges of 50,000 as Mig does");
+    public Series AdoUnsynced { get; } = new("same SQL in-process, new file with synchronous = OFF, journal_mode = OFF");
+    public Series AdoBigCache { get; } = new("same SQL in-process, synchronous = OFF, journal_mode = OFF, cache_size = 256 MB, temp_store = MEMORY");
     public Series Offline { get; } = new("Mig offline: Migrate(offline: true)");
     public Series Online { get; } = new("Mig online: capture install + copy");
     public Steps ShellSteps { get; } = new();
@@ -46,7 +48,9 @@ internal sealed class CopyBenchmark(Options options, Schema v2, string source, S
     {
         ShellVersion = Fixture.RunProcess(Fixture.Sqlite3, ["--version"], null).Output.Split(' ')[0];
         using (var c = Fixture.Open(":memory:")) LibraryVersion = Fixture.Text(c, "SELECT sqlite_version()");
-        Rounds.Run(options.Warmup, options.Runs, [FloorShell, r => FloorAdo(r, chunked: false), r => FloorAdo(r, chunked: true), MigOffline, MigOnline], progress, "copy");
+        Rounds.Run(options.Warmup, options.Runs,
+            [FloorShell, r => FloorAdo(r, chunked: false), r => FloorAdo(r, chunked: true), r => FloorAdoTuned(r, bigCache: false), r => FloorAdoTuned(r, bigCache: true), MigOffline, MigOnline],
+            progress, "copy");
         Verify();
     }
 
@@ -165,6 +169,35 @@ internal sealed class CopyBenchmark(Options options, Schema v2, string source, S
         }
     }
 
+    /// <summary>Speed ratio of <paramref name="contender"/> to the shell floor within each round (the same source file, fresh copies, minutes apart at most), so load that lands on a whole round cancels out.</summary>
+    public Series PerRound(Series contender)
+    {
+        var ratios = new Series(contender.Name);
+        foreach (var (floor, mig) in Shell.Values.Zip(contender.Values)) ratios.Add(floor / mig);
+        return ratios;
+    }
+
+    /// <summary>
+    /// The floor's SQL in-process, whole tables, on a new file built "the fastest unsafe way" (no journal,
+    /// no fsync; optionally a 256 MB page cache and in-memory temp files): what pragmas alone buy.
+    /// </summary>
+    private void FloorAdoTuned(bool record, bool bigCache)
+    {
+        var (old, @new) = Fresh(bigCache ? "floor-ado-bigcache" : "floor-ado-unsynced");
+        CreateTablesOnly(@new);
+        SqliteConnection.ClearAllPools();
+        var clock = Stopwatch.StartNew();
+        using (var c = Fixture.Open(@new))
+        {
+            Fixture.Exec(c, null, "PRAGMA synchronous = OFF; PRAGMA journal_mode = OFF");
+            if (bigCache) Fixture.Exec(c, null, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY");
+            foreach (var (_, sql) in FloorStatements(old)) Fixture.Exec(c, null, sql);
+            // The durability the product needs back before the file counts: one fsync of the whole file.
+            Fixture.Exec(c, null, "PRAGMA synchronous = FULL; PRAGMA journal_mode = DELETE; PRAGMA user_version = 1");
+        }
+        if (record) (bigCache ? AdoBigCache : AdoUnsynced).Add(clock.Elapsed.TotalSeconds);
+    }
+
     /// <summary>The copy of one table as Copier does it on dense rowids: ranges of 50,000 rowids from min(rowid) to max(rowid).</summary>
     private static void CopyInChunks(SqliteConnection c, (string Table, (string Column, string OldValue)[] Columns) t)
     {
@@ -241,7 +274,7 @@ internal sealed class CopyBenchmark(Options options, Schema v2, string source, S
     private void Verify()
     {
         var reference = Path.Combine(Dir("floor-sqlite3"), "new.db");
-        foreach (var name in new[] { "floor-ado", "floor-ado-chunked", "mig-offline", "mig-online" })
+        foreach (var name in new[] { "floor-ado", "floor-ado-chunked", "floor-ado-unsynced", "floor-ado-bigcache", "mig-offline", "mig-online" })
         {
             var other = Path.Combine(Dir(name), "new.db");
             using var c = Fixture.Open(reference);
@@ -258,7 +291,7 @@ internal sealed class CopyBenchmark(Options options, Schema v2, string source, S
             Checks.Add($"{name}: {Fmt.N(rows)} rows, {differing} rows differing from the sqlite3 floor's, {indexes} secondary indexes");
             if (differing != 0 || rows != sizes.Total) throw new InvalidOperationException("Copy check failed: " + Checks[^1]);
         }
-        foreach (var name in new[] { "floor-sqlite3", "floor-ado", "floor-ado-chunked", "mig-offline", "mig-online" })
+        foreach (var name in new[] { "floor-sqlite3", "floor-ado", "floor-ado-chunked", "floor-ado-unsynced", "floor-ado-bigcache", "mig-offline", "mig-online" })
             foreach (var f in Directory.GetFiles(Dir(name))) File.Delete(f);
     }
 }

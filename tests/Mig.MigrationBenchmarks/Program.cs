@@ -82,6 +82,7 @@ Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!)
 File.WriteAllText(options.Out, report);
 Console.WriteLine();
 Console.WriteLine(report);
+foreach (var line in Report.Headline(copy, window)) Progress(line);
 Progress($"report written to {Path.GetFullPath(options.Out)}");
 return 0;
 
