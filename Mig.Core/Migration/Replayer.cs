@@ -173,8 +173,11 @@ internal sealed class Replayer : IDisposable
         var o = Alias("mig_o", table.Table.Name);
         var k = Alias("mig_k", table.Table.Name);
         var source = $"old.{SqlIdentifier.Quote(table.Source!.Name)} AS {o}";
-        var copied = table.Columns.Where(c => c.Source is not null).ToList();
-        string Old(ColumnPlan c) => Copier.ValueExpression(c, $"{o}.{SqlIdentifier.Quote(c.Source!)}");
+        // Computed columns are recomputed from the old row as it is now, like copied ones are copied again.
+        var copied = table.Columns.Where(ComputedFill.ReadsOldRow).ToList();
+        string Old(ColumnPlan c) => c.Fill == FillKind.Computed
+            ? ComputedFill.Isolated(c, $"old.{SqlIdentifier.Quote(table.Source!.Name)}", $"{o}.rowid")
+            : Copier.ValueExpression(c, $"{o}.{SqlIdentifier.Quote(c.Source!)}");
         // Updated in place, new-only columns keep the value they were filled with; inserted, they get their fill.
         // A row value from a correlated subquery, not UPDATE ... FROM: a FROM table's rowid is not
         // addressable there in every SQLite version, and the rowid list drives the plan.
@@ -186,7 +189,7 @@ internal sealed class Replayer : IDisposable
         foreach (var c in table.Columns)
         {
             insertColumns.Add(SqlIdentifier.Quote(c.Column.Name));
-            insertValues.Add(c.Source is null ? Copier.ValueExpression(c, "NULL") : Old(c));
+            insertValues.Add(ComputedFill.ReadsOldRow(c) ? Old(c) : Copier.ValueExpression(c, "NULL"));
         }
         var insert = $"INSERT OR REPLACE INTO {name}({string.Join(", ", insertColumns)}) SELECT {string.Join(", ", insertValues)}";
 

@@ -18,6 +18,11 @@ internal static class SqliteFailures
             return (e.SqliteExtendedErrorCode == 275 ? MigCode.CheckViolated : MigCode.StrictTypeRefused,
                 $"A row written while the migration recorded breaks a {(e.SqliteExtendedErrorCode == 275 ? "[Check]" : "[Strict] column type")} of the new schema, so it cannot be replayed. {Afterwards} " +
                 $"Correct that row in the old file and run the step again, or run MigReset (the old service writes again) and change the schema. (SQLite: {e.Message})");
+        // SQLITE_CONSTRAINT_NOTNULL at replay: the plan refuses every other NOT NULL a captured write could break.
+        if (e.SqliteExtendedErrorCode == 1299)
+            return (MigCode.NotNullWithoutDefault,
+                $"A row written while the migration recorded gives NULL for a NOT NULL column of the new schema (its [MigrateFrom] expression is NULL for that row), so it cannot be replayed. {Afterwards} " +
+                $"Run MigReset (the old service writes again), then correct that row in the old file, or give the column a [Default] or the expression a coalesce(), and MigMigrate again. (SQLite: {e.Message})");
         // The primary result code: extended codes (SQLITE_IOERR_WRITE, ...) keep it in the low byte.
         var (code, what) = (e.SqliteErrorCode & 0xff) switch
         {

@@ -58,6 +58,10 @@ internal static class MigCode
     public const string UnorderedColumn = "MIG0024";
     /// <summary>A [SelectIn] on a property a list cannot hold: a reference to a record with a composite key.</summary>
     public const string UnlistableProperty = "MIG0025";
+    /// <summary>A [MigrateFrom] that cannot apply: an empty expression, beside [RenamedFrom], or on a property of several columns.</summary>
+    public const string InvalidMigrateFrom = "MIG0028";
+    /// <summary>A [MigrateFrom] expression SQLite rejects as a value of one old row: bad syntax, an unknown function, a qualified name, a subquery, an aggregate, or a nondeterministic function.</summary>
+    public const string MigrateFromRejected = "MIG0029";
 
     // MigInit.
     /// <summary>MigInit found a file already at the path; nothing was changed.</summary>
@@ -108,6 +112,8 @@ internal static class MigCode
     public const string HookVetoed = "MIG0059";
     /// <summary>The operator's hook failed after its step completed (the step is not undone).</summary>
     public const string HookFailed = "MIG0060";
+    /// <summary>A [MigrateFrom] expression names a column the old table does not have.</summary>
+    public const string MigrateFromUnknownColumn = "MIG0061";
     /// <summary>MigDrain did not pause writes: the old service's writes add log entries at least as fast as replay follows.</summary>
     public const string WritesOutpaceReplay = "MIG0064";
     /// <summary>A table or a capture trigger of the old file changed after capture was installed.</summary>
