@@ -30,6 +30,14 @@ internal static class ComputedFill
     public static string Isolated(ColumnPlan c, string oldTable, string oldRowId) =>
         $"(SELECT {Copier.ValueExpression(c, "NULL")} FROM {oldTable} AS mig_c WHERE mig_c.rowid = {oldRowId})";
 
+    /// <summary>
+    /// What replay writes into a column that reads the old row aliased <paramref name="alias"/>: the copied value
+    /// as the copy converts it, or the expression evaluated again on the old row as it is now.
+    /// </summary>
+    public static string Replayed(ColumnPlan c, string oldTable, string alias) => c.Fill == FillKind.Computed
+        ? Isolated(c, $"old.{SqlIdentifier.Quote(oldTable)}", $"{alias}.rowid")
+        : Copier.ValueExpression(c, $"{alias}.{SqlIdentifier.Quote(c.Source!)}");
+
     /// <summary>The plan of a new column with [MigrateFrom], checked against the old table's rows (when <paramref name="analyze"/>).</summary>
     public static ColumnPlan Plan(SqliteConnection connection, string oldSchema, TableModel table, OldTable source, ColumnModel column,
         bool analyze, List<PlanError> errors, List<DataLoss> losses)

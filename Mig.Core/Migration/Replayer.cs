@@ -173,11 +173,8 @@ internal sealed class Replayer : IDisposable
         var o = Alias("mig_o", table.Table.Name);
         var k = Alias("mig_k", table.Table.Name);
         var source = $"old.{SqlIdentifier.Quote(table.Source!.Name)} AS {o}";
-        // Computed columns are recomputed from the old row as it is now, like copied ones are copied again.
         var copied = table.Columns.Where(ComputedFill.ReadsOldRow).ToList();
-        string Old(ColumnPlan c) => c.Fill == FillKind.Computed
-            ? ComputedFill.Isolated(c, $"old.{SqlIdentifier.Quote(table.Source!.Name)}", $"{o}.rowid")
-            : Copier.ValueExpression(c, $"{o}.{SqlIdentifier.Quote(c.Source!)}");
+        string Old(ColumnPlan c) => ComputedFill.Replayed(c, table.Source!.Name, o);
         // Updated in place, new-only columns keep the value they were filled with; inserted, they get their fill.
         // A row value from a correlated subquery, not UPDATE ... FROM: a FROM table's rowid is not
         // addressable there in every SQLite version, and the rowid list drives the plan.
