@@ -216,6 +216,33 @@ public sealed class MigrateFromMigrationTests
         AreEqual([Row(1L, "Anna", "Dr. Ann Lee")], pair.Rows(third, "SELECT id, first_name, name FROM person"));
     }
 
+    [TestMethod]
+    public void ReplayThroughIdMappingRecomputesToo()
+    {
+        // An old INT PRIMARY KEY (not the rowid) becomes the new INTEGER PRIMARY KEY: replay goes entry by entry.
+        using var pair = MigrationPair.Create("""
+            [PK(nameof(Id))]
+            public sealed record Other(long Id);
+            """,
+            "CREATE TABLE person(id INT PRIMARY KEY, first_name TEXT NOT NULL, last_name TEXT, age INTEGER NOT NULL)",
+            "INSERT INTO person(rowid, id, first_name, last_name, age) VALUES (10, 1, 'Ann', 'Lee', 30), (11, 2, 'Bob', 'Ray', 40)");
+        var v2 = SchemaFixture.Model("""
+            [PK(nameof(Id))]
+            public sealed record Person(long Id, string FirstName, string? LastName,
+                [MigrateFrom("first_name || ' ' || last_name")] string Name, long Age);
+            """);
+        var migrator = pair.Migrator(v2);
+        Assert.IsTrue(migrator.Plan().Tables.Single(t => t.Table.Name == "person").RowIdChanges);
+        migrator.Migrate(offline: false, allowDataLoss: true);
+        pair.Execute(pair.OldPath, "UPDATE person SET last_name = 'Moe' WHERE id = 1");
+        pair.Execute(pair.OldPath, "INSERT INTO person(id, first_name, last_name, age) VALUES (3, 'Cy', 'Dee', 5)");
+        pair.Execute(pair.OldPath, "DELETE FROM person WHERE id = 2");
+        migrator.Drain();
+        migrator.Cutover(allowDataLoss: true);
+
+        AreEqual([Row(1L, "Ann Moe"), Row(3L, "Cy Dee")], pair.Rows(pair.NewPath, "SELECT id, name FROM person ORDER BY id"));
+    }
+
     private const string HostileV1 = """
         [Table("order"), PK(nameof(Id))]
         public sealed record Order(long Id, [Column("first name")] string First, [Column("select")] string Select,
