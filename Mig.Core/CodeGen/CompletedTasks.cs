@@ -75,6 +75,10 @@ internal sealed class CompletedTasks
             w.Line($"return {Task}.CompletedTask;");
         }
         w.Close();
+        // A cancelled token gives a canceled task, as an async method's would, not a faulted one.
+        w.Open("catch (global::System.OperationCanceledException) when (cancellationToken.IsCancellationRequested)");
+        w.Line($"return {Task}.FromCanceled{(hasResult ? "<TResult>" : "")}(cancellationToken);");
+        w.Close();
         w.Open("catch (global::System.Exception e)");
         w.Line($"return {Task}.FromException{(hasResult ? "<TResult>" : "")}(e);");
         w.Close();

@@ -51,6 +51,7 @@ internal static class QueryEmitter
             if (hasNs) w.Close();
         }
         completed.Emit(w);
+        EnumNamesEmitter.Emit(w, model);
         return new GeneratedCode(w.ToString(), statements);
     }
 
@@ -108,7 +109,7 @@ internal static class QueryEmitter
             ValueKind.Int16 => "short",
             ValueKind.Byte => "byte",
             ValueKind.Boolean => "bool",
-            ValueKind.Enum => TypeName(clrType),
+            ValueKind.Enum or ValueKind.EnumName => TypeName(clrType),
             ValueKind.String => "string",
             ValueKind.Double => "double",
             ValueKind.Single => "float",
@@ -137,6 +138,7 @@ internal static class QueryEmitter
             ValueKind.Byte => $"r.GetByte({i})",
             ValueKind.Boolean => $"{Value}.ReadBoolean(r, {i})",
             ValueKind.Enum => $"({TypeName(clrType)})r.GetInt64({i})",
+            ValueKind.EnumName => $"{EnumNamesEmitter.Class}.Read(r.GetString({i}), default({TypeName(clrType)}))",
             ValueKind.String => $"r.GetString({i})",
             ValueKind.Double => $"r.GetDouble({i})",
             ValueKind.Single => $"r.GetFloat({i})",
@@ -145,11 +147,21 @@ internal static class QueryEmitter
         return notNull ? read : $"r.IsDBNull({i}) ? default({ValueType(kind, clrType, false)}) : {read}";
     }
 
-    /// <summary>A value expression made storable: <c>MigValue.ToDb(row.Name)</c>; enums through their integer.</summary>
-    internal static string ToDb(ValueKind kind, bool notNull, string expression) =>
-        kind == ValueKind.Enum
-            ? $"{Value}.ToDb((long{(notNull ? "" : "?")}){expression})"
-            : $"{Value}.ToDb({expression})";
+    /// <summary>A value expression made storable: <c>MigValue.ToDb(row.Name)</c>; enums through their integer or their name.</summary>
+    internal static string ToDb(ValueKind kind, bool notNull, string expression) => kind switch
+    {
+        ValueKind.Enum => $"{Value}.ToDb((long{(notNull ? "" : "?")}){expression})",
+        ValueKind.EnumName => $"{Value}.ToDb({EnumNamesEmitter.Class}.Name({expression}))",
+        _ => $"{Value}.ToDb({expression})",
+    };
+
+    /// <summary>The stored form of a [SelectIn] list element <c>v</c> of a value column.</summary>
+    internal static string ListValue(ValueKind kind) => kind switch
+    {
+        ValueKind.Enum => "(long)v",
+        ValueKind.EnumName => $"{EnumNamesEmitter.Class}.Name(v)",
+        _ => "v",
+    };
 
     private static readonly HashSet<string> Keywords =
     [

@@ -50,7 +50,7 @@ internal sealed class TableEmitter(CodeWriter w, SchemaModel model, TableModel t
     {
         var c = ColumnsOf(property).Single();
         var fk = table.ForeignKeys.FirstOrDefault(f => f.Property == property && f.Embedded);
-        if (fk is null) return (ValueType(c.Kind, c.ClrType, notNull: true), c.Kind == ValueKind.Enum ? "(long)v" : "v");
+        if (fk is null) return (ValueType(c.Kind, c.ClrType, notNull: true), ListValue(c.Kind));
         // A referenced record: its key, followed down to the value when the key is itself a reference.
         var target = model.FindTable(fk.ReferencedTable)!;
         return (TypeName(target.ClrType), Access("v", false, target, target.FindColumn(c.ReferencedColumn!)!).Expr);

@@ -37,7 +37,7 @@ internal sealed class ViewEmitter(CodeWriter w, ViewModel view, List<GeneratedSt
     protected override (string Type, string Value) ListElement(string property)
     {
         var c = Column(property);
-        return (ValueType(c.Kind, c.ClrType, notNull: true), c.Kind == ValueKind.Enum ? "(long)v" : "v");
+        return (ValueType(c.Kind, c.ClrType, notNull: true), ListValue(c.Kind));
     }
 
     protected override void EmitRead()

@@ -38,6 +38,21 @@ internal static class ComputedFill
         ? Isolated(c, $"old.{SqlIdentifier.Quote(oldTable)}", $"{alias}.rowid")
         : Copier.ValueExpression(c, $"{alias}.{SqlIdentifier.Quote(c.Source!)}");
 
+    /// <summary>
+    /// MIG0043 when replay failed on the NOT NULL of a computed column: a write made while recording for which
+    /// the expression gives NULL (the plan checked the rows it saw). Null for any other failure.
+    /// </summary>
+    public static MigOperationException? NullResult(SqliteException e, MigrationPlan plan)
+    {
+        if (e.SqliteExtendedErrorCode != 1299) return null; // SQLITE_CONSTRAINT_NOTNULL
+        var column = plan.Tables.SelectMany(t => t.Columns.Where(c => c.Fill == FillKind.Computed).Select(c => (t, c)))
+            .FirstOrDefault(p => e.Message.Contains($"NOT NULL constraint failed: {p.t.Table.Name}.{p.c.Column.Name}", StringComparison.Ordinal));
+        if (column.c is not { } c) return null;
+        return new MigOperationException(MigCode.NotNullWithoutDefault,
+            $"A row written to {column.t.Source?.Name} while the migration recorded gives NULL for the NOT NULL column {column.t.Table.Name}.{c.Column.Name}: its [MigrateFrom] {c.Column.MigrateFrom} is NULL for that row, so it cannot be replayed. " +
+            "Nothing of the failing batch was applied. Run MigReset (the old service writes again), then correct that row in the old file, or give the column a [Default] or the expression a coalesce(), and MigMigrate again.", e);
+    }
+
     /// <summary>The plan of a new column with [MigrateFrom], checked against the old table's rows (when <paramref name="analyze"/>).</summary>
     public static ColumnPlan Plan(SqliteConnection connection, string oldSchema, TableModel table, OldTable source, ColumnModel column,
         bool analyze, List<PlanError> errors, List<DataLoss> losses)

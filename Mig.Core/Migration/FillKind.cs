@@ -7,6 +7,8 @@ internal enum FillKind
     Copy,
     /// <summary>Copied from an old column with <c>CAST</c> to the new storage class.</summary>
     Convert,
+    /// <summary>Copied from an old column of an enum's other stored form (integer or name), through its members (<see cref="EnumConversion"/>).</summary>
+    EnumConvert,
     /// <summary>A new column filled from its literal <c>[Default]</c>.</summary>
     Default,
     /// <summary>A new column filled by evaluating its <c>[DefaultExpr]</c> per row.</summary>

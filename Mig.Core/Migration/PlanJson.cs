@@ -91,6 +91,7 @@ internal static class PlanJson
     {
         FillKind.Copy => "copy",
         FillKind.Convert => "convert",
+        FillKind.EnumConvert => "enum-convert",
         FillKind.Default => "default",
         FillKind.DefaultExpression => "default-expression",
         FillKind.Computed => "migrate-from",

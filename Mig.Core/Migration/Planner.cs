@@ -44,7 +44,7 @@ internal static class Planner
             }
             if (source is not null) CheckFollowableByRowId(source, online, errors);
             // Without analysis only the mapping counts: what the table plan would report is dropped.
-            var planner = new TablePlanner(connection, oldSchema, table, source, analyze ? errors : [], analyze ? losses : [], suggestions, online, analyze);
+            var planner = new TablePlanner(connection, oldSchema, table, source, analyze ? errors : [], analyze ? losses : [], suggestions, online, analyze) { Enums = model.Enums };
             tables.Add(planner.Plan(reason));
         }
 

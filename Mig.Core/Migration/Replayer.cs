@@ -69,7 +69,8 @@ internal sealed class Replayer : IDisposable
             // old service's writers would wait for it instead of being refused at once by the guards.
             using (var txn = target.BeginTransaction(deferred: true))
             {
-                applied += ApplyBatch(txn, checkpoint, to);
+                try { applied += ApplyBatch(txn, checkpoint, to); }
+                catch (SqliteException e) when (ComputedFill.NullResult(e, plan) is { } refused) { throw refused; }
                 Bookkeeping.SetInfo(target, InfoKeys.Checkpoint, to.ToString(CultureInfo.InvariantCulture), txn);
                 txn.Commit();
             }

@@ -63,7 +63,7 @@ internal static class SchemaOnlyPlan
             var used = t.Columns.Where(c => c.Source is not null).Select(c => c.Source!).ToHashSet(SqlNameComparer.Instance);
             foreach (var gone in t.Source!.Columns.Where(o => !used.Contains(o.Name) && !o.Generated))
                 yield return new DataLoss(t.Source.Name, gone.Name, 0, $"column {t.Source.Name}.{gone.Name} is dropped, with every value it holds");
-            foreach (var c in t.Columns.Where(c => c.Fill == FillKind.Convert))
+            foreach (var c in t.Columns.Where(c => c.Fill is FillKind.Convert or FillKind.EnumConvert))
                 yield return new DataLoss(t.Source.Name, c.Source, 0, $"{t.Source.Name}.{c.Source} is converted ({c.Reason}): values that do not survive are lost (a plan against the production file counts them)");
         }
     }

@@ -18,11 +18,12 @@ internal static class SqliteFailures
             return (e.SqliteExtendedErrorCode == 275 ? MigCode.CheckViolated : MigCode.StrictTypeRefused,
                 $"A row written while the migration recorded breaks a {(e.SqliteExtendedErrorCode == 275 ? "[Check]" : "[Strict] column type")} of the new schema, so it cannot be replayed. {Afterwards} " +
                 $"Correct that row in the old file and run the step again, or run MigReset (the old service writes again) and change the schema. (SQLite: {e.Message})");
-        // SQLITE_CONSTRAINT_NOTNULL at replay: the plan refuses every other NOT NULL a captured write could break.
+        // NOT NULL: the plan refuses every NULL it can foresee (MIG0043, MIG0075), so a captured write brings it:
+        // in practice an enum value with no member, which the integer <-> name conversion makes NULL.
         if (e.SqliteExtendedErrorCode == 1299)
-            return (MigCode.NotNullWithoutDefault,
-                $"A row written while the migration recorded gives NULL for a NOT NULL column of the new schema (its [MigrateFrom] expression is NULL for that row), so it cannot be replayed. {Afterwards} " +
-                $"Run MigReset (the old service writes again), then correct that row in the old file, or give the column a [Default] or the expression a coalesce(), and MigMigrate again. (SQLite: {e.Message})");
+            return (MigCode.UnknownEnumValue,
+                $"A row written while the migration recorded has no value for a NOT NULL column of the new schema (an enum value with no member, which the conversion between its integer and name forms makes NULL), so it cannot be replayed. {Afterwards} " +
+                $"Correct that row in the old file and run the step again, or run MigReset (the old service writes again) and add the member or a [Default]. (SQLite: {e.Message})");
         // The primary result code: extended codes (SQLITE_IOERR_WRITE, ...) keep it in the low byte.
         var (code, what) = (e.SqliteErrorCode & 0xff) switch
         {

@@ -17,6 +17,9 @@ internal sealed class TablePlanner(SqliteConnection connection, string oldSchema
     private readonly HashSet<string> used = new(SqlNameComparer.Instance);
     private readonly ColumnModel? rowIdColumn = RowIdColumn(table);
 
+    /// <summary>The new schema's enums, for a column that moves between an enum's integer and name forms.</summary>
+    public IReadOnlyList<EnumModel> Enums { get; init; } = [];
+
     /// <summary>The table's plan; <paramref name="reason"/> says why its old table matched.</summary>
     public TablePlan Plan(string reason)
     {
@@ -54,6 +57,11 @@ internal sealed class TablePlanner(SqliteConnection connection, string oldSchema
         if (Planner.Affinity(from.DeclaredType) == c.Type)
         {
             columns.Add(new ColumnPlan(c, from.Name, FillKind.Copy, why));
+        }
+        else if (EnumConversion.Between(c, from, Enums) is { } e)
+        {
+            columns.Add(new ColumnPlan(c, from.Name, FillKind.EnumConvert, $"{why}, converted: {EnumConversion.Describe(c, e)}") { Enum = e });
+            if (analyze) EnumConversion.Check(connection, oldSchema, table, source, c, from, e, errors, losses);
         }
         else
         {

@@ -80,7 +80,7 @@ internal static class Verifier
         // A computed column's expression names the old row's columns; the FROM is the old table alone.
         var oldColumn = c.Source is null ? "NULL" : $"{source}.{SqlIdentifier.Quote(c.Source)}";
         var value = Copier.ValueExpression(c, oldColumn);
-        if (c.Fill is not (FillKind.Copy or FillKind.Convert or FillKind.Computed) || !c.Column.NotNull || c.Column.Default is not null || c.Column.DefaultExpression is null)
+        if (c.Fill is not (FillKind.Copy or FillKind.Convert or FillKind.EnumConvert or FillKind.Computed) || !c.Column.NotNull || c.Column.Default is not null || c.Column.DefaultExpression is null)
             return value;
         var plain = Copier.ValueExpression(c with { Column = c.Column with { NotNull = false } }, oldColumn);
         return $"coalesce({plain}, (SELECT mig_filled.{SqlIdentifier.Quote(c.Column.Name)} FROM main.{SqlIdentifier.Quote(t.Table.Name)} AS mig_filled WHERE mig_filled.rowid = {IdMapping.VerifiedRowId(t, mapping)}))";

@@ -54,10 +54,14 @@ internal static class MigCode
     public const string GeneratedSqlRejected = "MIG0022";
     /// <summary>A [SelectPage] key that does not page: not unique (the primary key or a one-column [Unique]), nullable, on a view, or an OrderBy other than its direction.</summary>
     public const string InvalidPageKey = "MIG0023";
-    /// <summary>A [SelectPage] or [SelectRange] on a property whose stored form does not order like its values (decimal, TimeSpan, DateTimeOffset, byte[], an enum over ulong, a record).</summary>
+    /// <summary>A [SelectPage] or [SelectRange] on a property whose stored form does not order like its values (decimal, TimeSpan, DateTimeOffset, byte[], an enum over ulong or stored by name, a record).</summary>
     public const string UnorderedColumn = "MIG0024";
     /// <summary>A [SelectIn] on a property a list cannot hold: a reference to a record with a composite key.</summary>
     public const string UnlistableProperty = "MIG0025";
+    /// <summary>[StoreAsText] on a [Flags] enum: a combination of flags has no single name.</summary>
+    public const string FlagsStoredAsText = "MIG0026";
+    /// <summary>[StoreAsText] on a property that is not an enum, or a [Default] of an enum stored by name that is not one of its names.</summary>
+    public const string InvalidStoreAsText = "MIG0027";
     /// <summary>A [MigrateFrom] that cannot apply: an empty expression, beside [RenamedFrom], or on a property of several columns.</summary>
     public const string InvalidMigrateFrom = "MIG0028";
     /// <summary>A [MigrateFrom] expression SQLite rejects as a value of one old row: bad syntax, an unknown function, a qualified name, a subquery, an aggregate, or a nondeterministic function.</summary>
@@ -114,6 +118,12 @@ internal static class MigCode
     public const string HookFailed = "MIG0060";
     /// <summary>A [MigrateFrom] expression names a column the old table does not have.</summary>
     public const string MigrateFromUnknownColumn = "MIG0061";
+    /// <summary>A migration target in a project with several databases, without -p:MigDatabaseName to choose one (raised by the targets).</summary>
+    public const string SeveralDatabases = "MIG0062";
+    /// <summary>Two databases of one project have schema types in the same namespace (each would get a MigSchemaInfo there).</summary>
+    public const string DatabasesShareNamespace = "MIG0063";
+    /// <summary>MigSchema items name the project's own database in their Database metadata (raised by the targets).</summary>
+    public const string DatabaseNamedAsProject = "MIG0068";
     /// <summary>MigDrain did not pause writes: the old service's writes add log entries at least as fast as replay follows.</summary>
     public const string WritesOutpaceReplay = "MIG0064";
     /// <summary>A table or a capture trigger of the old file changed after capture was installed.</summary>
@@ -126,6 +136,8 @@ internal static class MigCode
     public const string CheckViolated = "MIG0073";
     /// <summary>Old values are not of the type a STRICT table of the new schema requires.</summary>
     public const string StrictTypeRefused = "MIG0074";
+    /// <summary>Old values of an enum column (or a write made while recording) have no member to convert to (integer to name or back), and the NOT NULL column has no default to take instead.</summary>
+    public const string UnknownEnumValue = "MIG0075";
 
     // The tool process itself.
     /// <summary>The tool was called with wrong arguments (a bug in Mig's targets).</summary>

@@ -65,6 +65,7 @@ internal static class TypeMapping
         ValueKind.TimeSpan => "a TimeSpan is stored as text of varying length with a sign (1 day, \"1.00:00:00\", sorts before 10 hours, \"10:00:00\")",
         ValueKind.DateTimeOffset => "a DateTimeOffset is stored as its local time and offset, which do not sort by instant (10:00+02:00 is an hour before 09:00+00:00 but sorts after it)",
         ValueKind.Bytes => "a byte[] is a BLOB, which has no order of values",
+        ValueKind.EnumName => "an enum stored by name ([StoreAsText]) sorts by its names, not by its values",
         _ => null,
     };
 }

@@ -13,11 +13,14 @@ public sealed class MigGenerateQueries : MigToolTask
     [Required] public string DatabaseName { get; set; } = "";
     /// <summary>The schema source files, to put an error in generated SQL at its attribute's line.</summary>
     public ITaskItem[] Sources { get; set; } = [];
+    /// <summary>The models of every database of the project (this one's may be among them), to refuse two databases in one namespace.</summary>
+    public ITaskItem[] OtherModels { get; set; } = [];
 
     /// <inheritdoc />
     protected override string Verb => "generate";
 
     /// <inheritdoc />
     protected override IEnumerable<(string, string?)> VerbArguments() =>
-        [("model", ModelFile), ("out", OutputFile), ("database-name", DatabaseName), .. Sources.Select(s => ("source", (string?)s.GetMetadata("FullPath")))];
+        [("model", ModelFile), ("out", OutputFile), ("database-name", DatabaseName), .. Sources.Select(s => ("source", (string?)s.GetMetadata("FullPath"))),
+         .. OtherModels.Select(m => ("other-model", (string?)m.GetMetadata("FullPath")))];
 }

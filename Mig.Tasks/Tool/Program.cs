@@ -101,6 +101,12 @@ internal static class Program
     {
         var model = LoadModel(a);
         var output = Path.GetFullPath(a.Required("out"));
+        var shared = DatabaseNamespaces.Shared(a.Required("model"), model, a.All("other-model"), ModelFile.Load);
+        if (shared is not null)
+        {
+            Console.WriteLine(new MigDiagnostic(MigCode.DatabasesShareNamespace, shared).Format(origin));
+            return 1;
+        }
         var generated = QueryEmitter.Generate(model, SchemaHash.Compute(model), a.Required("database-name"));
         var sqlErrors = GeneratedSqlCheck.Check(Ddl.Statements(model), generated.Statements);
         if (sqlErrors.Count > 0)

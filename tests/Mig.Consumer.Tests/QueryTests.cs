@@ -186,9 +186,32 @@ public sealed class QueryTests
         using var t = new TestDatabase();
         using var cts = new System.Threading.CancellationTokenSource();
         cts.Cancel();
-        await Assert.ThrowsExactlyAsync<OperationCanceledException>(() =>
+        await Assert.ThrowsAsync<OperationCanceledException>(() =>
             t.Db.WriteAsync(txn => Customer.InsertAsync(txn, New("Ann", "ann@x"), cts.Token)));
         Assert.IsEmpty((await t.Db.ReadAsync(txn => Customer.SelectAllAsync(txn))));
+    }
+
+    [TestMethod]
+    public async Task ACancelledTokenGivesACanceledTaskNotAFaultedOne()
+    {
+        using var t = new TestDatabase();
+        using var cts = new System.Threading.CancellationTokenSource();
+        cts.Cancel();
+        await t.Db.ReadAsync(txn =>
+        {
+            var read = Customer.SelectAllAsync(txn, cts.Token);
+            var count = Customer.CountAsync(txn, cts.Token);
+            Assert.IsTrue(read.IsCanceled, $"SelectAllAsync: {read.Status}");
+            Assert.IsTrue(count.IsCanceled, $"CountAsync: {count.Status}");
+            return Task.CompletedTask;
+        });
+        await t.Db.WriteAsync(txn =>
+        {
+            var insert = Customer.InsertAsync(txn, New("Ann", "ann@x"), cts.Token);
+            Assert.IsTrue(insert.IsCanceled, $"InsertAsync: {insert.Status}");
+            return Task.CompletedTask;
+        });
+        Assert.IsEmpty(await t.Db.ReadAsync(txn => Customer.SelectAllAsync(txn)), "nothing was written");
     }
 
     [TestMethod]

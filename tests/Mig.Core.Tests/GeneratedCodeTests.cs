@@ -41,6 +41,40 @@ public sealed class GeneratedCodeTests
         }
         """;
 
+    private const string EnumNamesSchema = """
+        namespace Shop;
+
+        [StoreAsText]
+        public enum Status { Open, Shipped, Cancelled, @event, Default = Open }
+
+        public static class Kinds
+        {
+            public enum Inner : ulong { A = 1, B = ulong.MaxValue }
+        }
+
+        [AutoIncPK(nameof(Id))]
+        [SelectBy(nameof(Status)), SelectIn(nameof(Status)), SelectBy(nameof(Kind)), UpdateBy(nameof(Id)), SelectAll]
+        public sealed record Order(long Id, Status Status, Status? Previous, [property: StoreAsText] Kinds.Inner? Kind);
+
+        [ViewSql("SELECT status, previous FROM \"order\"")]
+        [SelectBy(nameof(Status))]
+        public sealed record OrderStatus(Status Status, Status? Previous);
+        """;
+
+    [TestMethod]
+    public void EnumsStoredByNameCompileWithoutWarningsThroughSwitches()
+    {
+        var code = AssertCompiles(EnumNamesSchema);
+        var names = code[code.IndexOf("file static class EnumNames", StringComparison.Ordinal)..];
+        StringAssert.Contains(names, "global::Shop.Status.Open => \"Open\",");
+        Assert.DoesNotContain("=> \"Default\"", names, "an alias is read, never written: one name per value");
+        StringAssert.Contains(names, "\"Default\" => global::Shop.Status.Default,");
+        StringAssert.Contains(names, "global::Shop.Status.@event => \"event\",");
+        StringAssert.Contains(names, "global::Shop.Kinds.Inner.B => \"B\",");
+        Assert.DoesNotContain("ToString()", names, "no reflection");
+        StringAssert.Contains(ClassText(code, "OrderQueries"), "global::Mig.Generated.EnumNames.Name(status)", "a query binds the name");
+    }
+
     [TestMethod]
     public void HostileNamesCompileWithoutWarnings() => AssertCompiles(GeneratedSqlTests.HostileSchema);
 

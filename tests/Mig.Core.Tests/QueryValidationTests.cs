@@ -113,6 +113,19 @@ public sealed class QueryValidationTests
         """, MigCode.InvalidAttribute, "[CountBy(", "no order");
 
     [TestMethod]
+    [DataRow("UpdateBy(nameof(Id), OrderBy = \"Name\")", "[UpdateBy(")]
+    [DataRow("DeleteBy(nameof(Name), OrderBy = \"Id DESC\")", "[DeleteBy(")]
+    [DataRow("Upsert(OrderBy = \"Name\")", "[Upsert(")]
+    [DataRow("InsertOrIgnore(OrderBy = \"Name\")", "[InsertOrIgnore(")]
+    [DataRow("SelectByOrInsert(nameof(Name), OrderBy = \"Id\")", "[SelectByOrInsert(")]
+    public void AnOrderThatWouldDoNothingIsAnError(string attribute, string marker) => AssertError($$"""
+        [PK(nameof(Id))]
+        [Unique(nameof(Name))]
+        [{{attribute}}]
+        public sealed record Student(long Id, string Name);
+        """, MigCode.InvalidAttribute, marker, "OrderBy has no effect");
+
+    [TestMethod]
     public void ACountByNoPropertyIsAnError() => AssertError("""
         [PK(nameof(Id))]
         [CountBy]

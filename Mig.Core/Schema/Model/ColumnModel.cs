@@ -23,7 +23,7 @@ internal sealed record ColumnModel(
     string? RenamedFrom,
     string? ReferencedColumn)
 {
-    /// <summary>The column's CHECK constraints ([Check] on the property), SQL expressions.</summary>
+    /// <summary>The column's CHECK constraints ([Check] on the property, and the names of an enum stored by name), SQL expressions.</summary>
     public IReadOnlyList<string> Checks { get; init; } = [];
 
     /// <summary>

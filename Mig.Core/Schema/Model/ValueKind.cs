@@ -15,6 +15,8 @@ internal enum ValueKind
     Boolean,
     /// <summary>Any enum, stored as its integer value.</summary>
     Enum,
+    /// <summary>An enum stored by its member's name ([StoreAsText]).</summary>
+    EnumName,
     /// <summary>String.</summary>
     String,
     /// <summary>Double.</summary>

@@ -92,6 +92,8 @@ internal sealed class ColumnResolver(ReflectedSchema schema)
                     Type: table.Type.FullName, Member: prop.Name));
             return null;
         }
-        return [new PropertyColumn(name, TypeMapping.StorageType(kind.Value), kind.Value, type.FullName ?? type.Name, [prop], null)];
+        var stored = EnumStorage.KindOf(schema, table.Type, prop, type, kind.Value, reportErrors);
+        if (stored is null) return null;
+        return [new PropertyColumn(name, TypeMapping.StorageType(stored.Value), stored.Value, type.FullName ?? type.Name, [prop], null)];
     }
 }

@@ -63,6 +63,13 @@ internal sealed class QueryBuilder(ReflectedSchema schema)
             Errors.Add(new(MigCode.InvalidAttribute, $"[CountBy] on {type.Name}: a count has no order; remove OrderBy.", Type: type.FullName, Attribute: attr, Argument: names.FirstOrDefault()));
             return false;
         }
+        // These change or match one row by its key: an order would be accepted and do nothing.
+        if (kind is (QueryKind.UpdateBy or QueryKind.DeleteBy or QueryKind.Upsert or QueryKind.InsertOrIgnore or QueryKind.SelectByOrInsert) && order.Count > 0)
+        {
+            Errors.Add(new(MigCode.InvalidAttribute, $"[{attr}] on {type.Name}: OrderBy has no effect here (the statement writes or matches rows regardless of order); remove OrderBy.",
+                Type: type.FullName, Attribute: attr, Argument: names.FirstOrDefault()));
+            return false;
+        }
         if (kind is not (QueryKind.SelectPage or QueryKind.SelectRange)) return true;
         var name = names[0];
         var property = properties.First(p => p.Name == name);
@@ -83,6 +90,7 @@ internal sealed class QueryBuilder(ReflectedSchema schema)
             return false;
         }
         if (TypeMapping.KindOf(valueType) is not { } valueKind) return true; // the type error is reported with the columns
+        if (EnumStorage.ByName(property, valueType)) valueKind = ValueKind.EnumName;
         var why = valueType.IsEnum && Enum.GetUnderlyingType(valueType) == typeof(ulong)
             ? "an enum over ulong stores its values above long.MaxValue as negative numbers"
             : TypeMapping.UnorderedBecause(valueKind);

@@ -14,6 +14,9 @@ internal sealed class ReflectedSchema
 
     public Dictionary<Type, TableInfo> Tables { get; } = [];
 
+    /// <summary>The enums columns hold, by full C# name, for <see cref="SchemaModel.Enums"/>.</summary>
+    public SortedDictionary<string, EnumModel> Enums { get; } = new(StringComparer.Ordinal);
+
     public bool IsNullable(PropertyInfo property) =>
         Nullable.GetUnderlyingType(property.PropertyType) is not null
         || (!property.PropertyType.IsValueType && nullability.Create(property).ReadState == NullabilityState.Nullable);

@@ -54,7 +54,8 @@ internal static class SchemaReflector
         var tableRank = ordered.Select((t, i) => (t.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         seeds = [.. seeds.OrderBy(s => tableRank[s.Table]).ThenBy(s => s.Source, StringComparer.Ordinal)];
         if (errors.Count > 0) return new SchemaBuildResult(null, errors);
-        return new SchemaBuildResult(new SchemaModel(ordered, [.. viewModels.OrderBy(v => v.Synthesised ? 0 : 1).ThenBy(v => v.Name, StringComparer.Ordinal)], seeds), errors);
+        return new SchemaBuildResult(new SchemaModel(ordered, [.. viewModels.OrderBy(v => v.Synthesised ? 0 : 1).ThenBy(v => v.Name, StringComparer.Ordinal)], seeds)
+            { Enums = [.. schema.Enums.Values] }, errors);
     }
 
     /// <summary>Reports SQL names that Mig reserves, and tables, views and indexes that share one.</summary>

@@ -87,7 +87,7 @@ internal sealed class SeedBuilder(ReflectedSchema schema, ColumnResolver resolve
                 object? v = raw;
                 foreach (var step in c.Path.Skip(1))
                     v = v is null ? null : step.GetValue(v);
-                values.Add(StorageFormat.ToStorage(v));
+                values.Add(c.Kind == ValueKind.EnumName && v is not null ? EnumStorage.Name(schema.Enums[c.ClrType], v) : StorageFormat.ToStorage(v));
             }
         }
         return values;

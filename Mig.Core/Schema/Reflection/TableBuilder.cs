@@ -110,7 +110,7 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
         var migrateFrom = MigrateFromRules.Read(type, prop, cols.Count, renamed, Errors);
         foreach (var c in cols)
             columns.Add(new ColumnModel(c.Name, prop.Name, c.Type, c.Kind, c.ClrType, notNull, dflt.Literal, dflt.Expr,
-                cols.Count == 1 ? renamed : null, c.ReferencedColumn) { Checks = checks, MigrateFrom = migrateFrom });
+                cols.Count == 1 ? renamed : null, c.ReferencedColumn) { Checks = [.. EnumChecks(type, prop, c, dflt.Literal), .. checks], MigrateFrom = migrateFrom });
 
         onDelete.TryGetValue(prop.Name, out var action);
         if (schema.Tables.TryGetValue(refType, out var referenced))
@@ -129,6 +129,18 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
                 $"{type.Name}.{prop.Name} is not a reference, so a delete action does not apply. Put it on a record-typed or [References] property.",
                 Type: type.FullName, Member: prop.Name, Attribute: action == OnDelete.Cascade ? "OnDeleteCascade" : "OnDeleteSetNull", Argument: prop.Name));
         }
+    }
+
+    /// <summary>
+    /// The CHECK of an enum stored by name (its own column; a reference to a key stored by name is
+    /// checked by the foreign key), with its [Default] checked against the names.
+    /// </summary>
+    private IEnumerable<string> EnumChecks(Type type, PropertyInfo prop, PropertyColumn c, string? literal)
+    {
+        if (c.Kind != ValueKind.EnumName || c.ReferencedColumn is not null) return [];
+        var e = schema.Enums[c.ClrType];
+        if (literal is not null && EnumStorage.CheckDefault(type, prop.Name, literal, e) is { } error) Errors.Add(error);
+        return [EnumStorage.Check(c.Name, e)];
     }
 
     private ForeignKeyModel? ExplicitReference(TableInfo table, PropertyInfo prop, Type target, PropertyColumn column, OnDelete action)

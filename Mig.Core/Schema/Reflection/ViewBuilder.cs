@@ -53,7 +53,9 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
         {
             if (Resolve(type, joined, column) is not (var t, var c)) continue;
             sql.Column(t.Name, c.Name, column.Column);
-            viewColumns.Add(new ViewColumnModel(column.Column, column.Property.Name, c.Type, column.Kind, ClrName(column.Property), column.NotNull, t.Name, c.Name));
+            // A joined enum is read in the form its table stores it, whatever the view property says.
+            var kind = column.Kind is ValueKind.Enum or ValueKind.EnumName && c.Kind is ValueKind.Enum or ValueKind.EnumName ? c.Kind : column.Kind;
+            viewColumns.Add(new ViewColumnModel(column.Column, column.Property.Name, c.Type, kind, ClrName(column.Property), column.NotNull, t.Name, c.Name));
         }
         if (Errors.Count > before) return null;
         return new ViewModel(name, type.FullName!, viewColumns, sql.ToString(), Synthesised: true, queries)
@@ -74,7 +76,9 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
                     Type: type.FullName, Member: p.Name));
                 continue;
             }
-            columns.Add(new ViewProperty(p, MemberAttribute<ColumnAttribute>(p)?.Name ?? Naming.ToSnakeCase(p.Name), kind.Value, !schema.IsNullable(p)));
+            var stored = EnumStorage.KindOf(schema, type, p, Unwrap(p.PropertyType), kind.Value, reportErrors: true);
+            if (stored is null) continue;
+            columns.Add(new ViewProperty(p, MemberAttribute<ColumnAttribute>(p)?.Name ?? Naming.ToSnakeCase(p.Name), stored.Value, !schema.IsNullable(p)));
         }
         return columns;
     }
@@ -158,7 +162,9 @@ internal sealed class ViewBuilder(ReflectedSchema schema, QueryBuilder queryBuil
             return null;
         }
         var (t, c) = matches[0];
-        if (c.Type != TypeMapping.StorageType(kind))
+        // An enum property shows an enum column in either form: it is read as the column stores it.
+        var bothEnums = kind is ValueKind.Enum or ValueKind.EnumName && c.Kind is ValueKind.Enum or ValueKind.EnumName;
+        if (c.Type != TypeMapping.StorageType(kind) && !bothEnums)
         {
             Errors.Add(new(MigCode.UnresolvedViewColumn,
                 $"View {type.Name}.{prop.Name} is {TypeMapping.Keyword(TypeMapping.StorageType(kind))} but {t.Name}.{c.Name} is {TypeMapping.Keyword(c.Type)}; give the property the column's type.",

@@ -277,4 +277,26 @@ public sealed class UpgradeTests
         Assert.IsFalse(File.Exists(FileOf(dir, SchemaFixture.Model(V1))), "no v1 file was made");
         Assert.IsTrue(File.Exists(v2File), "the v2 file stays where it is");
     }
+
+    [TestMethod]
+    public void AnotherDatabaseWhoseNameStartsWithThisOnesIsNotTakenForAnOlderFile()
+    {
+        // Databases "app" and "app-audit" in one folder (two databases of one project, say):
+        // "app-audit-<hash>.db" matches "app-*.db" but is the other database's file.
+        var dir = NewFolder();
+        var audit = SchemaFixture.Model("""
+            [PK(nameof(Id))]
+            public sealed record AuditEvent(long Id, string What);
+            """);
+        var auditFile = MigUpgrade.UpgradeAsync(dir, "app-audit", SchemaHash.Compute(audit), SchemaModelJson.Serialize(audit), null).GetAwaiter().GetResult();
+        Execute(auditFile, "INSERT INTO audit_event VALUES (1, 'kept')");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var before = File.ReadAllBytes(auditFile);
+
+        var appFile = Upgrade(dir, SchemaFixture.Model(V1));
+
+        Assert.AreEqual(FileOf(dir, SchemaFixture.Model(V1)), appFile, "a new file for \"app\", not a migration of the audit file");
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(auditFile), "the other database's file is untouched");
+        Assert.IsFalse(Directory.Exists(Path.Combine(dir, "archive")), "nothing archived");
+    }
 }
