@@ -234,10 +234,11 @@ internal static class Copier
             FillKind.EnumConvert => EnumConversion.Expression(c.Column, c.Enum!, oldValue),
             FillKind.Default => c.Column.Default!,
             FillKind.DefaultExpression => $"({c.Column.DefaultExpression})",
+            FillKind.Computed => ComputedFill.Value(c),
             _ => "NULL",
         };
-        // A column that became NOT NULL takes its default where the old value is NULL.
-        if (c.Fill is FillKind.Copy or FillKind.Convert or FillKind.EnumConvert && c.Column.NotNull && (c.Column.Default ?? (c.Column.DefaultExpression is { } e ? $"({e})" : null)) is { } fallback)
+        // A column that became NOT NULL takes its default where the old value (or the expression) is NULL.
+        if (c.Fill is FillKind.Copy or FillKind.Convert or FillKind.EnumConvert or FillKind.Computed && c.Column.NotNull && (c.Column.Default ?? (c.Column.DefaultExpression is { } e ? $"({e})" : null)) is { } fallback)
             value = $"coalesce({value}, {fallback})";
         return value;
     }

@@ -15,4 +15,6 @@ internal enum FillKind
     DefaultExpression,
     /// <summary>A new nullable column without a default: NULL.</summary>
     Null,
+    /// <summary>A new column filled by evaluating its <c>[MigrateFrom]</c> expression on the old row (<see cref="ComputedFill"/>).</summary>
+    Computed,
 }

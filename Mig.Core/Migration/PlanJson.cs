@@ -80,6 +80,7 @@ internal static class PlanJson
             w.WriteString("source", c.Source);
             w.WriteString("fill", Fill(c.Fill));
             w.WriteString("reason", c.Reason);
+            if (c.Fill == FillKind.Computed) w.WriteString("migrateFrom", c.Column.MigrateFrom);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -93,6 +94,7 @@ internal static class PlanJson
         FillKind.EnumConvert => "enum-convert",
         FillKind.Default => "default",
         FillKind.DefaultExpression => "default-expression",
+        FillKind.Computed => "migrate-from",
         _ => "null",
     };
 }

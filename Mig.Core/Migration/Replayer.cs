@@ -69,7 +69,8 @@ internal sealed class Replayer : IDisposable
             // old service's writers would wait for it instead of being refused at once by the guards.
             using (var txn = target.BeginTransaction(deferred: true))
             {
-                applied += ApplyBatch(txn, checkpoint, to);
+                try { applied += ApplyBatch(txn, checkpoint, to); }
+                catch (SqliteException e) when (ComputedFill.NullResult(e, plan) is { } refused) { throw refused; }
                 Bookkeeping.SetInfo(target, InfoKeys.Checkpoint, to.ToString(CultureInfo.InvariantCulture), txn);
                 txn.Commit();
             }
@@ -173,8 +174,8 @@ internal sealed class Replayer : IDisposable
         var o = Alias("mig_o", table.Table.Name);
         var k = Alias("mig_k", table.Table.Name);
         var source = $"old.{SqlIdentifier.Quote(table.Source!.Name)} AS {o}";
-        var copied = table.Columns.Where(c => c.Source is not null).ToList();
-        string Old(ColumnPlan c) => Copier.ValueExpression(c, $"{o}.{SqlIdentifier.Quote(c.Source!)}");
+        var copied = table.Columns.Where(ComputedFill.ReadsOldRow).ToList();
+        string Old(ColumnPlan c) => ComputedFill.Replayed(c, table.Source!.Name, o);
         // Updated in place, new-only columns keep the value they were filled with; inserted, they get their fill.
         // A row value from a correlated subquery, not UPDATE ... FROM: a FROM table's rowid is not
         // addressable there in every SQLite version, and the rowid list drives the plan.
@@ -186,7 +187,7 @@ internal sealed class Replayer : IDisposable
         foreach (var c in table.Columns)
         {
             insertColumns.Add(SqlIdentifier.Quote(c.Column.Name));
-            insertValues.Add(c.Source is null ? Copier.ValueExpression(c, "NULL") : Old(c));
+            insertValues.Add(ComputedFill.ReadsOldRow(c) ? Old(c) : Copier.ValueExpression(c, "NULL"));
         }
         var insert = $"INSERT OR REPLACE INTO {name}({string.Join(", ", insertColumns)}) SELECT {string.Join(", ", insertValues)}";
 

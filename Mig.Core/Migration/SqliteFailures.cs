@@ -19,7 +19,8 @@ internal static class SqliteFailures
                 $"A row written while the migration recorded breaks a {(e.SqliteExtendedErrorCode == 275 ? "[Check]" : "[Strict] column type")} of the new schema, so it cannot be replayed. {Afterwards} " +
                 $"Correct that row in the old file and run the step again, or run MigReset (the old service writes again) and change the schema. (SQLite: {e.Message})");
         // NOT NULL: the plan refuses every NULL it can foresee (MIG0043, MIG0075), so a captured write brings it:
-        // in practice an enum value with no member, which the integer <-> name conversion makes NULL.
+        // in practice an enum value with no member, which the integer <-> name conversion makes NULL. (A computed
+        // column's NULL is named by the Replayer itself, MIG0043: ComputedFill.NullResult.)
         if (e.SqliteExtendedErrorCode == 1299)
             return (MigCode.UnknownEnumValue,
                 $"A row written while the migration recorded has no value for a NOT NULL column of the new schema (an enum value with no member, which the conversion between its integer and name forms makes NULL), so it cannot be replayed. {Afterwards} " +

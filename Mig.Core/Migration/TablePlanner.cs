@@ -40,7 +40,8 @@ internal sealed class TablePlanner(SqliteConnection connection, string oldSchema
     private (OldColumn? From, string Why) MatchOldColumn(ColumnModel c)
     {
         if (source is null) return (null, "new column");
-        if (source.Columns.FirstOrDefault(o => SqlNameComparer.Same(o.Name, c.Name)) is { } same) return (same, "same name");
+        // A later migration copies the column the one that added it computed: recomputing would overwrite the data.
+        if (source.Columns.FirstOrDefault(o => SqlNameComparer.Same(o.Name, c.Name)) is { } same) return (same, c.MigrateFrom is null ? "same name" : "same name; [MigrateFrom] not used");
         if (c.RenamedFrom is { } r && source.Columns.FirstOrDefault(o => SqlNameComparer.Same(o.Name, r)) is { } renamed) return (renamed, $"[RenamedFrom(\"{r}\")]");
         return (null, "new column");
     }
@@ -110,6 +111,11 @@ internal sealed class TablePlanner(SqliteConnection connection, string oldSchema
 
     private void PlanNewColumn(ColumnModel c)
     {
+        if (source is not null && c.MigrateFrom is not null)
+        {
+            columns.Add(ComputedFill.Plan(connection, oldSchema, table, source, c, analyze, errors, losses));
+            return;
+        }
         var (fill, fillWhy) = c.DefaultExpression is not null ? (FillKind.DefaultExpression, $"new column, [DefaultExpr] {c.DefaultExpression}")
             : c.Default is not null ? (FillKind.Default, $"new column, [Default] {c.Default}")
             : (FillKind.Null, "new column, NULL");
@@ -138,7 +144,7 @@ internal sealed class TablePlanner(SqliteConnection connection, string oldSchema
             var values = !analyze || source.RowCount == 0 || gone.Generated ? 0 : SqliteFile.Scalar(connection, $"SELECT count(*) FROM {oldSchema}.{SqlIdentifier.Quote(source.Name)} WHERE {SqlIdentifier.Quote(gone.Name)} IS NOT NULL");
             if (values > 0)
                 losses.Add(new DataLoss(source.Name, gone.Name, values, $"column {source.Name}.{gone.Name} is dropped with {values} non-null value(s)"));
-            var twin = columns.FirstOrDefault(p => p.Source is null && p.Column.RenamedFrom is null && p.Column.Type == Planner.Affinity(gone.DeclaredType));
+            var twin = columns.FirstOrDefault(p => p.Source is null && p.Fill != FillKind.Computed && p.Column.RenamedFrom is null && p.Column.Type == Planner.Affinity(gone.DeclaredType));
             if (twin is not null)
                 suggestions.Add($"{source.Name}.{gone.Name} disappears and {table.Name}.{twin.Column.Name} is new with the same type. If it was renamed, add [RenamedFrom(\"{gone.Name}\")] to {Planner.ShortName(table.ClrType)}.{twin.Column.Property}; without it the plan drops {gone.Name} and fills {twin.Column.Name} ({twin.Reason}).");
         }

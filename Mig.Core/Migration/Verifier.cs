@@ -28,7 +28,7 @@ internal static class Verifier
         var mapping = IdMapping.Exists(target);
         foreach (var t in plan.Tables.Where(t => t.Source is not null))
         {
-            var copied = t.Columns.Where(c => c.Source is not null).ToList();
+            var copied = t.Columns.Where(ComputedFill.ReadsOldRow).ToList();
             // Rows a seed added during the copy are the one thing the new file may have that the old
             // lacks. Only that side is exempt: every old row must still be in the new file as it is.
             var seeded = Bookkeeping.Info(target, InfoKeys.SeededRows(t.Table.Name)) is { } ids ? ids : "";
@@ -77,10 +77,12 @@ internal static class Verifier
     private static string OldValue(TablePlan t, ColumnPlan c, bool mapping)
     {
         var source = $"old.{SqlIdentifier.Quote(t.Source!.Name)}";
-        var value = Copier.ValueExpression(c, $"{source}.{SqlIdentifier.Quote(c.Source!)}");
-        if (c.Fill is not (FillKind.Copy or FillKind.Convert or FillKind.EnumConvert) || !c.Column.NotNull || c.Column.Default is not null || c.Column.DefaultExpression is null)
+        // A computed column's expression names the old row's columns; the FROM is the old table alone.
+        var oldColumn = c.Source is null ? "NULL" : $"{source}.{SqlIdentifier.Quote(c.Source)}";
+        var value = Copier.ValueExpression(c, oldColumn);
+        if (c.Fill is not (FillKind.Copy or FillKind.Convert or FillKind.EnumConvert or FillKind.Computed) || !c.Column.NotNull || c.Column.Default is not null || c.Column.DefaultExpression is null)
             return value;
-        var plain = Copier.ValueExpression(c with { Column = c.Column with { NotNull = false } }, $"{source}.{SqlIdentifier.Quote(c.Source!)}");
+        var plain = Copier.ValueExpression(c with { Column = c.Column with { NotNull = false } }, oldColumn);
         return $"coalesce({plain}, (SELECT mig_filled.{SqlIdentifier.Quote(c.Column.Name)} FROM main.{SqlIdentifier.Quote(t.Table.Name)} AS mig_filled WHERE mig_filled.rowid = {IdMapping.VerifiedRowId(t, mapping)}))";
     }
 

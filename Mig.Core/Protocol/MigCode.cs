@@ -62,6 +62,10 @@ internal static class MigCode
     public const string FlagsStoredAsText = "MIG0026";
     /// <summary>[StoreAsText] on a property that is not an enum, or a [Default] of an enum stored by name that is not one of its names.</summary>
     public const string InvalidStoreAsText = "MIG0027";
+    /// <summary>A [MigrateFrom] that cannot apply: an empty expression, beside [RenamedFrom], or on a property of several columns.</summary>
+    public const string InvalidMigrateFrom = "MIG0028";
+    /// <summary>A [MigrateFrom] expression SQLite rejects as a value of one old row: bad syntax, an unknown function, a qualified name, a subquery, an aggregate, or a nondeterministic function.</summary>
+    public const string MigrateFromRejected = "MIG0029";
 
     // MigInit.
     /// <summary>MigInit found a file already at the path; nothing was changed.</summary>
@@ -112,6 +116,8 @@ internal static class MigCode
     public const string HookVetoed = "MIG0059";
     /// <summary>The operator's hook failed after its step completed (the step is not undone).</summary>
     public const string HookFailed = "MIG0060";
+    /// <summary>A [MigrateFrom] expression names a column the old table does not have.</summary>
+    public const string MigrateFromUnknownColumn = "MIG0061";
     /// <summary>A migration target in a project with several databases, without -p:MigDatabaseName to choose one (raised by the targets).</summary>
     public const string SeveralDatabases = "MIG0062";
     /// <summary>Two databases of one project have schema types in the same namespace (each would get a MigSchemaInfo there).</summary>

@@ -8,7 +8,7 @@ namespace Mig.Sql;
 /// <summary>
 /// The schema's identity: 12 hex digits of SHA-256 over what the database holds:
 /// the canonical CREATE script and the seed rows. Whitespace, comments, member
-/// order that does not change the SQL, query attributes and [RenamedFrom] do not
+/// order that does not change the SQL, query attributes, [RenamedFrom] and [MigrateFrom] do not
 /// change it; every change to a table, column, constraint, index, view or seed does.
 /// </summary>
 internal static class SchemaHash

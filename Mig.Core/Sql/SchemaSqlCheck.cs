@@ -18,6 +18,7 @@ internal static class SchemaSqlCheck
         // Each check runs only when the ones before it passed: later ones need the objects they made.
         if (CreateObjects(connection, model) is { } rejected) return [rejected];
         var errors = Defaults(connection, model);
+        errors.AddRange(MigrateFromCheck.Errors(connection, model));
         if (errors.Count > 0) return errors;
         errors = ViewColumns(connection, model);
         if (errors.Count > 0 || model.Seeds.Count == 0) return errors;

@@ -25,4 +25,10 @@ internal sealed record ColumnModel(
 {
     /// <summary>The column's CHECK constraints ([Check] on the property, and the names of an enum stored by name), SQL expressions.</summary>
     public IReadOnlyList<string> Checks { get; init; } = [];
+
+    /// <summary>
+    /// [MigrateFrom]: the SQL expression over the old table's columns that fills this column in the
+    /// migration that adds it. Not part of the schema hash: it says how to migrate, not what the file holds.
+    /// </summary>
+    public string? MigrateFrom { get; init; }
 }

@@ -107,9 +107,10 @@ internal sealed class TableBuilder(ReflectedSchema schema, ColumnResolver resolv
             Errors.Add(new(MigCode.DuplicateName,
                 $"{type.Name}.{prop.Name} becomes the column '{c.Name}', which would hide the table's rowid (SQLite's name for it), which migrations copy and replay by. Rename the property or give it [Column(\"...\")].",
                 Type: type.FullName, Member: prop.Name));
+        var migrateFrom = MigrateFromRules.Read(type, prop, cols.Count, renamed, Errors);
         foreach (var c in cols)
             columns.Add(new ColumnModel(c.Name, prop.Name, c.Type, c.Kind, c.ClrType, notNull, dflt.Literal, dflt.Expr,
-                cols.Count == 1 ? renamed : null, c.ReferencedColumn) { Checks = [.. EnumChecks(type, prop, c, dflt.Literal), .. checks] });
+                cols.Count == 1 ? renamed : null, c.ReferencedColumn) { Checks = [.. EnumChecks(type, prop, c, dflt.Literal), .. checks], MigrateFrom = migrateFrom });
 
         onDelete.TryGetValue(prop.Name, out var action);
         if (schema.Tables.TryGetValue(refType, out var referenced))
