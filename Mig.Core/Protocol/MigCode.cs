@@ -120,6 +120,10 @@ internal static class MigCode
     public const string CheckViolated = "MIG0073";
     /// <summary>Old values are not of the type a STRICT table of the new schema requires.</summary>
     public const string StrictTypeRefused = "MIG0074";
+    /// <summary>MigRevert cannot run any more: MigArchiveOld ended the possibility (or the cutover kept no capture on the new file).</summary>
+    public const string RevertEnded = "MIG0080";
+    /// <summary>MigRevert cannot write the new file's rows back into the old schema (a rowid the migration changed, a column only the old schema has that needs a value).</summary>
+    public const string RevertUnsupported = "MIG0081";
 
     // The tool process itself.
     /// <summary>The tool was called with wrong arguments (a bug in Mig's targets).</summary>

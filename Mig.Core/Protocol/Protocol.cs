@@ -23,6 +23,8 @@ internal static class Protocol
     public const string Ready = "ready";
     /// <summary>Status value of an old database after cutover and MigArchiveOld: never served again.</summary>
     public const string Retired = "retired";
+    /// <summary>Status value of a new database MigRevert took out of service: the old file is live again, and this one is never served.</summary>
+    public const string Reverted = "reverted";
 
     /// <summary>
     /// Old database: the capture state ('recording' or 'draining') and
