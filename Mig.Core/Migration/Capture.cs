@@ -40,14 +40,15 @@ internal static class Capture
 
     /// <summary>
     /// <see cref="Install(SqliteConnection, IReadOnlyList{OldTable}, string, string, string, IgnoredTables)"/> inside the
-    /// caller's transaction. <paramref name="pairKey"/> is the key the other file of the pair is recorded under: a new
-    /// file that captures its writes for MigRevert records the old file as <see cref="OldInfoKeys.RevertTo"/>.
+    /// caller's transaction. <paramref name="pairKey"/> is the key the other file of the pair is recorded under, and
+    /// <paramref name="marker"/> the marker's first value: a new file that captures its writes for MigRevert records the
+    /// old file as <see cref="OldInfoKeys.RevertTo"/> and is <see cref="Protocol.Revertible"/>.
     /// </summary>
     public static void Install(SqliteConnection old, SqliteTransaction txn, IReadOnlyList<OldTable> tables, string newDatabase, string schemaHash, string journalModeBefore,
-        IgnoredTables ignored, string pairKey = OldInfoKeys.NewDatabase)
+        IgnoredTables ignored, string pairKey = OldInfoKeys.NewDatabase, string marker = Protocol.Recording)
     {
         SqliteFile.Execute(old, Protocol.CreateMarkerTable, txn);
-        SqliteFile.Execute(old, $"INSERT INTO {Protocol.MarkerTable}(id, status, txn_seq) VALUES (0, '{Protocol.Recording}', 0)", txn);
+        SqliteFile.Execute(old, $"INSERT INTO {Protocol.MarkerTable}(id, status, txn_seq) VALUES (0, '{marker}', 0)", txn);
         // AUTOINCREMENT would create sqlite_sequence in a file that had none, and SQLite never lets
         // it be dropped, so Remove could not give the file back as it was. Without it ids still only
         // grow: log rows are never deleted, only the whole table is dropped.
@@ -123,16 +124,16 @@ internal static class Capture
     }
 
     /// <summary>
-    /// Undoes <see cref="StartDraining"/> in one transaction: the guards go and the marker is 'recording' again, so
-    /// writes are allowed and still captured (MigReset cancelling a revert in progress gives the new file back its writes).
+    /// Undoes <see cref="StartDraining"/> in one transaction: the guards go and the marker is <paramref name="marker"/> again,
+    /// so writes are allowed and still captured (MigReset cancelling a revert in progress gives the new file back its writes).
     /// </summary>
-    public static void Resume(SqliteConnection c)
+    public static void Resume(SqliteConnection c, string marker)
     {
         using var txn = c.BeginTransaction(deferred: false);
         foreach (var table in Names(c, OldInfoKeys.GuardedTables, "main", txn))
             foreach (var op in Operations)
                 SqliteFile.Execute(c, $"DROP TRIGGER IF EXISTS {TriggerName("guard", op, table)}", txn);
-        SqliteFile.Execute(c, $"UPDATE {Protocol.MarkerTable} SET status = '{Protocol.Recording}' WHERE id = 0", txn);
+        SqliteFile.Execute(c, $"UPDATE {Protocol.MarkerTable} SET status = '{marker}' WHERE id = 0", txn);
         txn.Commit();
     }
 

@@ -42,6 +42,9 @@ internal sealed class MigrateStep(MigrationContext pair)
             throw PhaseChecks.WrongPhase($"{pair.OldPath} is retired: MigArchiveOld retired it after a cutover{(record.NewDatabase is null ? "" : $" to {record.NewDatabase}")}, and it is never migrated again. Set -p:MigDatabase to the live database.");
         if (PathResolver.Same(pair.OldPath, pair.NewPath))
             throw PhaseChecks.WrongPhase($"{pair.OldPath} is already this schema's file (schema {pair.Hash}); there is nothing to migrate.");
+        if (record.RevertTo is { } revertTo)
+            throw PhaseChecks.WrongPhase($"{pair.OldPath} is the new file of a migration from {revertTo} that can still be reverted: it captures its writes for MigRevert. " +
+                $"End that migration first with MigArchiveOld -p:MigDatabase={revertTo} (it ends the possibility to revert and removes this capture), then MigMigrate. Nothing was changed.");
         if (record.Marker is { } marker)
         {
             checks.CheckRecordedNew(record, "MigMigrate");

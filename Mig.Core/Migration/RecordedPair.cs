@@ -18,6 +18,9 @@ internal sealed record RecordedPair(string? Marker, string? NewDatabase, string?
     /// <summary>Whether the old file is retired (MigArchiveOld).</summary>
     public bool Retired => OwnStatus == Protocol.Retired;
 
+    /// <summary>A new file after cutover that captures its writes for MigRevert: the old file they would go back into.</summary>
+    public string? RevertTo { get; init; }
+
     /// <summary>When MigRevert started going back to the old file (null when no revert is in progress).</summary>
     public string? RevertStartedAt { get; init; }
 
@@ -30,6 +33,7 @@ internal sealed record RecordedPair(string? Marker, string? NewDatabase, string?
         return new RecordedPair(Capture.Marker(old), newDatabase, Capture.Info(old, OldInfoKeys.SchemaHash), Capture.Info(old, OldInfoKeys.CutOverAt), status)
         {
             RevertStartedAt = Capture.Info(old, OldInfoKeys.RevertStartedAt),
+            RevertTo = Capture.Info(old, OldInfoKeys.RevertTo),
         };
     }
 

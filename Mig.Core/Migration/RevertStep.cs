@@ -27,7 +27,7 @@ internal sealed class RevertStep(MigrationContext pair)
     public static void InstallCapture(SqliteConnection target, SqliteTransaction txn, MigrationContext pair)
     {
         var tables = Introspector.Tables(target, "main", countRows: false, ignored: pair.Ignored).Where(t => t.Kind == "table").ToList();
-        Capture.Install(target, txn, tables, pair.OldPath, pair.Hash, "wal", pair.Ignored, OldInfoKeys.RevertTo);
+        Capture.Install(target, txn, tables, pair.OldPath, pair.Hash, "wal", pair.Ignored, OldInfoKeys.RevertTo, Protocol.Revertible);
     }
 
     /// <summary>Whether a (ready) new file still captures its writes for MigRevert: from cutover until MigArchiveOld.</summary>
@@ -117,7 +117,7 @@ internal sealed class RevertStep(MigrationContext pair)
         RequireNoLoss(c, forward, inverse, allowDataLoss, paused: false);
         if (record.RevertStartedAt is null)
             Bookkeeping.SetFact(c, $"main.{Protocol.OldInfoTable}", OldInfoKeys.RevertStartedAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), null);
-        if (Capture.Marker(target) == Protocol.Recording)
+        if (Capture.Marker(target) == Protocol.Revertible)
         {
             Capture.StartDraining(target);
             pair.Log($"Mig: {pair.NewPath} is paused: writes are refused from now on (MigWritesPausedException in the new service).");
@@ -255,7 +255,7 @@ internal sealed class RevertStep(MigrationContext pair)
         using var target = DatabaseFile.Open(pair.NewPath);
         if (Bookkeeping.Status(target) == Protocol.Reverted)
             throw PhaseChecks.WrongPhase($"MigReset: the revert already took {pair.NewPath} out of service (status 'reverted'), so it cannot be cancelled any more. Run MigRevert to finish it: the old file then takes writes again.");
-        if (Capture.Marker(target) == Protocol.Draining) Capture.Resume(target);
+        if (Capture.Marker(target) == Protocol.Draining) Capture.Resume(target, Protocol.Revertible);
         SqliteFile.Execute(old, $"DELETE FROM {Protocol.OldInfoTable} WHERE key = '{OldInfoKeys.RevertStartedAt}'");
         Bookkeeping.Audit(target, "MigReset", pair.Hash, "ok", "cancelled the revert in progress; the new file takes writes again");
         pair.Log($"Mig: the revert is cancelled. {pair.NewPath} takes writes again (its writes are still captured; MigRevert can run again); {pair.OldPath} stays paused.");

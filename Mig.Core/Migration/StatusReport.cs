@@ -144,6 +144,8 @@ internal sealed record StatusReport(
     {
         var marker = record?.Marker;
         var cutOverAt = record?.CutOverAt;
+        if (record?.RevertTo is { } revertTo)
+            return ("revertible", $"{oldPath} is the live new file of a migration from {revertTo}, which MigRevert can still revert. To migrate this file again, end that migration first: MigArchiveOld -p:MigDatabase={revertTo}.");
         // A file at the new path that no migration of this old file made: name it, never advise deleting it.
         if (newExists && status == Protocol.Retired)
             return ("new-path-taken", $"{newPath} is a retired database (an old file MigArchiveOld retired after an earlier cutover) and takes this schema's file name. " +

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Mig.Migration;
+using Mig.Sql;
 
 namespace Mig.Core.Tests.Migration;
 
@@ -70,7 +71,7 @@ public sealed class RevertTests
         Assert.AreEqual(MigCode.DataLoss, refused.Code, refused.Message);
         StringAssert.Contains(refused.Message, "table review exists only in the new schema");
         StringAssert.Contains(refused.Message, "author.country");
-        Assert.AreEqual(Protocol.Recording, HotDb.Marker(pair.NewPath), "nothing changed: the new file is not paused");
+        Assert.AreEqual(Protocol.Revertible, HotDb.Marker(pair.NewPath), "nothing changed: the new file is not paused");
         Assert.AreEqual("cut-over", pair.Migrator().Status().Phase);
         using (var newDb = new MigDatabase(pair.NewPath))
             Assert.IsTrue(new MigWriter("n", new Random(46), newDb) { NameColumn = "full_name" }.Step(3), "the new service keeps writing");
@@ -138,7 +139,16 @@ public sealed class RevertTests
         StringAssert.Contains(early.Message, "MigReset");
         migrator.Drain();
         migrator.Cutover();
-        Assert.AreEqual(Protocol.Recording, HotDb.Marker(pair.NewPath), "the cutover started capturing the new file's writes");
+        Assert.AreEqual(Protocol.Revertible, HotDb.Marker(pair.NewPath), "the cutover started capturing the new file's writes");
+        using (var newDb = new MigDatabase(pair.NewPath))
+        {
+            Assert.IsTrue(new MigWriter("n", new Random(50), newDb) { NameColumn = "full_name" }.Step(3));
+            Assert.IsNull(newDb.Marker, "the new service is not told of a migration: it serves as usual while its writes are captured");
+        }
+        Assert.IsGreaterThan(0L, HotDb.Scalar(pair.NewPath, $"SELECT count(*) FROM {Protocol.LogTable}"), "its writes are captured");
+        var next = Assert.ThrowsExactly<MigOperationException>(() => new Migrator(HotSchemas.ModelV1, SchemaHash.Compute(HotSchemas.ModelV1), pair.NewPath, Path.Combine(pair.Directory, "next.db"), _ => { }).Migrate(offline: false, allowDataLoss: false));
+        Assert.AreEqual(MigCode.WrongPhase, next.Code);
+        StringAssert.Contains(next.Message, "MigArchiveOld");
 
         migrator.ArchiveOld(null);
         Assert.IsNull(HotDb.Marker(pair.NewPath), "MigArchiveOld removed the new file's capture");
