@@ -211,6 +211,10 @@ internal sealed class MigrateStep(MigrationContext pair)
                 : $"{pair.NewPath} already exists and is ready (a database of this schema). If it is the live database, there is nothing to migrate; set -p:MigDatabase to it. Mig does not overwrite it.");
         if (facts.Status == Protocol.Retired)
             return new MigOperationException(MigCode.FileInTheWay, checks.RetiredNewFile());
+        if (facts.Status == Protocol.Reverted)
+            return new MigOperationException(MigCode.FileInTheWay,
+                $"{pair.NewPath} is the new file of an earlier migration that MigRevert took out of service (status 'reverted'), and its name is this schema's file name. " +
+                "Mig neither overwrites nor deletes it; nothing was changed. Move it away (it holds what the new service wrote, all of it written back), or choose another path with -p:MigNewDatabase, then MigMigrate.");
         if (facts.Status == Protocol.Migrating && fromThisOld)
             return PhaseChecks.WrongPhase($"{pair.NewPath} is the unfinished new file of an abandoned migration of {pair.OldPath} (the old file records no migration any more). Run MigReset (it deletes that file), then MigMigrate.");
         return new MigOperationException(MigCode.FileInTheWay,
