@@ -49,16 +49,19 @@ internal static class InversePlan
     /// What writing the new file's rows back would lose, among the rows its writes touched since cutover (the
     /// new file's log, attached as <c>old</c> on <paramref name="c"/>, whose main file is the old file): rows of
     /// tables only the new schema has, values in columns only it has that differ from what the migration filled
-    /// them with, and values that do not come back unchanged through the conversion back and forth.
+    /// them with, and values the old column cannot hold as they are (the conversion back does not keep them, or a
+    /// NULL where the old column is NOT NULL). Rows a seed of the migration added (<paramref name="seeded"/> of a new
+    /// table: their rowids) hold nothing the new service wrote unless its writes changed them.
     /// </summary>
     // Long: one query per kind of loss, each with its own words for the operator.
-    public static IReadOnlyList<DataLoss> Losses(SqliteConnection c, MigrationPlan forward, MigrationPlan inverse)
+    public static IReadOnlyList<DataLoss> Losses(SqliteConnection c, MigrationPlan forward, MigrationPlan inverse, Func<string, string> seeded)
     {
         var losses = new List<DataLoss>();
         foreach (var t in forward.Tables)
         {
             var name = SqlIdentifier.Quote(t.Table.Name);
-            var logged = $"rowid IN (SELECT row_id FROM old.{Protocol.LogTable} WHERE table_name = {Capture.Literal(t.Table.Name)})";
+            var seeds = seeded(t.Table.Name);
+            var logged = $"rowid IN (SELECT row_id FROM old.{Protocol.LogTable} WHERE table_name = {Capture.Literal(t.Table.Name)}{(seeds.Length == 0 ? "" : $" AND row_id NOT IN ({seeds})")})";
             if (t.Source is null)
             {
                 var rows = SqliteFile.Scalar(c, $"SELECT count(*) FROM old.{name} WHERE {logged}");
@@ -81,8 +84,10 @@ internal static class InversePlan
                 else
                 {
                     var inv = back.Columns.First(i => SqlNameComparer.Same(i.Column.Name, col.Source));
-                    var roundTrip = Copier.ValueExpression(col, Copier.ValueExpression(inv, column));
-                    changed = $"({roundTrip}) IS NOT {column}";
+                    // A value is kept when the old column stores it as it is, or converted and back to itself ('12' and 12, 2.0 and 2).
+                    changed = inv.Fill == FillKind.Convert
+                        ? $"CASE WHEN {column} IS NULL THEN ({Copier.ValueExpression(inv, column)}) IS NOT NULL ELSE NOT ({Planner.Survives(column, inv.Column.Type)}) END"
+                        : $"({Copier.ValueExpression(inv, column)}) IS NOT {column}";
                     what = $"values of {t.Table.Name}.{col.Column.Name} do not survive the conversion back to {t.Source.Name}.{col.Source}";
                 }
                 var count = SqliteFile.Scalar(c, $"SELECT count(*) FROM old.{name} AS n WHERE n.{logged} AND {changed}");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Mig.Schema;
 using SQLitePCL;
 
 namespace Mig.Migration;
@@ -123,6 +124,7 @@ internal sealed class RevertStep(MigrationContext pair)
             pair.Log($"Mig: {pair.NewPath} is paused: writes are refused from now on (MigWritesPausedException in the new service).");
         }
         var accepted = RequireNoLoss(c, forward, inverse, allowDataLoss, paused: true);
+        WriteSeededRowsBack(target, forward);
         long applied;
         using (var replayer = new Replayer(c, inverse, Protocol.OldInfoTable, OldInfoKeys.RevertCheckpoint))
         {
@@ -132,8 +134,8 @@ internal sealed class RevertStep(MigrationContext pair)
                 throw new MigOperationException(MigCode.VerifyFailed, $"MigRevert: {last - replayer.Checkpoint()} writes of the new file are not replayed although writes are paused. Run MigRevert again.");
         }
         CarrySequences(c, inverse);
+        Verify(c, inverse, accepted);
         c.Close();
-        Verify(target, forward, accepted);
         MarkReverted(target);
         pair.Log($"Mig: revert wrote {applied} captured writes of the new file back into the old file and verified it.");
     }
@@ -166,7 +168,7 @@ internal sealed class RevertStep(MigrationContext pair)
     private HashSet<string> RequireNoLoss(SqliteConnection c, MigrationPlan forward, MigrationPlan inverse, bool allowDataLoss, bool paused)
     {
         InversePlan.RequireInsertable(c, inverse);
-        var losses = InversePlan.Losses(c, forward, inverse);
+        var losses = InversePlan.Losses(c, forward, inverse, table => Bookkeeping.Info(c, InfoKeys.SeededRows(table), "old") ?? "");
         if (losses.Count == 0) return [];
         if (!allowDataLoss)
             throw new MigOperationException(MigCode.DataLoss,
@@ -200,26 +202,41 @@ internal sealed class RevertStep(MigrationContext pair)
     }
 
     /// <summary>
-    /// The old file, as the revert left it, transformed by the forward plan must be the new file (the verification of
-    /// MigCutover, the other way round): the columns whose loss was accepted are not compared. Refuses (MIG0045) any difference.
+    /// The rows a seed of the migration added to the new file (none of the old service's, so in no log) go back
+    /// too: rows the new service wrote may reference them. Logged once, in the paused new file's log, as rows to replay.
     /// </summary>
-    private void Verify(SqliteConnection target, MigrationPlan forward, HashSet<string> accepted)
+    private static void WriteSeededRowsBack(SqliteConnection target, MigrationPlan forward)
     {
-        var compared = forward with
+        using var txn = target.BeginTransaction(deferred: false);
+        foreach (var t in forward.Tables.Where(t => t.Source is not null))
+            if (Bookkeeping.Info(target, InfoKeys.SeededRows(t.Table.Name), txn: txn) is { Length: > 0 } ids)
+                SqliteFile.Execute(target,
+                    $"INSERT INTO {Protocol.LogTable}(txn_id, operation, table_name, row_id) SELECT 0, 'insert', {Capture.Literal(t.Table.Name)}, rowid FROM {SqlIdentifier.Quote(t.Table.Name)} " +
+                    $"WHERE rowid IN ({ids}) AND NOT EXISTS (SELECT 1 FROM {Protocol.LogTable} WHERE txn_id = 0 AND operation = 'insert' AND table_name = {Capture.Literal(t.Table.Name)} AND row_id = {SqlIdentifier.Quote(t.Table.Name)}.rowid)", txn);
+        txn.Commit();
+    }
+
+    /// <summary>
+    /// The old file must now be the new file transformed back by the inverse plan, row by row and both ways (the comparison
+    /// of MigCutover, turned round, on the replay's connection): the columns whose loss was accepted are not compared. Refuses
+    /// (MIG0045) any difference; both files stay paused.
+    /// </summary>
+    private void Verify(SqliteConnection c, MigrationPlan inverse, HashSet<string> accepted)
+    {
+        var compared = inverse with
         {
-            Tables = [.. forward.Tables.Select(t => t with
+            Tables = [.. inverse.Tables.Select(t => t with
             {
-                Columns = [.. t.Columns.Select(col => col.Source is not null && accepted.Contains($"{t.Table.Name}.{col.Column.Name}") ? col with { Source = null, Fill = FillKind.Null } : col)],
+                Columns = [.. t.Columns.Select(col => col.Source is not null && accepted.Contains($"{t.Source!.Name}.{col.Source}") ? col with { Source = null, Fill = FillKind.Null } : col)],
             })],
         };
-        SqliteFile.Execute(target, $"ATTACH DATABASE {Capture.Literal(pair.OldPath)} AS old");
-        var result = Verifier.Run(target, compared, pair.Model, online: false, new HashSet<string>());
-        SqliteFile.Execute(target, "DETACH DATABASE old");
+        // No model: the old file's foreign keys are the old schema's, which Mig does not know as a model.
+        var result = Verifier.Run(c, compared, new SchemaModel([], [], []), online: false, new HashSet<string>());
         foreach (var t in result.Tables)
-            pair.Log($"Mig: verify {t.Table}: old {t.OldRows} rows, new {t.NewRows} rows{(t.Missing + t.Different == 0 ? ", content equal" : $", {t.Missing} missing/changed, {t.Different} extra")}");
+            pair.Log($"Mig: verify {t.Table}: new {t.OldRows} rows, old {t.NewRows} rows{(t.Missing + t.Different == 0 ? ", content equal" : $", {t.Missing} missing/changed, {t.Different} extra")}");
         if (!result.Ok)
             throw new MigOperationException(MigCode.VerifyFailed,
-                "MigRevert: the old file does not match the new file after the writes were replayed: " + string.Join("; ", result.Problems()) +
+                "MigRevert: the old file does not match the new file after the writes were written back: " + string.Join("; ", result.Problems()) +
                 ". Writes to the new file stay paused and the old file stays paused too. Run MigRevert again, or MigReset to cancel the revert (the new service writes again).");
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Mig.Migration;
+using Mig.Schema;
 using Mig.Sql;
 
 namespace Mig.Core.Tests.Migration;
@@ -157,6 +158,63 @@ public sealed class RevertTests
         Assert.AreEqual(MigCode.RevertEnded, late.Code, late.Message);
         Assert.AreEqual(Protocol.Ready, HotDb.Status(pair.NewPath), "nothing changed");
         Assert.AreEqual("done", pair.Migrator().Status().Phase);
+    }
+
+    private const string V1 = """
+        [PK(nameof(Id))]
+        public sealed record Student(long Id, string Name, string? Note, double Score);
+        [PK(nameof(Id))]
+        public sealed record Old(long Id);
+        public sealed record Link(Student Student, string Label);
+        """;
+
+    // A renamed table and column, REAL to INTEGER, a dropped column and table, new columns, a seed.
+    private const string V2 = """
+        [PK(nameof(Id))]
+        [RenamedFrom("student")]
+        [Default(nameof(Level), "1")]
+        public sealed record Learner(long Id, [RenamedFrom("name")] string FullName, long Score, long Level, string? Email);
+        public sealed record Link([RenamedFrom("student_id")] Learner Learner, string Label);
+        public static class Seeds
+        {
+            public static Learner Admin => new(100, "Admin", 0, 1, null);
+        }
+        """;
+
+    [TestMethod]
+    public void RevertUndoesRenamesAndConversionsKeepsOldOnlyColumnsAndRefusesWhatOnlyTheNewSchemaHolds()
+    {
+        using var pair = MigrationPair.Create(V1,
+            "INSERT INTO student VALUES (1, 'Ann', 'n', 2.0), (2, 'Bob', NULL, 3.0)",
+            "INSERT INTO old VALUES (1), (2)",
+            "INSERT INTO link VALUES (1, 'a'), (2, 'b')");
+        var migrator = pair.Migrator(SchemaFixture.Model(V2));
+        migrator.Migrate(offline: false, allowDataLoss: true);
+        migrator.Drain();
+        migrator.Cutover();
+        pair.Execute(pair.NewPath, "UPDATE learner SET full_name = 'Ann B', score = 5 WHERE id = 1");
+        pair.Execute(pair.NewPath, "INSERT INTO learner(id, full_name, score, level, email) VALUES (3, 'Cy', 7, 1, NULL)");
+        pair.Execute(pair.NewPath, "UPDATE learner SET score = 2.5 WHERE id = 3"); // a REAL in an INTEGER column: the old REAL column keeps it
+        pair.Execute(pair.NewPath, "INSERT INTO link(learner_id, label) VALUES (100, 'to the seeded row')");
+        pair.Execute(pair.NewPath, "DELETE FROM link WHERE learner_id = 2");
+        pair.Execute(pair.NewPath, "DELETE FROM learner WHERE id = 2");
+        pair.Execute(pair.NewPath, "UPDATE learner SET email = 'ann@example.org' WHERE id = 1");
+
+        var refused = Assert.ThrowsExactly<MigOperationException>(() => migrator.Revert());
+        Assert.AreEqual(MigCode.DataLoss, refused.Code, refused.Message);
+        StringAssert.Contains(refused.Message, "column learner.email exists only in the new schema: 1 rows");
+        Assert.DoesNotContain("score", refused.Message, "2.5 goes back into a REAL column as it is");
+        pair.Execute(pair.NewPath, "UPDATE learner SET email = NULL WHERE id = 1");
+
+        migrator.Revert();
+
+        CollectionAssert.AreEqual(new[] { "1|Ann B|'n'|5.0", "3|Cy|NULL|2.5", "100|Admin|NULL|0.0" },
+            pair.Rows(pair.OldPath, "SELECT id || '|' || name || '|' || quote(note) || '|' || quote(score) FROM student ORDER BY id").Select(r => (string)r[0]!).ToArray(),
+            "renamed back, converted back, the dropped column kept where the row was updated, the seeded row written back");
+        CollectionAssert.AreEqual(new[] { "1|a", "100|to the seeded row" },
+            pair.Rows(pair.OldPath, "SELECT student_id || '|' || label FROM link ORDER BY student_id").Select(r => (string)r[0]!).ToArray());
+        Assert.AreEqual(2L, pair.Scalar(pair.OldPath, "SELECT count(*) FROM old"), "a table only the old schema has keeps its rows");
+        Assert.AreEqual(0L, pair.Scalar(pair.OldPath, "SELECT count(*) FROM pragma_foreign_key_check"));
     }
 
     /// <summary>Seeds, lets the old service write before and during the migration, and cuts over; returns the old service.</summary>
