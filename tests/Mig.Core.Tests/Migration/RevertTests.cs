@@ -95,6 +95,12 @@ public sealed class RevertTests
         var newService = new MigWriter("n", new Random(47), newDb) { NameColumn = "full_name" };
         newService.Own(oldService.Mine);
         for (var i = 0; i < 40; i++) Assert.IsTrue(newService.Step(3));
+        var cutOver = pair.Migrator().Status();
+        Assert.AreEqual("cut-over", cutOver.Phase);
+        Assert.IsGreaterThanOrEqualTo(120L, cutOver.RevertLog ?? 0, "every row the new service wrote is in its log");
+        Assert.IsTrue(cutOver.Lines().Any(l => l.StartsWith("  revert  ", StringComparison.Ordinal) && l.Contains("MigRevert", StringComparison.Ordinal)), string.Join("\n", cutOver.Lines()));
+        StringAssert.Contains(cutOver.Next, "MigRevert");
+        StringAssert.Contains(cutOver.ToJson(), "\"revertLog\"");
 
         KillAt(pair, FaultPoint.Revert);
         var status = pair.Migrator().Status();
