@@ -110,6 +110,10 @@ public sealed class RevertTests
         Assert.IsFalse(newService.Step(1), "writes to the new file are paused while the revert runs");
         Assert.IsFalse(new MigWriter("o", new Random(48), oldDb).Step(1), "the old file stays paused until the revert completes");
 
+        var archive = Assert.ThrowsExactly<MigOperationException>(() => pair.Migrator().ArchiveOld(null));
+        Assert.AreEqual(MigCode.WrongPhase, archive.Code, "no archive while a revert is in progress");
+        StringAssert.Contains(archive.Message, "MigReset");
+
         // MigReset cancels the revert: the new service writes again, and those writes go back too later.
         pair.Migrator().Reset();
         Assert.AreEqual("cut-over", pair.Migrator().Status().Phase);
