@@ -30,6 +30,7 @@ internal sealed class ArchiveStep(MigrationContext pair)
                 }
                 else if (string.IsNullOrEmpty(archiveTo))
                 {
+                    EndRevert();
                     pair.Log($"Mig: {pair.OldPath} is already retired; nothing to do (-p:MigArchiveTo=<folder> moves it aside).");
                     return;
                 }
@@ -38,6 +39,7 @@ internal sealed class ArchiveStep(MigrationContext pair)
             }
             SqliteConnection.ClearAllPools();
             detail = string.IsNullOrEmpty(archiveTo) ? $"removed the capture from {pair.OldPath} and marked it retired" : ArchiveCopy(archiveTo);
+            EndRevert();
             if (File.Exists(pair.NewPath))
                 using (var target = DatabaseFile.Open(pair.NewPath)) Bookkeeping.Audit(target, "MigArchiveOld", pair.Hash, "ok", detail);
             pair.Log($"Mig: {detail}.");
@@ -46,9 +48,22 @@ internal sealed class ArchiveStep(MigrationContext pair)
             foreach (var f in new[] { pair.OldPath + ".miglock", pair.OldPath + ".miglock.info" }) if (File.Exists(f)) File.Delete(f);
     }
 
+    /// <summary>
+    /// Archiving ends the possibility to revert: the new file's capture (its cost on every write since cutover) goes,
+    /// after the old file is retired (a kill in between leaves it, and MigArchiveOld run again removes it).
+    /// </summary>
+    private void EndRevert()
+    {
+        if (!File.Exists(pair.NewPath)) return;
+        using var target = DatabaseFile.Open(pair.NewPath);
+        if (Bookkeeping.Status(target) == Protocol.Ready && RevertStep.Captures(target)) Capture.Remove(target);
+    }
+
     /// <summary>Refuses (MIG0040) an old file whose migration has not cut over: its new file must be there, built from it, and ready.</summary>
     private void RequireCutOver(RecordedPair record)
     {
+        if (record.RevertStartedAt is not null)
+            throw PhaseChecks.WrongPhase($"MigArchiveOld: a revert to {pair.OldPath} is in progress (writes to {pair.NewPath} are paused). Finish it with MigRevert, or cancel it with MigReset (the new file takes writes again), then MigArchiveOld.");
         if (record.Marker is null)
             throw PhaseChecks.WrongPhase($"{pair.OldPath} has no migration to clean up (no capture, not retired). MigArchiveOld runs after MigCutover.");
         if (record.CutOverAt is not null && !File.Exists(pair.NewPath))

@@ -23,6 +23,7 @@ internal sealed class BundleArguments
         ["verify"] = [.. Pair, "allow-data-loss"],
         ["cutover"] = [.. Pair, "allow-data-loss", "hook"],
         ["reset"] = [.. Pair, "hook"],
+        ["revert"] = [.. Pair, "allow-data-loss", "hook"],
         ["archive-old"] = [.. Pair, "archive-to", "hook"],
         ["init"] = Files,
         ["script"] = ["out", "help"],

@@ -17,6 +17,7 @@ internal static class BundleHelp
         ["verify"] = ("MigVerify", "Compares the pair (row counts, foreign keys, content, pending writes, unaccepted losses); changes no data."),
         ["cutover"] = ("MigCutover", "After drain: verifies, records the cutover in the old file and marks the new file ready."),
         ["reset"] = ("MigReset", "Before cutover: abandons the migration; the old file takes writes again and the unfinished new file is deleted."),
+        ["revert"] = ("MigRevert", "After cutover, until archive-old: pauses writes on the new file, writes what it served since cutover back into the old file (renames and conversions undone; what only the new schema holds is a loss, refused without --allow-data-loss), verifies, then the old file takes writes again and the new file is out of service. Resumable."),
         ["archive-old"] = ("MigArchiveOld", "After cutover: retires the old file; with --archive-to, writes it there (checked) and removes it from its folder."),
         ["init"] = ("MigInit", "Creates a database for this schema, with seeds, ready to serve: at --new-database (or --database) PATH, or else <database-dir>/<name>-<hash>.db. Never overwrites (MIG0030)."),
         ["script"] = ("MigScript", "Writes the schema's full CREATE SQL to --out FILE, or to standard output."),
@@ -49,6 +50,7 @@ internal static class BundleHelp
         ["drain"] = "'drained' after the drain",
         ["cutover"] = "'verified' after verification and before anything is marked (a non-zero exit vetoes the cutover: MIG0059, nothing cut over), then 'ready' after the new file is marked ready",
         ["reset"] = "'reset' after the reset (the new file is deleted)",
+        ["revert"] = "'reverted' after the revert (the old file takes writes again)",
         ["archive-old"] = "'archived' after the old file is retired (or archived and removed)",
     };
 

@@ -34,8 +34,21 @@ internal static class Capture
     public static void Install(SqliteConnection old, IReadOnlyList<OldTable> tables, string newDatabase, string schemaHash, string journalModeBefore, IgnoredTables ignored)
     {
         using var txn = old.BeginTransaction(deferred: false);
+        Install(old, txn, tables, newDatabase, schemaHash, journalModeBefore, ignored);
+        txn.Commit();
+    }
+
+    /// <summary>
+    /// <see cref="Install(SqliteConnection, IReadOnlyList{OldTable}, string, string, string, IgnoredTables)"/> inside the
+    /// caller's transaction. <paramref name="pairKey"/> is the key the other file of the pair is recorded under, and
+    /// <paramref name="marker"/> the marker's first value: a new file that captures its writes for MigRevert records the
+    /// old file as <see cref="OldInfoKeys.RevertTo"/> and is <see cref="Protocol.Revertible"/>.
+    /// </summary>
+    public static void Install(SqliteConnection old, SqliteTransaction txn, IReadOnlyList<OldTable> tables, string newDatabase, string schemaHash, string journalModeBefore,
+        IgnoredTables ignored, string pairKey = OldInfoKeys.NewDatabase, string marker = Protocol.Recording)
+    {
         SqliteFile.Execute(old, Protocol.CreateMarkerTable, txn);
-        SqliteFile.Execute(old, $"INSERT INTO {Protocol.MarkerTable}(id, status, txn_seq) VALUES (0, '{Protocol.Recording}', 0)", txn);
+        SqliteFile.Execute(old, $"INSERT INTO {Protocol.MarkerTable}(id, status, txn_seq) VALUES (0, '{marker}', 0)", txn);
         // AUTOINCREMENT would create sqlite_sequence in a file that had none, and SQLite never lets
         // it be dropped, so Remove could not give the file back as it was. Without it ids still only
         // grow: log rows are never deleted, only the whole table is dropped.
@@ -45,7 +58,7 @@ internal static class Capture
         foreach (var t in tables)
             foreach (var sql in CaptureTriggers(t)) SqliteFile.Execute(old, sql, txn);
         var names = tables.Select(t => t.Name).ToList();
-        SetInfo(old, txn, OldInfoKeys.NewDatabase, newDatabase);
+        SetInfo(old, txn, pairKey, newDatabase);
         SetInfo(old, txn, OldInfoKeys.SchemaHash, schemaHash);
         SetInfo(old, txn, OldInfoKeys.StartedAt, DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         SetInfo(old, txn, OldInfoKeys.JournalModeBefore, journalModeBefore);
@@ -57,7 +70,6 @@ internal static class Capture
         SetInfo(old, txn, OldInfoKeys.GuardedTables, JsonList(Introspector.Tables(old, countRows: false, ignored: ignored).Where(t => t.Kind == "table").Select(t => t.Name)));
         // Read after the triggers exist, in the same transaction: the schema capture was made for.
         SetInfo(old, txn, OldInfoKeys.SchemaAtInstall, Fingerprint(old, txn, "main", names, ignored));
-        txn.Commit();
     }
 
     /// <summary>
@@ -108,6 +120,20 @@ internal static class Capture
         foreach (var table in Names(old, OldInfoKeys.GuardedTables, "main", txn))
             foreach (var op in Operations)
                 SqliteFile.Execute(old, $"CREATE TRIGGER IF NOT EXISTS {TriggerName("guard", op, table)} BEFORE {op.ToUpperInvariant()} ON {SqlIdentifier.Quote(table)} BEGIN SELECT RAISE(ABORT, '{Protocol.WritesPausedMessage}'); END", txn);
+        txn.Commit();
+    }
+
+    /// <summary>
+    /// Undoes <see cref="StartDraining"/> in one transaction: the guards go and the marker is <paramref name="marker"/> again,
+    /// so writes are allowed and still captured (MigReset cancelling a revert in progress gives the new file back its writes).
+    /// </summary>
+    public static void Resume(SqliteConnection c, string marker)
+    {
+        using var txn = c.BeginTransaction(deferred: false);
+        foreach (var table in Names(c, OldInfoKeys.GuardedTables, "main", txn))
+            foreach (var op in Operations)
+                SqliteFile.Execute(c, $"DROP TRIGGER IF EXISTS {TriggerName("guard", op, table)}", txn);
+        SqliteFile.Execute(c, $"UPDATE {Protocol.MarkerTable} SET status = '{marker}' WHERE id = 0", txn);
         txn.Commit();
     }
 

@@ -40,16 +40,20 @@ internal sealed class CutoverStep(MigrationContext pair)
             using var old = DatabaseFile.Open(pair.OldPath);
             Bookkeeping.SetFact(old, Protocol.OldInfoTable, OldInfoKeys.CutOverAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), null);
         }
-        MarkReady(target);
+        MarkReady(target, pair);
         Bookkeeping.Audit(target, "MigCutover", pair.Hash, "ok", "status ready");
         pair.Log($"Mig: cut over. {pair.NewPath} is ready and serves on its next call; move traffic to the new service. The old file keeps refusing writes; run MigArchiveOld to clean it up.");
     }
 
-    /// <summary>One commit: nothing replays into the new file any more (the id mapping goes), and it serves from now on.</summary>
-    private static void MarkReady(SqliteConnection target)
+    /// <summary>
+    /// One commit: nothing replays into the new file any more (the id mapping goes), it serves from now on, and
+    /// every write it serves is captured for MigRevert (<see cref="RevertStep"/>) from its first one until MigArchiveOld.
+    /// </summary>
+    private static void MarkReady(SqliteConnection target, MigrationContext pair)
     {
         using var txn = target.BeginTransaction(deferred: false);
         SqliteFile.Execute(target, $"DROP TABLE IF EXISTS {Protocol.IdMappingTable}", txn);
+        if (Capture.Marker(target) is null) RevertStep.InstallCapture(target, txn, pair);
         SqliteFile.Execute(target, Protocol.SetStatus(Protocol.Ready), txn);
         Bookkeeping.SetInfo(target, InfoKeys.CutOverAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), txn);
         FaultPoint.Reached(FaultPoint.Cutover);

@@ -24,6 +24,10 @@ internal static class FaultPoint
     /// <summary>MigArchiveOld, between retiring the old file and removing its capture (one transaction since they must not be split).</summary>
     public const string Archive = "archive";
 
+    /// <summary>MigRevert, after each batch of the new file's writes replayed into the old file has committed (writes to the new file are paused).</summary>
+    public const string Revert = "revert";
+    /// <summary>MigRevert, after the new file was taken out of service ('reverted'), before the old file takes writes again.</summary>
+    public const string RevertFinish = "revert-finish";
     /// <summary>Called with the name of each point reached; null (nothing happens) unless a test host set it.</summary>
     public static Action<string>? Listener { get; set; }
 

@@ -44,6 +44,9 @@ internal sealed class MigrateStep(MigrationContext pair)
             throw PhaseChecks.WrongPhase($"{pair.OldPath} is retired: MigArchiveOld retired it after a cutover{(record.NewDatabase is null ? "" : $" to {record.NewDatabase}")}, and it is never migrated again. Set -p:MigDatabase to the live database.");
         if (PathResolver.Same(pair.OldPath, pair.NewPath))
             throw PhaseChecks.WrongPhase($"{pair.OldPath} is already this schema's file (schema {pair.Hash}); there is nothing to migrate.");
+        if (record.RevertTo is { } revertTo)
+            throw PhaseChecks.WrongPhase($"{pair.OldPath} is the new file of a migration from {revertTo} that can still be reverted: it captures its writes for MigRevert. " +
+                $"End that migration first with MigArchiveOld -p:MigDatabase={revertTo} (it ends the possibility to revert and removes this capture), then MigMigrate. Nothing was changed.");
         if (record.Marker is { } marker)
         {
             checks.CheckRecordedNew(record, "MigMigrate");
@@ -217,6 +220,10 @@ internal sealed class MigrateStep(MigrationContext pair)
                 : $"{pair.NewPath} already exists and is ready (a database of this schema). If it is the live database, there is nothing to migrate; set -p:MigDatabase to it. Mig does not overwrite it.");
         if (facts.Status == Protocol.Retired)
             return new MigOperationException(MigCode.FileInTheWay, checks.RetiredNewFile());
+        if (facts.Status == Protocol.Reverted)
+            return new MigOperationException(MigCode.FileInTheWay,
+                $"{pair.NewPath} is the new file of an earlier migration that MigRevert took out of service (status 'reverted'), and its name is this schema's file name. " +
+                "Mig neither overwrites nor deletes it; nothing was changed. Move it away (it holds what the new service wrote, all of it written back), or choose another path with -p:MigNewDatabase, then MigMigrate.");
         if (facts.Status == Protocol.Migrating && fromThisOld)
             return PhaseChecks.WrongPhase($"{pair.NewPath} is the unfinished new file of an abandoned migration of {pair.OldPath} (the old file records no migration any more). Run MigReset (it deletes that file), then MigMigrate.");
         return new MigOperationException(MigCode.FileInTheWay,

@@ -4,7 +4,7 @@ namespace Mig.Migration;
 /// One verb of a hot migration as the tool (from the targets' properties) or the bundle (from its
 /// command line) asks for it; <see cref="MigrationVerbs"/> runs it the same way for both.
 /// </summary>
-/// <param name="Verb">plan, migrate, drain, catch-up, verify, cutover, status, reset or archive-old.</param>
+/// <param name="Verb">plan, migrate, drain, catch-up, verify, cutover, status, reset, revert or archive-old.</param>
 /// <param name="DatabaseName">Stem of database file names (MigDatabaseName).</param>
 internal sealed record MigrationRequest(string Verb, string DatabaseName)
 {

@@ -6,12 +6,12 @@ namespace Mig.Migration;
 
 /// <summary>
 /// The verbs of hot migrations (plan, migrate, drain, catch-up, verify, cutover, status, reset,
-/// archive-old): resolve the pair of files, then call the <see cref="Migrator"/>. The tool behind
+/// revert, archive-old): resolve the pair of files, then call the <see cref="Migrator"/>. The tool behind
 /// the targets and the bundle both run them from here, so their messages, codes and JSON are one.
 /// </summary>
 internal static class MigrationVerbs
 {
-    public static bool Handles(string verb) => verb is "plan" or "migrate" or "drain" or "catch-up" or "verify" or "cutover" or "status" or "reset" or "archive-old";
+    public static bool Handles(string verb) => verb is "plan" or "migrate" or "drain" or "catch-up" or "verify" or "cutover" or "status" or "reset" or "revert" or "archive-old";
 
     /// <summary>Runs <paramref name="r"/>: 0 when done, 1 when a plan has errors; refusals throw <see cref="MigOperationException"/>.</summary>
     public static int Run(MigrationRequest r, SchemaModel model, CommandOutput output)
@@ -33,6 +33,7 @@ internal static class MigrationVerbs
                 case "verify": migrator.Verify(allowDataLoss: r.AllowDataLoss); break;
                 case "cutover": migrator.Cutover(allowDataLoss: r.AllowDataLoss); break;
                 case "reset": migrator.Reset(); break;
+                case "revert": migrator.Revert(allowDataLoss: r.AllowDataLoss); break;
                 case "archive-old": migrator.ArchiveOld(r.ArchiveTo); break;
                 case "status":
                     var report = migrator.Status();

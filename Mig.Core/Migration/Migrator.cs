@@ -85,6 +85,16 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         AfterStep("MigReset", PhaseHook.Reset);
     }
 
+    /// <summary>
+    /// After cutover: goes back to the old file with what the new file served since (see <see cref="RevertStep"/>).
+    /// Losses (MIG0042) are written back only with <paramref name="allowDataLoss"/>.
+    /// </summary>
+    public void Revert(bool allowDataLoss = false)
+    {
+        new RevertStep(Pair).Run(allowDataLoss);
+        AfterStep("MigRevert", PhaseHook.Reverted);
+    }
+
     /// <summary>After cutover: retire the old file in place, or move it to <paramref name="archiveTo"/> (see <see cref="ArchiveStep"/>).</summary>
     public void ArchiveOld(string? archiveTo)
     {

@@ -32,6 +32,8 @@ internal sealed class PhaseHook(string command)
     public const string Archived = "archived";
     /// <summary>After MigReset: the migration is abandoned and the new file deleted.</summary>
     public const string Reset = "reset";
+    /// <summary>After MigRevert: the old file takes writes again and the new file is out of service.</summary>
+    public const string Reverted = "reverted";
 
     private const int TailLines = 20;
     private const int MaxLineLength = 300;

@@ -18,13 +18,23 @@ internal sealed record RecordedPair(string? Marker, string? NewDatabase, string?
     /// <summary>Whether the old file is retired (MigArchiveOld).</summary>
     public bool Retired => OwnStatus == Protocol.Retired;
 
+    /// <summary>A new file after cutover that captures its writes for MigRevert: the old file they would go back into.</summary>
+    public string? RevertTo { get; init; }
+
+    /// <summary>When MigRevert started going back to the old file (null when no revert is in progress).</summary>
+    public string? RevertStartedAt { get; init; }
+
     /// <summary>Reads the record of an open old file.</summary>
     public static RecordedPair Read(SqliteConnection old)
     {
         var status = Bookkeeping.Status(old);
         var newDatabase = Capture.Info(old, OldInfoKeys.NewDatabase);
         if (newDatabase is null && status == Protocol.Retired) newDatabase = Bookkeeping.Info(old, InfoKeys.RetiredFor);
-        return new RecordedPair(Capture.Marker(old), newDatabase, Capture.Info(old, OldInfoKeys.SchemaHash), Capture.Info(old, OldInfoKeys.CutOverAt), status);
+        return new RecordedPair(Capture.Marker(old), newDatabase, Capture.Info(old, OldInfoKeys.SchemaHash), Capture.Info(old, OldInfoKeys.CutOverAt), status)
+        {
+            RevertStartedAt = Capture.Info(old, OldInfoKeys.RevertStartedAt),
+            RevertTo = Capture.Info(old, OldInfoKeys.RevertTo),
+        };
     }
 
     /// <summary>The record of an old file read-only, or null when it cannot be read (missing, not a database): the operation then says why.</summary>

@@ -30,11 +30,20 @@ internal sealed class Replayer : IDisposable
     private readonly SqliteCommand entries;
     private readonly SqliteCommand unreadable;
 
-    /// <summary>A replayer on <paramref name="target"/> (the new file, with the old attached as <c>old</c>).</summary>
-    public Replayer(SqliteConnection target, MigrationPlan plan)
+    private readonly string checkpointTable;
+    private readonly string checkpointKey;
+
+    /// <summary>
+    /// A replayer on <paramref name="target"/> (the new file, with the old attached as <c>old</c>). The checkpoint is
+    /// the target's <paramref name="checkpointKey"/> in its <paramref name="checkpointTable"/>: MigRevert replays the
+    /// new file's log into the old file (attached the other way round) and keeps its checkpoint among the old file's facts.
+    /// </summary>
+    public Replayer(SqliteConnection target, MigrationPlan plan, string checkpointTable = Protocol.InfoTable, string checkpointKey = InfoKeys.Checkpoint)
     {
         this.target = target;
         this.plan = plan;
+        this.checkpointTable = checkpointTable;
+        this.checkpointKey = checkpointKey;
         SqliteFile.Execute(target, "CREATE TEMP TABLE IF NOT EXISTS mig_touched(row_id INTEGER PRIMARY KEY)");
         var range = $"FROM old.{Protocol.LogTable} WHERE id > @from AND id <= @to";
         tablesInBatch = Command($"SELECT table_name, count(*) {range} GROUP BY table_name", "@from", "@to");
@@ -51,7 +60,7 @@ internal sealed class Replayer : IDisposable
     public long Run(Action<ReplayProgress> progress, long limit = long.MaxValue, string faultPoint = FaultPoint.Drain)
     {
         Capture.RequireUnchangedSchema(target, "old");
-        var checkpoint = long.Parse(Bookkeeping.Info(target, InfoKeys.Checkpoint) ?? "0", CultureInfo.InvariantCulture);
+        var checkpoint = Checkpoint();
         // Every entry up to the newest one seen here is committed: writes are serialised, and an id is
         // taken inside its writer's transaction, so a later commit can only add ids above it. Each batch
         // reads the old rows in a snapshot taken after that, so while writes go on (catch-up), an entry
@@ -71,7 +80,7 @@ internal sealed class Replayer : IDisposable
             {
                 try { applied += ApplyBatch(txn, checkpoint, to); }
                 catch (SqliteException e) when (ComputedFill.NullResult(e, plan) is { } refused) { throw refused; }
-                Bookkeeping.SetInfo(target, InfoKeys.Checkpoint, to.ToString(CultureInfo.InvariantCulture), txn);
+                Bookkeeping.SetFact(target, $"main.{checkpointTable}", checkpointKey, to.ToString(CultureInfo.InvariantCulture), txn);
                 txn.Commit();
             }
             checkpoint = to;
@@ -79,6 +88,16 @@ internal sealed class Replayer : IDisposable
             FaultPoint.Reached(faultPoint);
         }
         return applied;
+    }
+
+    /// <summary>The last log id replayed (0 before the first batch).</summary>
+    public long Checkpoint()
+    {
+        if (!SqliteFile.TableExists(target, null, checkpointTable)) return 0;
+        using var cmd = target.CreateCommand();
+        cmd.CommandText = $"SELECT value FROM main.{checkpointTable} WHERE key = @k";
+        cmd.Parameters.AddWithValue("@k", checkpointKey);
+        return long.Parse(cmd.ExecuteScalar() as string ?? "0", CultureInfo.InvariantCulture);
     }
 
     private long ApplyBatch(SqliteTransaction txn, long from, long to)

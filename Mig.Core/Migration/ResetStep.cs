@@ -23,6 +23,12 @@ internal sealed class ResetStep(MigrationContext pair)
         {
             var record = RecordedPair.Read(old);
             checks.CheckRecordedNew(record, "MigReset");
+            if (record.CutOverAt is not null && record.RevertStartedAt is not null)
+            {
+                // A revert in progress is what MigReset undoes after a cutover: the new file serves again.
+                new RevertStep(pair).Cancel(old, record);
+                return;
+            }
             if (record.CutOverAt is not null) throw PhaseChecks.WrongPhase("MigReset: " + checks.CutOverAdvice(record));
             if (record.Retired)
                 throw PhaseChecks.WrongPhase($"{pair.OldPath} is retired (MigArchiveOld ran after its cutover); there is no migration to reset. To go back, restore a backup.");

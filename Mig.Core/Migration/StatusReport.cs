@@ -81,8 +81,24 @@ internal sealed record StatusReport(
         if (phase is not ("done" or "cut-over" or "new-path-taken") && audit.Count > 0 && audit[^1].Result.StartsWith("failed", StringComparison.Ordinal))
             next = $"The last {audit[^1].Operation} {audit[^1].Result}: {audit[^1].Detail} Otherwise: {next}";
         if (notes.Count > 0) next = string.Join(" ", notes) + " " + next;
-        return new StatusReport(phase, next, LiveFile(phase, oldPath, oldExists, newPath), hash, oldPath, oldExists, marker, logEntries, lastLog, newPath, newExists, status, newHash,
-            cutoff, checkpoint, pending, replayRate, writeRate, pause, mapping, record?.CutOverAt, tables, audit);
+        return new StatusReport(phase, next, LiveFile(phase, status, oldPath, oldExists, newPath), hash, oldPath, oldExists, marker, logEntries, lastLog, newPath, newExists, status, newHash,
+            cutoff, checkpoint, pending, replayRate, writeRate, pause, mapping, record?.CutOverAt, tables, audit)
+        {
+            RevertLog = newExists && status == Protocol.Ready ? ReadRevertLog(newPath) : null,
+        };
+    }
+
+    /// <summary>
+    /// After cutover, until MigArchiveOld: how many writes the new file has captured for MigRevert (null when it captures none).
+    /// </summary>
+    public long? RevertLog { get; init; }
+
+    private static long? ReadRevertLog(string newPath)
+    {
+        using var target = DatabaseFile.OpenForReading(newPath);
+        return RevertStep.Captures(target) && SqliteFile.TableExists(target, null, Protocol.LogTable)
+            ? SqliteFile.Scalar(target, $"SELECT count(*) FROM {Protocol.LogTable}")
+            : null;
     }
 
     /// <summary>What the new file says of itself: its bookkeeping, row counts and audit trail.</summary>
@@ -128,6 +144,8 @@ internal sealed record StatusReport(
     {
         var marker = record?.Marker;
         var cutOverAt = record?.CutOverAt;
+        if (record?.RevertTo is { } revertTo)
+            return ("revertible", $"{oldPath} is the live new file of a migration from {revertTo}, which MigRevert can still revert. To migrate this file again, end that migration first: MigArchiveOld -p:MigDatabase={revertTo}.");
         // A file at the new path that no migration of this old file made: name it, never advise deleting it.
         if (newExists && status == Protocol.Retired)
             return ("new-path-taken", $"{newPath} is a retired database (an old file MigArchiveOld retired after an earlier cutover) and takes this schema's file name. " +
@@ -137,9 +155,15 @@ internal sealed record StatusReport(
             return ("new-path-taken", $"{newPath} was built from {newOld}, not from {oldPath}; Mig neither overwrites nor deletes it. " +
                 $"For that migration, run MigStatus -p:MigDatabase={newOld}; to migrate {oldPath}, " +
                 (marker is null ? "choose another -p:MigNewDatabase." : "move that file away (then MigMigrate copies again), or abandon with MigReset."));
+        if (newExists && status == Protocol.Reverted)
+            return marker is not null
+                ? ("reverting", $"MigRevert took {newPath} out of service but was stopped before {oldPath} took writes again: run MigRevert again to finish (MigReset no longer applies).")
+                : ("reverted", $"Nothing to do: {oldPath} is live again and {newPath} is out of service (status 'reverted'), kept as the revert left it. Move it away before migrating to its schema again.");
+        if (newExists && status == Protocol.Ready && record?.RevertStartedAt is not null && marker is not null)
+            return ("reverting", $"A revert is in progress (since {record.RevertStartedAt}): writes to {newPath} are paused. Run MigRevert again to finish it, or MigReset to cancel it (the new file takes writes again).");
         if (newExists && status == Protocol.Ready)
             return marker is null ? ("done", "Nothing to do: the new file is live" + (!oldExists ? "." : record?.Retired == true ? "; the old file is retired (delete or keep it)." : "; the old file is clean (delete or keep it)."))
-                                  : ("cut-over", "Move traffic to the new service; then MigArchiveOld cleans up the old file.");
+                                  : ("cut-over", "Move traffic to the new service; then MigArchiveOld cleans up the old file (and ends the possibility to revert). To go back to the old file with what the new file served since cutover, run MigRevert.");
         if (!oldExists) return ("no-old-database", "Set -p:MigDatabase to the live database, or run MigInit for a first database.");
         if (marker is null)
             return newExists ? ("stale-new-file", "The new file is an unfinished copy of this old file, which records no migration any more (a MigReset that stopped half-way): run MigReset (it deletes that file), then MigMigrate.")
@@ -159,11 +183,12 @@ internal sealed record StatusReport(
     /// <summary>
     /// The file the service should use now, and so the replica to restore: the new file once it is
     /// ready (cut over, done, archived), and also when the old file records a cutover to it that is
-    /// missing now (it must be put back); otherwise the old file, which stays the live one through
-    /// recording, draining, a vetoed or unfinished cutover, and after MigReset. Null when neither is.
+    /// missing now (it must be put back), and while a revert has not taken it out of service yet; otherwise the old
+    /// file, which stays the live one through recording, draining, a vetoed or unfinished cutover, after MigReset
+    /// and once a revert took the new file out of service. Null when neither is.
     /// </summary>
-    private static string? LiveFile(string phase, string oldPath, bool oldExists, string newPath) =>
-        phase is "cut-over" or "done" or "new-file-missing" ? newPath : oldExists ? oldPath : null;
+    private static string? LiveFile(string phase, string? status, string oldPath, bool oldExists, string newPath) =>
+        phase is "cut-over" or "done" or "new-file-missing" || (phase == "reverting" && status == Protocol.Ready) ? newPath : oldExists ? oldPath : null;
 
     /// <summary>The report for people.</summary>
     public IEnumerable<string> Lines()
@@ -176,6 +201,7 @@ internal sealed record StatusReport(
                      (NewExists ? $": status {NewStatus ?? "none"}, schema {NewSchemaHash ?? "?"}, cutoff {Show(Cutoff)}, checkpoint {Show(Checkpoint)}, pending {Show(Pending)}, _id_mapping {Show(IdMappingRows)}" : "");
         yield return $"  live    {Live ?? "none (no database to serve from)"}";
         if (OldMarker == Protocol.Recording && Pending is not null) yield return "  catch-up " + CatchUpLine();
+        if (RevertLog is { } revert) yield return $"  revert  {revert} writes of the new file captured since cutover (MigRevert writes them back into the old file; MigArchiveOld ends this)";
         foreach (var t in Tables) yield return $"  {t.Table,-28} old {Show(t.OldRows),10}   new {Show(t.NewRows),10}";
         foreach (var a in Audit) yield return $"  audit {a.At} {a.Operation}: {a.Result} {a.Detail}";
         yield return $"  next: {Next}";

@@ -30,6 +30,10 @@ internal static class InfoKeys
     /// <summary>An old file MigArchiveOld retired: when.</summary>
     public const string RetiredAt = "retired_at";
 
+    /// <summary>A new file MigRevert took out of service: when.</summary>
+    public const string RevertedAt = "reverted_at";
+    /// <summary>A new file MigRevert took out of service: the old file its writes went back into.</summary>
+    public const string RevertedTo = "reverted_to";
     /// <summary>The rowids a seed inserted into <paramref name="table"/> during a migration, comma-separated.</summary>
     public static string SeededRows(string table) => "seeded_rows:" + table;
 }

@@ -138,6 +138,10 @@ internal static class MigCode
     public const string StrictTypeRefused = "MIG0074";
     /// <summary>Old values of an enum column (or a write made while recording) have no member to convert to (integer to name or back), and the NOT NULL column has no default to take instead.</summary>
     public const string UnknownEnumValue = "MIG0075";
+    /// <summary>MigRevert cannot run any more: MigArchiveOld ended the possibility (or the cutover kept no capture on the new file).</summary>
+    public const string RevertEnded = "MIG0080";
+    /// <summary>MigRevert cannot write the new file's rows back into the old schema (a rowid the migration changed, a column only the old schema has that needs a value).</summary>
+    public const string RevertUnsupported = "MIG0081";
 
     // The tool process itself.
     /// <summary>The tool was called with wrong arguments (a bug in Mig's targets).</summary>

@@ -21,4 +21,16 @@ internal static class OldInfoKeys
     public const string SchemaAtInstall = "schema_at_install";
     /// <summary>Written by MigCutover before it marks the new file ready: from then on the old file is never written by a migration step.</summary>
     public const string CutOverAt = "cut_over_at";
+
+    /// <summary>
+    /// In a NEW file after cutover, which captures its own writes for MigRevert: the old file a revert writes
+    /// them back into (a key of its own, not <see cref="NewDatabase"/>, so the new file is never taken for the old file of a pair).
+    /// </summary>
+    public const string RevertTo = "revert_to";
+
+    /// <summary>Written by MigRevert into the old file before it pauses the new file: a revert is in progress (MigReset cancels it).</summary>
+    public const string RevertStartedAt = "revert_started_at";
+
+    /// <summary>The id of the last entry of the new file's log MigRevert replayed into the old file, committed with each batch.</summary>
+    public const string RevertCheckpoint = "revert_checkpoint";
 }

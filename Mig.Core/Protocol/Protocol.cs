@@ -23,6 +23,8 @@ internal static class Protocol
     public const string Ready = "ready";
     /// <summary>Status value of an old database after cutover and MigArchiveOld: never served again.</summary>
     public const string Retired = "retired";
+    /// <summary>Status value of a new database MigRevert took out of service: the old file is live again, and this one is never served.</summary>
+    public const string Reverted = "reverted";
 
     /// <summary>
     /// Old database: the capture state ('recording' or 'draining') and
@@ -34,6 +36,11 @@ internal static class Protocol
     public const string MarkerTable = "_migration_marker";
     /// <summary>Marker value while writes are captured.</summary>
     public const string Recording = "recording";
+    /// <summary>
+    /// Marker value of a NEW file from cutover until MigArchiveOld: its writes are captured so that MigRevert can write
+    /// them back into the old file. The runtime serves such a file as one without a marker (it is not being migrated).
+    /// </summary>
+    public const string Revertible = "revertible";
     /// <summary>Marker value while writes are refused and the log is replayed.</summary>
     public const string Draining = "draining";
     /// <summary>Old database: the captured writes.</summary>

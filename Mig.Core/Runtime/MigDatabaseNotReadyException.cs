@@ -30,6 +30,8 @@ public sealed class MigDatabaseNotReadyException : Exception
             ? $"{database} is not ready to serve: it has no tables yet, as a migration's new file has for a moment after it is created. It serves after MigCutover."
             : status == Protocol.Retired
             ? $"{database} is retired (status '{status}'): a migration cut over to a new file and MigArchiveOld retired this one, which is never served again. Point the service at the new file (MigStatus names it)."
+            : status == Protocol.Reverted
+            ? $"{database} is reverted (status '{status}'): MigRevert wrote what it served back into the old file, which is live again; this file is never served again. Point the service at the old file (MigStatus names it)."
             : $"{database} is not ready to serve (status '{status}'): a migration is building it. It serves after MigCutover.", inner)
         => (Database, Status) = (database, status);
 

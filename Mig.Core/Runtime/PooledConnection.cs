@@ -172,6 +172,8 @@ internal sealed class PooledConnection : IDisposable
             while (reader.Read()) present.Add(reader.GetString(0));
         Status = present.Contains(Protocol.StatusTable) ? Scalar($"SELECT status FROM {Protocol.StatusTable} WHERE id = 0") : null;
         Marker = present.Contains(Protocol.MarkerTable) ? Scalar($"SELECT status FROM {Protocol.MarkerTable} WHERE id = 0") : null;
+        // A new file that captures its writes only in case of a revert serves as usual: no migration is under way.
+        if (Marker == Protocol.Revertible) Marker = null;
     }
 
     private string? Scalar(string sql)

@@ -58,6 +58,7 @@ public sealed class BundleTests
         StringAssert.StartsWith(version.StdOut, $"Mig {TestRun.MigVersion} schema {built["SchemaHash"]}");
         Succeeded(bundle.RunWithMuxer(server, dotnet, "--version"), "the runtime-only root's own dotnet runs it too");
         StringAssert.Contains(Mig("--help").StdOut, "archive-old");
+        StringAssert.Contains(Mig("--help").StdOut, "revert       MigRevert");
         var wrong = Mig("plan", "--database", old, "--no-such-option");
         Assert.AreEqual(2, wrong.ExitCode, wrong.StdErr);
         StringAssert.Contains(wrong.StdErr, "mig : error MIG0090:");

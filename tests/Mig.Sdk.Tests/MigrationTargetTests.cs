@@ -129,7 +129,7 @@ public sealed class MigrationTargetTests
     }
 
     [TestMethod]
-    public void EveryWrongPhaseIsRefusedWithItsCode()
+    public void EveryWrongPhaseIsRefusedWithItsCodeAndMigRevertGoesBack()
     {
         using var consumer = Consumer.Create(files: ("Schema/School.cs", Schemas.Student));
         var data = consumer.NewFolder("data");
@@ -149,11 +149,21 @@ public sealed class MigrationTargetTests
         Refused("MigMigrate", "MIG0040", "migrate twice");
         Refused("MigCutover", "MIG0040", "cutover before drain");
         Refused("MigArchiveOld", "MIG0040", "archive before cutover");
+        Refused("MigRevert", "MIG0040", "revert before cutover");
         Assert.AreEqual(0, Mig(consumer, data, "MigDrain").ExitCode);
         Assert.AreEqual(0, Mig(consumer, data, "MigCutover").ExitCode);
         Refused("MigReset", "MIG0040", "reset after cutover");
         Refused("MigDrain", "MIG0040", "drain after cutover");
         Assert.IsTrue(File.Exists(old));
+
+        // After cutover MigRevert goes back: the old file takes writes again, the new one is out of service.
+        Exec(Status(consumer, data)["NewPath"], "INSERT INTO student(name, email) VALUES ('Kim', 'kim@example.org')");
+        var revert = Mig(consumer, data, "MigRevert");
+        Assert.AreEqual(0, revert.ExitCode, revert.ToString());
+        StringAssert.Contains(revert.Output, "Mig: reverted.");
+        Assert.AreEqual(1L, Count(old, "SELECT count(*) FROM student WHERE email = 'kim@example.org'"), "the new service's write is in the old file");
+        Assert.AreEqual(0L, Count(old, "SELECT count(*) FROM sqlite_schema WHERE name = '_migration_marker'"), "the old file takes writes again");
+        Assert.AreEqual("reverted", Status(consumer, data)["Phase"]);
     }
 
     [TestMethod]

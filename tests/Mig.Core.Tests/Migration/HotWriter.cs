@@ -182,6 +182,9 @@ internal abstract class HotWriter(string tag, Random rng) : IRandomWriter, IDisp
 
     protected Random Rng { get; } = rng;
 
+    /// <summary>The author's name column: <c>name</c> in v1, <c>full_name</c> in v2 (a writer of the new service).</summary>
+    public string NameColumn { get; init; } = "name";
+
     /// <summary>Runs one transaction of <paramref name="ops"/> random writes; false when it was refused (writes paused).</summary>
     public bool Step(int ops)
     {
@@ -244,7 +247,7 @@ internal abstract class HotWriter(string tag, Random rng) : IRandomWriter, IDisp
         {
             var a = d.Authors[authorId] with { Score = HotValues.Score(Rng) };
             if (Rng.Next(2) == 0) a = a with { Name = HotValues.Text(Tag, Rng) };
-            Expect(1, exec.Execute("UPDATE author SET name = @p0, score = @p1 WHERE id = @p2", a.Name, a.Score, authorId));
+            Expect(1, exec.Execute($"UPDATE author SET {NameColumn} = @p0, score = @p1 WHERE id = @p2", a.Name, a.Score, authorId));
             d.Authors[authorId] = a;
             return;
         }
@@ -296,7 +299,7 @@ internal abstract class HotWriter(string tag, Random rng) : IRandomWriter, IDisp
     private long InsertAuthor(IHotExec exec, HotData d)
     {
         var a = new AuthorData(HotValues.Text(Tag, Rng), HotValues.Score(Rng));
-        Expect(1, exec.Execute("INSERT INTO author(name, score) VALUES (@p0, @p1)", a.Name, a.Score));
+        Expect(1, exec.Execute($"INSERT INTO author({NameColumn}, score) VALUES (@p0, @p1)", a.Name, a.Score));
         var id = exec.LastId();
         d.Authors.Add(id, a);
         return id;
@@ -331,6 +334,9 @@ internal abstract class HotWriter(string tag, Random rng) : IRandomWriter, IDisp
 /// <summary>A writer through the Mig runtime: <see cref="MigDatabase.WriteAsync(Func{MigTransaction, Task}, CancellationToken)"/>.</summary>
 internal sealed class MigWriter(string tag, Random rng, MigDatabase db) : HotWriter(tag, rng)
 {
+    /// <summary>A file taken out of service (a revert's new file) counts as a refusal too, not as a failure.</summary>
+    public bool NotReadyIsRefusal { get; init; }
+
     protected override bool Run(Action<IHotExec> body)
     {
         try
@@ -343,6 +349,10 @@ internal sealed class MigWriter(string tag, Random rng, MigDatabase db) : HotWri
             return true;
         }
         catch (MigWritesPausedException)
+        {
+            return false;
+        }
+        catch (MigDatabaseNotReadyException) when (NotReadyIsRefusal)
         {
             return false;
         }

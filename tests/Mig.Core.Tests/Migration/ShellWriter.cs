@@ -5,9 +5,9 @@ namespace Mig.Core.Tests.Migration;
 /// <summary>
 /// A writer through the <c>sqlite3</c> shell, one process per transaction (another program, an older
 /// SQLite): inserts an author, raises the score of its previous one, deletes every third. Its ledger
-/// holds what the shell reported committed.
+/// holds what the shell reported committed. <c>nameColumn</c> is the author's name column (<c>full_name</c> in v2).
 /// </summary>
-internal sealed class ShellWriter(string tag, string path) : IRandomWriter
+internal sealed class ShellWriter(string tag, string path, string nameColumn = "name") : IRandomWriter
 {
     private long n;
 
@@ -24,7 +24,7 @@ internal sealed class ShellWriter(string tag, string path) : IRandomWriter
         var script = ".timeout 10000\nBEGIN IMMEDIATE;\n" +
             (previous is { } p ? $"UPDATE author SET score = score + 1 WHERE id = {p};\n" : "") +
             (previous is { } d && n % 3 == 0 ? $"DELETE FROM author WHERE id = {d};\n" : "") +
-            $"INSERT INTO author(name, score) VALUES ('{name}', {n}) RETURNING id;\nCOMMIT;\n";
+            $"INSERT INTO author({nameColumn}, score) VALUES ('{name}', {n}) RETURNING id;\nCOMMIT;\n";
         var (code, output, error) = Sqlite3Shell.TryRun(path, script);
         if (code != 0)
         {
