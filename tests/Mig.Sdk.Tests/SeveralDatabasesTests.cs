@@ -82,6 +82,13 @@ public sealed class SeveralDatabasesTests
         Assert.Contains("student", schoolSql);
         Assert.DoesNotContain("audit_event", schoolSql);
 
+        // The bundle of one database: its own folder, schema and name.
+        var built = app.Build("-t:MigBundle", "-p:MigDatabaseName=audit", "-getTargetResult:MigBundle").SingleItem("MigBundle");
+        Assert.AreEqual(app.PathOf("bin/mig-bundle-audit"), Path.GetDirectoryName(built.Identity), "one bundle folder per database");
+        var version = Bundle.CopyOf(built.Identity).Run(data, Bundle.RealDotnetRoot(), "--version");
+        Assert.AreEqual(0, version.ExitCode, version.ToString());
+        Assert.Contains($"schema {auditScript["SchemaHash"]} database audit", version.StdOut);
+
         // A migration of the audit database leaves the project's database alone.
         var schoolBytes = Bytes(schoolFile);
         app.Write("Schema/Audit/AuditEvent.cs", AuditEventWithWho);
