@@ -13,13 +13,13 @@ namespace Mig.Core.Tests.Migration;
 [TestClass]
 public sealed class EnumTextMigrationTests
 {
-    private const string AsInteger = """
+    internal const string AsInteger = """
         public enum Status { Open, Shipped, Cancelled }
         [PK(nameof(Id))]
         public sealed record Order(long Id, Status Status, Status? Previous);
         """;
 
-    private const string AsName = """
+    internal const string AsName = """
         [StoreAsText]
         public enum Status { Open, Shipped, Cancelled }
         [PK(nameof(Id))]

@@ -8,7 +8,8 @@ namespace Mig.Core.Tests.Migration;
 [TestClass]
 public sealed class PlanTests
 {
-    private const string V1 = """
+    /// <summary>Also the v1 of RevertTests' renames and conversions.</summary>
+    internal const string V1 = """
         [PK(nameof(Id))]
         public sealed record Student(long Id, string Name, string? Note, double Score);
         [PK(nameof(Id))]

@@ -10,18 +10,8 @@ namespace Mig.Core.Tests.Migration;
 [TestClass]
 public sealed class RevertFillTests
 {
-    private const string AsInteger = """
-        public enum Status { Open, Shipped, Cancelled }
-        [PK(nameof(Id))]
-        public sealed record Order(long Id, Status Status, Status? Previous);
-        """;
-
-    private const string AsName = """
-        [StoreAsText]
-        public enum Status { Open, Shipped, Cancelled }
-        [PK(nameof(Id))]
-        public sealed record Order(long Id, Status Status, Status? Previous);
-        """;
+    private const string AsInteger = EnumTextMigrationTests.AsInteger;
+    private const string AsName = EnumTextMigrationTests.AsName;
 
     [TestMethod]
     public void AnEnumStoredByNameGoesBackToItsIntegers()

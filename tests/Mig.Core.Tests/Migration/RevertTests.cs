@@ -170,13 +170,7 @@ public sealed class RevertTests
         Assert.AreEqual("done", pair.Migrator().Status().Phase);
     }
 
-    private const string V1 = """
-        [PK(nameof(Id))]
-        public sealed record Student(long Id, string Name, string? Note, double Score);
-        [PK(nameof(Id))]
-        public sealed record Old(long Id);
-        public sealed record Link(Student Student, string Label);
-        """;
+    private const string V1 = PlanTests.V1;
 
     // A renamed table and column, REAL to INTEGER, a dropped column and table, new columns, a seed.
     private const string V2 = """
