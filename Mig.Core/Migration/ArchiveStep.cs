@@ -119,7 +119,8 @@ internal sealed class ArchiveStep(MigrationContext pair)
             throw new MigOperationException(MigCode.FileInTheWay,
                 $"The archive {dest} already exists; Mig does not overwrite it. {pair.OldPath} is retired and clean in place, and stays there. " +
                 "If that archive is from an earlier MigArchiveOld that was stopped before it removed the old file, check it and keep one of the two; otherwise choose another -p:MigArchiveTo or move that file, then MigArchiveOld again.");
-        var tmp = Path.Combine(Path.GetDirectoryName(dest)!, $".{Path.GetFileName(dest)}.{Environment.ProcessId}.tmp");
+        TempFiles.RemoveLeftOver(dest);
+        var tmp = TempFiles.For(dest);
         try
         {
             using (var holder = DatabaseFile.Open(pair.OldPath))

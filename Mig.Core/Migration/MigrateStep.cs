@@ -96,7 +96,8 @@ internal sealed class MigrateStep(MigrationContext pair)
     /// </summary>
     private void Copy(MigrationPlan plan, bool offline, long pageSize)
     {
-        var building = offline ? Path.Combine(Path.GetDirectoryName(pair.NewPath)!, $".{Path.GetFileName(pair.NewPath)}.{Environment.ProcessId}.tmp") : pair.NewPath;
+        if (offline) TempFiles.RemoveLeftOver(pair.NewPath);
+        var building = offline ? TempFiles.For(pair.NewPath) : pair.NewPath;
         var done = false;
         try
         {

@@ -24,7 +24,8 @@ internal static class DatabaseCreator
         if (!Directory.Exists(dir))
             throw new DatabaseCreationException(MigCode.DatabaseNotWritable, $"The directory {dir} does not exist. Create it or set MigDatabaseDir.");
 
-        var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        TempFiles.RemoveLeftOver(path);
+        var temp = TempFiles.Unique(path);
         try
         {
             // Built with a rollback journal (faster to load) and switched to WAL before it is served.
