@@ -73,6 +73,11 @@ public sealed class SeveralDatabasesTests
         Assert.Contains("error MIG0062", unchosen.Output);
         Assert.Contains("(schoolapp, audit)", unchosen.Output, "the message lists the databases");
 
+        var misspelt = app.Build("-t:MigPlan", "-p:MigDatabaseName=Audit", "-p:MigDatabaseDir=data");
+        misspelt.AssertFailed();
+        Assert.Contains("error MIG0062", misspelt.Output);
+        Assert.Contains("Spell it \"audit\"", misspelt.Output);
+
         var auditScript = app.Build("-t:MigScript", "-p:MigDatabaseName=audit", "-getTargetResult:MigScript").SingleItem("MigScript");
         var auditSql = File.ReadAllText(auditScript.Identity);
         Assert.Contains("audit_event", auditSql);
