@@ -11,9 +11,15 @@ public static class MigHealthChecksBuilderExtensions
     /// when it serves, Degraded while a migration records or drains it (the phase in the data),
     /// Unhealthy while the file is not ready. Map it with <c>app.MapHealthChecks("/health")</c>.
     /// </summary>
-    public static IHealthChecksBuilder AddMigHealthCheck(this IHealthChecksBuilder builder, string name = "mig", IEnumerable<string>? tags = null)
+    /// <param name="builder">The app's health checks.</param>
+    /// <param name="name">The check's name in the report.</param>
+    /// <param name="tags">The check's tags.</param>
+    /// <param name="database">The name a database was registered with (<c>AddKeyedMigDatabase(name, ...)</c>); null: the app's one database.</param>
+    public static IHealthChecksBuilder AddMigHealthCheck(this IHealthChecksBuilder builder, string name = "mig", IEnumerable<string>? tags = null, string? database = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.Add(new HealthCheckRegistration(name, provider => new MigHealthCheck(provider.GetRequiredService<MigDatabase>()), HealthStatus.Unhealthy, tags));
+        return builder.Add(new HealthCheckRegistration(name,
+            provider => new MigHealthCheck(database is null ? provider.GetRequiredService<MigDatabase>() : provider.GetRequiredKeyedService<MigDatabase>(database)),
+            HealthStatus.Unhealthy, tags));
     }
 }

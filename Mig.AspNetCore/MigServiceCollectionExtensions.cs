@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -28,22 +29,44 @@ public static class MigServiceCollectionExtensions
         var options = services.AddOptions<MigWebOptions>().BindConfiguration(SectionName);
         if (configure is not null) options.Configure(configure);
         services.AddMetrics();
-        services.AddSingleton<MigTelemetry>();
-        services.AddSingleton(provider =>
-        {
-            var settings = provider.GetRequiredService<IOptions<MigWebOptions>>().Value;
-            var path = ResolvePath(settings.Path, provider.GetService<IConfiguration>()?.GetConnectionString(ConnectionStringName), defaultPath,
-                provider.GetService<IHostEnvironment>()?.ContentRootPath);
-            return new MigDatabase(path, new MigDatabaseOptions
-            {
-                BusyTimeout = settings.BusyTimeout,
-                MaxConnections = settings.MaxConnections,
-                MaxIdleConnections = settings.MaxConnections,
-                Observer = provider.GetRequiredService<MigTelemetry>(),
-            });
-        });
-        services.AddHostedService<MigDatabaseStartup>();
+        services.TryAddSingleton<MigTelemetry>();
+        services.AddSingleton(provider => Create(provider, provider.GetRequiredService<IOptions<MigWebOptions>>().Value, ConnectionStringName, defaultPath));
+        services.AddSingleton<IHostedService>(provider => new MigDatabaseStartup(provider.GetRequiredService<MigDatabase>(), provider.GetRequiredService<MigTelemetry>()));
         return services;
+    }
+
+    /// <summary>
+    /// One of several databases (a project with several, docs/msbuild.md "Several databases in one project"):
+    /// a keyed <see cref="MigDatabase"/> (<c>[FromKeyedServices("audit")] MigDatabase audit</c>), for the app's
+    /// lifetime, observed by Mig's logs and metrics. The file is <c>Mig:Databases:&lt;name&gt;:Path</c>, else
+    /// <c>ConnectionStrings:&lt;name&gt;</c>, else <paramref name="defaultPath"/> (that database's
+    /// <c>MigSchemaInfo.DatabaseFileName</c>); the other settings come from <c>Mig:Databases:&lt;name&gt;</c>.
+    /// <c>AddMigHealthCheck("mig-audit", database: "audit")</c> checks it. The write pause middleware covers every database.
+    /// </summary>
+    public static IServiceCollection AddKeyedMigDatabase(this IServiceCollection services, string name, string? defaultPath = null, Action<MigWebOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var options = services.AddOptions<MigWebOptions>(name).BindConfiguration($"{SectionName}:Databases:{name}");
+        if (configure is not null) options.Configure(configure);
+        services.AddMetrics();
+        services.TryAddSingleton<MigTelemetry>();
+        services.AddKeyedSingleton(name, (provider, _) => Create(provider, provider.GetRequiredService<IOptionsMonitor<MigWebOptions>>().Get(name), name, defaultPath));
+        services.AddSingleton<IHostedService>(provider => new MigDatabaseStartup(provider.GetRequiredKeyedService<MigDatabase>(name), provider.GetRequiredService<MigTelemetry>()));
+        return services;
+    }
+
+    private static MigDatabase Create(IServiceProvider provider, MigWebOptions settings, string connectionStringName, string? defaultPath)
+    {
+        var path = ResolvePath(settings.Path, provider.GetService<IConfiguration>()?.GetConnectionString(connectionStringName), defaultPath,
+            provider.GetService<IHostEnvironment>()?.ContentRootPath);
+        return new MigDatabase(path, new MigDatabaseOptions
+        {
+            BusyTimeout = settings.BusyTimeout,
+            MaxConnections = settings.MaxConnections,
+            MaxIdleConnections = settings.MaxConnections,
+            Observer = provider.GetRequiredService<MigTelemetry>(),
+        });
     }
 
     /// <summary>The first of the configured path, the connection string and the default, as a full path.</summary>
