@@ -9,16 +9,8 @@ namespace Mig.Core.Tests.Migration;
 [TestClass]
 public sealed class NewFilePageSizeTests
 {
-    private const string V1 = """
-        [AutoIncPK(nameof(Id))]
-        public sealed record Note(long Id, string Text);
-        """;
-
-    private const string V2 = """
-        [AutoIncPK(nameof(Id))]
-        [Default(nameof(Pinned), "0")]
-        public sealed record Note(long Id, string Text, long Pinned);
-        """;
+    private const string V1 = WalSwitchTests.V1;
+    private const string V2 = WalSwitchTests.V2;
 
     [TestMethod]
     [DataRow(8192L, true)]

@@ -12,12 +12,13 @@ namespace Mig.Core.Tests.Migration;
 [TestClass]
 public sealed class WalSwitchTests
 {
-    private const string V1 = """
+    /// <summary>Also NewFilePageSizeTests' schemas.</summary>
+    internal const string V1 = """
         [AutoIncPK(nameof(Id))]
         public sealed record Note(long Id, string Text);
         """;
 
-    private const string V2 = """
+    internal const string V2 = """
         [AutoIncPK(nameof(Id))]
         [Default(nameof(Pinned), "0")]
         public sealed record Note(long Id, string Text, long Pinned);
