@@ -10,7 +10,8 @@ namespace Mig.Migration;
 /// Builds the new file and copies the old data into it in one consistent
 /// snapshot (docs/hot-migration.md, rule 2): <c>INSERT INTO main.t SELECT ... FROM old.t</c>
 /// over ATTACH, parents first, keys and rowids kept, in rowid chunks so progress
-/// shows and memory stays bounded. Foreign keys are not enforced during the load
+/// shows and memory stays bounded; a table whose records need no change moves them as
+/// stored (<see cref="RecordTransfer"/>). Foreign keys are not enforced during the load
 /// and secondary indexes are created after it (both many times faster), then
 /// keys are checked once.
 /// </summary>
@@ -50,8 +51,18 @@ internal static class Copier
         using var txn = target.BeginTransaction(deferred: true);
         var cutoff = online ? SqliteFile.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}", txn) : 0;
         var clock = Stopwatch.StartNew();
+        var built = new HashSet<string>(StringComparer.Ordinal);
         foreach (var table in plan.Tables.Where(t => t.Source is not null))
-            CopyTable(target, txn, table, progress);
+        {
+            if (RecordTransfer.TransferredColumns(table) is { } n && RecordTransfer.TryCopy(target, txn, table, n) is { } transfer)
+            {
+                built.UnionWith(transfer.Indexes);
+                progress(new CopyProgress(table.Table.Name, transfer.Rows, transfer.Rows, clock.Elapsed));
+                log($"Mig: {table.Table.Name}: records transferred as stored ({transfer.Rows} rows, {transfer.Indexes.Count} of {table.Table.Indexes.Count} indexes with them)");
+                FaultPoint.Reached(FaultPoint.Copy);
+            }
+            else CopyTable(target, txn, table, progress);
+        }
         if (online) IdMapping.Fill(target, txn, plan); // offline nothing replays, and the mapping is dropped
         CarrySequences(target, txn, plan);
         log(Step("copied the rows", clock));
@@ -62,7 +73,7 @@ internal static class Copier
         // a crash or a violation before the commit leaves a copy MigStatus calls incomplete.
         clock.Restart();
         foreach (var table in model.Tables)
-            foreach (var ix in table.Indexes) SqliteFile.Execute(target, Ddl.CreateIndex(table, ix), txn);
+            foreach (var ix in table.Indexes.Where(ix => !built.Contains(ix.Name))) SqliteFile.Execute(target, Ddl.CreateIndex(table, ix), txn);
         log(Step("built the indexes", clock));
         if (!online)
         {

@@ -26,28 +26,7 @@ internal static class Ddl
     /// <summary><c>CREATE TABLE</c> with column constraints inline and table constraints after.</summary>
     public static string CreateTable(TableModel table)
     {
-        var singleKey = table.PrimaryKey.Count == 1 ? table.PrimaryKey[0] : null;
-        var singleUniques = table.Uniques.Where(u => u.Count == 1).Select(u => u[0]).ToHashSet(StringComparer.Ordinal);
-        var fkColumns = table.ForeignKeys.SelectMany(f => f.Columns).ToHashSet(StringComparer.Ordinal);
-        var lines = new List<string>();
-        foreach (var c in table.Columns)
-        {
-            var sb = new StringBuilder();
-            sb.Append(SqlIdentifier.Quote(c.Name)).Append(' ').Append(TypeMapping.Keyword(c.Type));
-            var isKey = c.Name == singleKey;
-            // An INTEGER PRIMARY KEY is the rowid and can never be NULL, so NOT NULL
-            // would only be noise there; every other key column states it, because
-            // SQLite lets a TEXT primary key hold NULL otherwise.
-            var rowid = isKey && c.Type == SqlType.Integer && !fkColumns.Contains(c.Name);
-            if (c.NotNull && !rowid) sb.Append(" NOT NULL");
-            if (isKey) sb.Append(" PRIMARY KEY");
-            if (isKey && table.AutoIncrement) sb.Append(" AUTOINCREMENT");
-            if (singleUniques.Contains(c.Name)) sb.Append(" UNIQUE");
-            if (c.Default is not null) sb.Append(" DEFAULT ").Append(c.Default);
-            if (c.DefaultExpression is not null) sb.Append(" DEFAULT (").Append(c.DefaultExpression).Append(')');
-            foreach (var check in c.Checks) sb.Append(" CHECK (").Append(check).Append(')');
-            lines.Add(sb.ToString());
-        }
+        var lines = table.Columns.Select(c => ColumnDefinition(table, c)).ToList();
         if (table.PrimaryKey.Count > 1) lines.Add($"PRIMARY KEY ({SqlIdentifier.List(table.PrimaryKey)})");
         foreach (var u in table.Uniques.Where(u => u.Count > 1)) lines.Add($"UNIQUE ({SqlIdentifier.List(u)})");
         foreach (var check in table.Checks) lines.Add($"CHECK ({check})");
@@ -62,6 +41,27 @@ internal static class Ddl
             lines.Add($"FOREIGN KEY ({SqlIdentifier.List(fk.Columns)}) REFERENCES {SqlIdentifier.Quote(fk.ReferencedTable)}({SqlIdentifier.List(fk.ReferencedColumns)}){action}");
         }
         return $"CREATE TABLE {SqlIdentifier.Quote(table.Name)}(\n  {string.Join(",\n  ", lines)}\n){(table.Strict ? " STRICT" : "")}";
+    }
+
+    /// <summary>One column of <see cref="CreateTable"/>: name, type and column constraints (also what <c>ALTER TABLE ADD COLUMN</c> takes).</summary>
+    public static string ColumnDefinition(TableModel table, ColumnModel c)
+    {
+        var singleKey = table.PrimaryKey.Count == 1 ? table.PrimaryKey[0] : null;
+        var sb = new StringBuilder();
+        sb.Append(SqlIdentifier.Quote(c.Name)).Append(' ').Append(TypeMapping.Keyword(c.Type));
+        var isKey = c.Name == singleKey;
+        // An INTEGER PRIMARY KEY is the rowid and can never be NULL, so NOT NULL
+        // would only be noise there; every other key column states it, because
+        // SQLite lets a TEXT primary key hold NULL otherwise.
+        var rowid = isKey && c.Type == SqlType.Integer && !table.ForeignKeys.Any(f => f.Columns.Contains(c.Name, StringComparer.Ordinal));
+        if (c.NotNull && !rowid) sb.Append(" NOT NULL");
+        if (isKey) sb.Append(" PRIMARY KEY");
+        if (isKey && table.AutoIncrement) sb.Append(" AUTOINCREMENT");
+        if (table.Uniques.Any(u => u.Count == 1 && u[0] == c.Name)) sb.Append(" UNIQUE");
+        if (c.Default is not null) sb.Append(" DEFAULT ").Append(c.Default);
+        if (c.DefaultExpression is not null) sb.Append(" DEFAULT (").Append(c.DefaultExpression).Append(')');
+        foreach (var check in c.Checks) sb.Append(" CHECK (").Append(check).Append(')');
+        return sb.ToString();
     }
 
     /// <summary><c>CREATE INDEX</c>.</summary>
