@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Mig.AspNetCore;
 
@@ -7,11 +8,11 @@ namespace Mig.AspNetCore;
 /// the app at start rather than failing its first request. Opens nothing: a file a migration is
 /// still building starts the app, which answers 503 until cutover.
 /// </summary>
-internal sealed class MigDatabaseStartup(MigDatabase database, MigTelemetry telemetry) : IHostedService
+internal sealed class MigDatabaseStartup(MigDatabase database, ILogger<MigDatabase> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        telemetry.Serving(database);
+        MigTelemetry.Serving(logger, database);
         return Task.CompletedTask;
     }
 

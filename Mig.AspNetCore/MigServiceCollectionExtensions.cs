@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Mig.AspNetCore;
@@ -21,17 +22,19 @@ public static class MigServiceCollectionExtensions
     /// the host), observed by Mig's logs and metrics. The file is <c>Mig:Path</c>, else
     /// <c>ConnectionStrings:Mig</c>, else <paramref name="defaultPath"/> (pass the generated
     /// <c>MigSchemaInfo.DatabaseFileName</c>); it is opened when the host starts, so a missing
-    /// file stops the app at start with its path.
+    /// file stops the app at start with its path. Calling it again adds <paramref name="configure"/>
+    /// and registers nothing more (with another <paramref name="defaultPath"/>: InvalidOperationException).
     /// </summary>
     public static IServiceCollection AddMigDatabase(this IServiceCollection services, string? defaultPath = null, Action<MigWebOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.AddOptions<MigWebOptions>().BindConfiguration(SectionName);
         if (configure is not null) options.Configure(configure);
+        if (MigDatabaseRegistration.AlreadyAdded(services, null, defaultPath)) return services;
         services.AddMetrics();
-        services.TryAddSingleton<MigTelemetry>();
-        services.AddSingleton(provider => Create(provider, provider.GetRequiredService<IOptions<MigWebOptions>>().Value, ConnectionStringName, defaultPath));
-        services.AddSingleton<IHostedService>(provider => new MigDatabaseStartup(provider.GetRequiredService<MigDatabase>(), provider.GetRequiredService<MigTelemetry>()));
+        services.TryAddSingleton<MigInstruments>();
+        services.AddSingleton(provider => Create(provider, provider.GetRequiredService<IOptions<MigWebOptions>>().Value, ConnectionStringName, defaultPath, MigMetrics.DefaultDatabase));
+        services.AddSingleton<IHostedService>(provider => new MigDatabaseStartup(provider.GetRequiredService<MigDatabase>(), provider.GetRequiredService<ILogger<MigDatabase>>()));
         return services;
     }
 
@@ -42,6 +45,8 @@ public static class MigServiceCollectionExtensions
     /// <c>ConnectionStrings:&lt;name&gt;</c>, else <paramref name="defaultPath"/> (that database's
     /// <c>MigSchemaInfo.DatabaseFileName</c>); the other settings come from <c>Mig:Databases:&lt;name&gt;</c>.
     /// <c>AddMigHealthCheck("mig-audit", database: "audit")</c> checks it. The write pause middleware covers every database.
+    /// Its metrics carry the tag <c>mig.database</c> = <paramref name="name"/>. Calling it again with the same name adds
+    /// <paramref name="configure"/> and registers nothing more (with another <paramref name="defaultPath"/>: InvalidOperationException).
     /// </summary>
     public static IServiceCollection AddKeyedMigDatabase(this IServiceCollection services, string name, string? defaultPath = null, Action<MigWebOptions>? configure = null)
     {
@@ -49,14 +54,15 @@ public static class MigServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var options = services.AddOptions<MigWebOptions>(name).BindConfiguration($"{SectionName}:Databases:{name}");
         if (configure is not null) options.Configure(configure);
+        if (MigDatabaseRegistration.AlreadyAdded(services, name, defaultPath)) return services;
         services.AddMetrics();
-        services.TryAddSingleton<MigTelemetry>();
-        services.AddKeyedSingleton(name, (provider, _) => Create(provider, provider.GetRequiredService<IOptionsMonitor<MigWebOptions>>().Get(name), name, defaultPath));
-        services.AddSingleton<IHostedService>(provider => new MigDatabaseStartup(provider.GetRequiredKeyedService<MigDatabase>(name), provider.GetRequiredService<MigTelemetry>()));
+        services.TryAddSingleton<MigInstruments>();
+        services.AddKeyedSingleton(name, (provider, _) => Create(provider, provider.GetRequiredService<IOptionsMonitor<MigWebOptions>>().Get(name), name, defaultPath, name));
+        services.AddSingleton<IHostedService>(provider => new MigDatabaseStartup(provider.GetRequiredKeyedService<MigDatabase>(name), provider.GetRequiredService<ILogger<MigDatabase>>()));
         return services;
     }
 
-    private static MigDatabase Create(IServiceProvider provider, MigWebOptions settings, string connectionStringName, string? defaultPath)
+    private static MigDatabase Create(IServiceProvider provider, MigWebOptions settings, string connectionStringName, string? defaultPath, string metricsName)
     {
         var path = ResolvePath(settings.Path, provider.GetService<IConfiguration>()?.GetConnectionString(connectionStringName), defaultPath,
             provider.GetService<IHostEnvironment>()?.ContentRootPath);
@@ -65,7 +71,7 @@ public static class MigServiceCollectionExtensions
             BusyTimeout = settings.BusyTimeout,
             MaxConnections = settings.MaxConnections,
             MaxIdleConnections = settings.MaxConnections,
-            Observer = provider.GetRequiredService<MigTelemetry>(),
+            Observer = new MigTelemetry(provider.GetRequiredService<ILogger<MigDatabase>>(), provider.GetRequiredService<MigInstruments>(), metricsName),
         });
     }
 

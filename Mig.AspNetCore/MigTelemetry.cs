@@ -1,35 +1,22 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Mig.AspNetCore;
 
 /// <summary>
-/// The observer of the app's <see cref="MigDatabase"/>: logs marker changes and refused calls
-/// through ILogger, and counts through the meter <see cref="MigMetrics.MeterName"/>, which
-/// OpenTelemetry's <c>AddMeter("Mig")</c> or <c>dotnet-counters</c> pick up.
+/// The observer of one of the app's <see cref="MigDatabase"/>s: logs marker changes and refused
+/// calls through ILogger, and counts through the meter <see cref="MigMetrics.MeterName"/> (which
+/// OpenTelemetry's <c>AddMeter("Mig")</c> or <c>dotnet-counters</c> pick up), every measurement
+/// tagged <c>mig.database</c> with the database's name.
 /// </summary>
-internal sealed partial class MigTelemetry : MigDatabaseObserver
+internal sealed partial class MigTelemetry(ILogger<MigDatabase> logger, MigInstruments instruments, string name) : MigDatabaseObserver
 {
-    private readonly ILogger logger;
-    private readonly Counter<long> transactions;
-    private readonly Counter<long> refusedWrites;
-    private readonly Counter<long> notReady;
-    private readonly Histogram<double> duration;
+    private readonly KeyValuePair<string, object?> tag = new(MigMetrics.DatabaseTag, name);
     // Refused calls come by the thousand during a drain: each is logged at Debug, and the first
     // of a run at Warning, so the log says when refusals began without one line per request.
     private int refusing;
 
-    public MigTelemetry(ILogger<MigDatabase> logger, IMeterFactory meters)
-    {
-        this.logger = logger;
-        var meter = meters.Create(MigMetrics.MeterName);
-        transactions = meter.CreateCounter<long>(MigMetrics.Transactions, "{transaction}", "Calls of WriteAsync/ReadAsync that ended, by kind (read, write) and outcome (committed, failed, writes_paused, not_ready).");
-        refusedWrites = meter.CreateCounter<long>(MigMetrics.RefusedWrites, "{write}", "Writes refused because a migration drains the file (MigWritesPausedException).");
-        notReady = meter.CreateCounter<long>(MigMetrics.NotReady, "{call}", "Calls refused because a migration is still building the file (MigDatabaseNotReadyException), by status.");
-        duration = meter.CreateHistogram<double>(MigMetrics.Duration, "s", "Time of a WriteAsync/ReadAsync call, waits included, by kind and outcome.");
-    }
-
-    public void Serving(MigDatabase database) => LogServing(logger, database.Path);
+    /// <summary>Logs, at start, the file the app serves.</summary>
+    public static void Serving(ILogger logger, MigDatabase database) => LogServing(logger, database.Path);
 
     public override void MarkerChanged(MigDatabase database, string? previous, string? current)
     {
@@ -39,14 +26,14 @@ internal sealed partial class MigTelemetry : MigDatabaseObserver
 
     public override void WriteRefused(MigDatabase database, MigWritesPausedException exception)
     {
-        refusedWrites.Add(1);
+        instruments.RefusedWrites.Add(1, tag);
         if (Interlocked.Exchange(ref refusing, 1) == 0) LogFirstRefusal(logger, database.Path);
         else LogRefusal(logger, database.Path);
     }
 
     public override void NotReady(MigDatabase database, MigDatabaseNotReadyException exception)
     {
-        notReady.Add(1, new KeyValuePair<string, object?>("mig.status", exception.Status));
+        instruments.NotReady.Add(1, tag, new KeyValuePair<string, object?>("mig.status", exception.Status));
         LogNotReady(logger, database.Path, exception.Status);
     }
 
@@ -60,8 +47,8 @@ internal sealed partial class MigTelemetry : MigDatabaseObserver
             MigDatabaseNotReadyException => "not_ready",
             _ => "failed",
         });
-        transactions.Add(1, kind, outcome);
-        this.duration.Record(duration.TotalSeconds, kind, outcome);
+        instruments.Transactions.Add(1, tag, kind, outcome);
+        instruments.Duration.Record(duration.TotalSeconds, tag, kind, outcome);
         if (error is null && write) Volatile.Write(ref refusing, 0);
     }
 

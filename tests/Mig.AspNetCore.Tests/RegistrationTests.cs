@@ -48,4 +48,38 @@ public sealed class RegistrationTests
         StringAssert.Contains(noPath.Message, "Mig:Path");
         StringAssert.Contains(noPath.Message, "MigSchemaInfo.DatabaseFileName");
     }
+
+    [TestMethod]
+    public void AddingTheSameDatabaseTwiceRegistersItOnceWithBothSettings()
+    {
+        using var file = TestFile.Create();
+        var services = new ServiceCollection();
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        services.AddMigDatabase(file.Path, o => o.MaxConnections = 3);
+        services.AddMigDatabase(file.Path, o => o.RetryAfter = TimeSpan.FromSeconds(9));
+        services.AddMigDatabase();
+        services.AddKeyedMigDatabase("audit", file.Path);
+        services.AddKeyedMigDatabase("audit");
+
+        Assert.AreEqual(1, services.Count(d => d.ServiceType == typeof(MigDatabase) && !d.IsKeyedService), "one database for AddMigDatabase");
+        Assert.AreEqual(1, services.Count(d => d.ServiceType == typeof(MigDatabase) && d.IsKeyedService), "one for the key audit");
+        Assert.AreEqual(2, services.Count(d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)), "one start-up check each");
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<MigWebOptions>>().Value;
+        Assert.AreEqual(3, options.MaxConnections);
+        Assert.AreEqual(TimeSpan.FromSeconds(9), options.RetryAfter, "the second call's settings apply too");
+    }
+
+    [TestMethod]
+    public void AddingTheSameDatabaseWithAnotherDefaultPathSaysSo()
+    {
+        var services = new ServiceCollection();
+        services.AddMigDatabase("a.db");
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => services.AddMigDatabase("b.db"));
+        StringAssert.Contains(e.Message, "a.db");
+        StringAssert.Contains(e.Message, "b.db");
+        StringAssert.Contains(e.Message, "AddKeyedMigDatabase");
+        services.AddKeyedMigDatabase("audit", "c.db");
+        Assert.ThrowsExactly<InvalidOperationException>(() => services.AddKeyedMigDatabase("audit", "d.db"));
+    }
 }

@@ -1,9 +1,12 @@
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Mig.AspNetCore.Tests;
 
-/// <summary>The meter <c>Mig</c>: transactions by kind and outcome, refused writes, not-ready calls, durations.</summary>
+/// <summary>The meter <c>Mig</c>: transactions by database, kind and outcome, refused writes, not-ready calls, durations.</summary>
 [TestClass]
 public sealed class TelemetryTests
 {
@@ -34,9 +37,9 @@ public sealed class TelemetryTests
 
         CollectionAssert.AreEqual(new[]
         {
-            "mig.transactions kind=write outcome=committed", "mig.transaction.duration kind=write outcome=committed",
-            "mig.transactions kind=read outcome=committed", "mig.transaction.duration kind=read outcome=committed",
-            "mig.writes.refused", "mig.transactions kind=write outcome=writes_paused", "mig.transaction.duration kind=write outcome=writes_paused",
+            "mig.transactions database=default kind=write outcome=committed", "mig.transaction.duration database=default kind=write outcome=committed",
+            "mig.transactions database=default kind=read outcome=committed", "mig.transaction.duration database=default kind=read outcome=committed",
+            "mig.writes.refused database=default", "mig.transactions database=default kind=write outcome=writes_paused", "mig.transaction.duration database=default kind=write outcome=writes_paused",
         }, seen);
     }
 
@@ -56,7 +59,43 @@ public sealed class TelemetryTests
 
         await host.Client.GetAsync("items");
 
-        CollectionAssert.AreEqual(new[] { "mig.not_ready status=migrating" }, seen);
+        CollectionAssert.AreEqual(new[] { "mig.not_ready database=default status=migrating" }, seen);
+    }
+
+    [TestMethod]
+    public async Task EachDatabasesMeasurementsCarryItsName()
+    {
+        using var main = TestFile.Create();
+        using var audit = TestFile.Create();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddMigDatabase(main.Path);
+        builder.Services.AddKeyedMigDatabase("audit", audit.Path);
+        await using var app = builder.Build();
+        await app.StartAsync();
+        var seen = new List<string>();
+        using var listener = new MeterListener();
+        var factory = app.Services.GetRequiredService<IMeterFactory>();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == MigMetrics.Transactions && instrument.Meter.Scope == factory) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Add(seen, instrument, tags));
+        listener.Start();
+
+        await app.Services.GetRequiredService<MigDatabase>().ReadAsync(_ => Task.CompletedTask);
+        await app.Services.GetRequiredKeyedService<MigDatabase>("audit").WriteAsync(_ => Task.CompletedTask);
+        audit.SetMarker("draining");
+        await Assert.ThrowsExactlyAsync<MigWritesPausedException>(() => app.Services.GetRequiredKeyedService<MigDatabase>("audit").WriteAsync(_ => Task.CompletedTask));
+
+        CollectionAssert.AreEqual(new[]
+        {
+            "mig.transactions database=default kind=read outcome=committed",
+            "mig.transactions database=audit kind=write outcome=committed",
+            "mig.transactions database=audit kind=write outcome=writes_paused",
+        }, seen);
+        await app.StopAsync();
     }
 
     private static void Add(List<string> seen, Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
