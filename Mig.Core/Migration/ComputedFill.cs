@@ -68,14 +68,14 @@ internal static class ComputedFill
         }
         if (!analyze || source.RowCount == 0) return plan;
         var raw = Value(plan);
-        if (column.NotNull && column.Default is null && column.DefaultExpression is null && Rows(connection, from, $"{raw} IS NULL") is { Count: > 0 } nulls)
+        if (column.NotNull && column.Default is null && column.DefaultExpression is null && RowSample.RowIds(connection, from, $"{raw} IS NULL") is { Count: > 0 } nulls)
             errors.Add(new PlanError(MigCode.NotNullWithoutDefault,
-                $"{table.Name}.{column.Name} is a new NOT NULL column, but its [MigrateFrom] {column.MigrateFrom} gives NULL for {nulls.Count} row(s) of {source.Name} ({Rowids(nulls)}). " +
+                $"{table.Name}.{column.Name} is a new NOT NULL column, but its [MigrateFrom] {column.MigrateFrom} gives NULL for {nulls.Count} row(s) of {source.Name} ({nulls.RowIdList}). " +
                 $"Nothing was changed. Make the expression give a value for them (coalesce(..., ...)), add [Default(nameof({column.Property}), ...)] for them, or make the property nullable; then run MigPlan again."));
         var expression = $"({column.MigrateFrom})";
-        if (Rows(connection, from, $"{expression} IS NOT NULL AND NOT ({Planner.Survives(expression, column.Type)})") is { Count: > 0 } lossy)
+        if (RowSample.RowIds(connection, from, $"{expression} IS NOT NULL AND NOT ({Planner.Survives(expression, column.Type)})") is { Count: > 0 } lossy)
             losses.Add(new DataLoss(source.Name, column.Name, lossy.Count,
-                $"{lossy.Count} value(s) of [MigrateFrom] {column.MigrateFrom} for {table.Name}.{column.Name} do not survive -> {TypeMapping.Keyword(column.Type)} ({Rowids(lossy)})"));
+                $"{lossy.Count} value(s) of [MigrateFrom] {column.MigrateFrom} for {table.Name}.{column.Name} do not survive -> {TypeMapping.Keyword(column.Type)} ({lossy.RowIdList})"));
         return plan;
     }
 
@@ -95,19 +95,4 @@ internal static class ComputedFill
             return MigrateFromCheck.SqliteMessage(e);
         }
     }
-
-    private static (long Count, List<long> Sample) Rows(SqliteConnection connection, string from, string where)
-    {
-        var count = SqliteFile.Scalar(connection, $"SELECT count(*) FROM {from} WHERE {where}");
-        var sample = new List<long>();
-        if (count == 0) return (0, sample);
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"SELECT rowid FROM {from} WHERE {where} ORDER BY rowid LIMIT 5";
-        using var r = cmd.ExecuteReader();
-        while (r.Read()) sample.Add(r.GetInt64(0));
-        return (count, sample);
-    }
-
-    private static string Rowids((long Count, List<long> Sample) v) =>
-        "rowids " + string.Join(", ", v.Sample.Select(r => r.ToString(CultureInfo.InvariantCulture))) + (v.Count > v.Sample.Count ? ", ..." : "");
 }

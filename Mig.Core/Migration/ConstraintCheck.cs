@@ -18,15 +18,15 @@ internal static class ConstraintCheck
                     $"FROM {schema}.{SqlIdentifier.Quote(source.Name)})";
         var checks = columns.SelectMany(c => c.Column.Checks).Concat(table.Checks);
         foreach (var check in checks)
-            if (Violations(connection, image, $"NOT ({check})") is { Count: > 0 } v)
+            if (RowSample.RowIds(connection, image, $"NOT ({check})", "\"_mig_rowid\"") is { Count: > 0 } v)
                 yield return new PlanError(MigCode.CheckViolated,
-                    $"{v.Count} old row(s) of {source.Name} break the new CHECK ({check}) of {table.Name} ({Rowids(v)}). Mig does not change or drop rows to fit, and -p:MigAllowDataLoss=true does not apply; nothing was changed. " +
+                    $"{v.Count} old row(s) of {source.Name} break the new CHECK ({check}) of {table.Name} ({v.RowIdList}). Mig does not change or drop rows to fit, and -p:MigAllowDataLoss=true does not apply; nothing was changed. " +
                     $"Correct these rows in the old file, or change the check in {Planner.ShortName(table.ClrType)}; then run MigPlan again.");
         if (table.Strict)
             foreach (var c in columns.Where(c => c.Source is not null))
-                if (Violations(connection, image, Refused(SqlIdentifier.Quote(c.Column.Name), c.Column.Type)) is { Count: > 0 } v)
+                if (RowSample.RowIds(connection, image, Refused(SqlIdentifier.Quote(c.Column.Name), c.Column.Type), "\"_mig_rowid\"") is { Count: > 0 } v)
                     yield return new PlanError(MigCode.StrictTypeRefused,
-                        $"{v.Count} old value(s) of {source.Name}.{c.Source} are not {TypeMapping.Keyword(c.Column.Type)} values, which the STRICT table {table.Name} refuses ({Rowids(v)}). Nothing was changed. " +
+                        $"{v.Count} old value(s) of {source.Name}.{c.Source} are not {TypeMapping.Keyword(c.Column.Type)} values, which the STRICT table {table.Name} refuses ({v.RowIdList}). Nothing was changed. " +
                         $"Correct them in the old file, or drop [Strict] from {Planner.ShortName(table.ClrType)}; then run MigPlan again.");
         foreach (var index in table.Indexes.Where(i => i.Unique && i.Where is not null))
             if (PartialRepeats(connection, image, index) is { } error) yield return error with { Message = $"{table.Name}: {error.Message}" };
@@ -42,21 +42,6 @@ internal static class ConstraintCheck
         SqlType.Text => $"typeof({v}) = 'blob'",
         _ => $"typeof({v}) NOT IN ('null', 'blob')",
     };
-
-    private static (long Count, List<long> Sample) Violations(SqliteConnection connection, string image, string where)
-    {
-        var count = SqliteFile.Scalar(connection, $"SELECT count(*) FROM {image} WHERE {where}");
-        var sample = new List<long>();
-        if (count == 0) return (0, sample);
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"SELECT \"_mig_rowid\" FROM {image} WHERE {where} ORDER BY 1 LIMIT 5";
-        using var r = cmd.ExecuteReader();
-        while (r.Read()) sample.Add(r.GetInt64(0));
-        return (count, sample);
-    }
-
-    private static string Rowids((long Count, List<long> Sample) v) =>
-        "rowids " + string.Join(", ", v.Sample.Select(r => r.ToString(CultureInfo.InvariantCulture))) + (v.Count > v.Sample.Count ? ", ..." : "");
 
     private static PlanError? PartialRepeats(SqliteConnection connection, string image, IndexModel index)
     {

@@ -49,16 +49,10 @@ internal static class EnumConversion
         var v = SqlIdentifier.Quote(from.Name);
         var where = $"{v} IS NOT NULL AND ({Expression(column, e, v)}) IS NULL";
         var tableSql = $"{oldSchema}.{SqlIdentifier.Quote(source.Name)}";
-        var count = SqliteFile.Scalar(connection, $"SELECT count(*) FROM {tableSql} WHERE {where}");
+        var unknown = RowSample.Values(connection, tableSql, where, v);
+        var count = unknown.Count;
         if (count == 0) return;
-        var sample = new List<string>();
-        using (var cmd = connection.CreateCommand())
-        {
-            cmd.CommandText = $"SELECT rowid, quote({v}) FROM {tableSql} WHERE {where} ORDER BY rowid LIMIT 5";
-            using var r = cmd.ExecuteReader();
-            while (r.Read()) sample.Add($"rowid {r.GetInt64(0).ToString(CultureInfo.InvariantCulture)}: {r.GetString(1)}");
-        }
-        var rows = string.Join(", ", sample) + (count > sample.Count ? ", ..." : "");
+        var rows = unknown.List;
         var name = Planner.ShortName(e.ClrType);
         var fallback = column.Default ?? (column.DefaultExpression is { } x ? $"({x})" : null);
         if (column.NotNull && fallback is null)

@@ -75,10 +75,10 @@ internal sealed class TablePlanner(SqliteConnection connection, string oldSchema
     /// <summary>A loss when old values do not survive the conversion to the new column's type.</summary>
     private void CheckConversionKeepsValues(OldTable source, ColumnModel c, OldColumn from)
     {
-        var (count, sample) = LossyConversions(source, from.Name, c.Type);
-        if (count > 0)
-            losses.Add(new DataLoss(source.Name, from.Name, count,
-                $"{count} value(s) of {source.Name}.{from.Name} do not survive {from.DeclaredType} -> {TypeMapping.Keyword(c.Type)} (rowids {string.Join(", ", sample)})"));
+        var lossy = LossyConversions(source, from.Name, c.Type);
+        if (lossy.Count > 0)
+            losses.Add(new DataLoss(source.Name, from.Name, lossy.Count,
+                $"{lossy.Count} value(s) of {source.Name}.{from.Name} do not survive {from.DeclaredType} -> {TypeMapping.Keyword(c.Type)} (rowids {string.Join(", ", lossy.Sample)})"));
     }
 
     /// <summary>MIG0052 when old keys that become the new rowid are not integers as they are.</summary>
@@ -201,37 +201,13 @@ internal sealed class TablePlanner(SqliteConnection connection, string oldSchema
     /// Old keys that no INTEGER rowid can hold as they are (what replay refuses too, <see cref="IdMapping"/>):
     /// NULL, non-integral REALs, text that does not read back as the same integer ('abc', '007'). With up to five "rowid r: value" samples.
     /// </summary>
-    private (long Count, IReadOnlyList<string> Sample) UnconvertibleKeys(OldTable source, string column)
+    private RowSample UnconvertibleKeys(OldTable source, string column)
     {
         var v = SqlIdentifier.Quote(column);
-        var where = $"{v} IS NULL OR NOT ({Planner.Survives(v, SqlType.Integer)})";
-        var from = $"{oldSchema}.{SqlIdentifier.Quote(source.Name)}";
-        var count = SqliteFile.Scalar(connection, $"SELECT count(*) FROM {from} WHERE {where}");
-        var sample = new List<string>();
-        if (count > 0)
-        {
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = $"SELECT rowid, quote({v}) FROM {from} WHERE {where} ORDER BY rowid LIMIT 5";
-            using var r = cmd.ExecuteReader();
-            while (r.Read()) sample.Add($"rowid {r.GetInt64(0).ToString(CultureInfo.InvariantCulture)}: {r.GetString(1)}");
-        }
-        return (count, sample);
+        return RowSample.Values(connection, $"{oldSchema}.{SqlIdentifier.Quote(source.Name)}", $"{v} IS NULL OR NOT ({Planner.Survives(v, SqlType.Integer)})", v);
     }
 
     /// <summary>Old values of <paramref name="column"/> that do not survive conversion to <paramref name="target"/>, with up to five sample rowids.</summary>
-    private (long Count, IReadOnlyList<long> Sample) LossyConversions(OldTable source, string column, SqlType target)
-    {
-        var where = $"{SqlIdentifier.Quote(column)} IS NOT NULL AND NOT ({Planner.Survives(SqlIdentifier.Quote(column), target)})";
-        var from = $"{oldSchema}.{SqlIdentifier.Quote(source.Name)}";
-        var count = SqliteFile.Scalar(connection, $"SELECT count(*) FROM {from} WHERE {where}");
-        var sample = new List<long>();
-        if (count > 0)
-        {
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = $"SELECT rowid FROM {from} WHERE {where} ORDER BY rowid LIMIT 5";
-            using var r = cmd.ExecuteReader();
-            while (r.Read()) sample.Add(r.GetInt64(0));
-        }
-        return (count, sample);
-    }
+    private RowSample LossyConversions(OldTable source, string column, SqlType target) =>
+        RowSample.RowIds(connection, $"{oldSchema}.{SqlIdentifier.Quote(source.Name)}", $"{SqlIdentifier.Quote(column)} IS NOT NULL AND NOT ({Planner.Survives(SqlIdentifier.Quote(column), target)})");
 }
