@@ -65,6 +65,12 @@ internal static class SchemaOnlyPlan
                 yield return new DataLoss(t.Source.Name, gone.Name, 0, $"column {t.Source.Name}.{gone.Name} is dropped, with every value it holds");
             foreach (var c in t.Columns.Where(c => c.Fill is FillKind.Convert or FillKind.EnumConvert))
                 yield return new DataLoss(t.Source.Name, c.Source, 0, $"{t.Source.Name}.{c.Source} is converted ({c.Reason}): values that do not survive are lost (a plan against the production file counts them)");
+            // As a conversion: the expression's results meet the column's type only in the real rows.
+            foreach (var c in t.Columns.Where(c => c.Fill is FillKind.Computed))
+                yield return new DataLoss(t.Source.Name, null, 0,
+                    $"{t.Table.Name}.{c.Column.Name} is computed from {t.Source.Name} by [MigrateFrom] {c.Column.MigrateFrom}: results that do not survive {TypeMapping.Keyword(c.Column.Type)} are lost" +
+                    (c.Column.NotNull && c.Column.Default is null && c.Column.DefaultExpression is null ? ", and a NULL result stops MigMigrate (MIG0043: the column is NOT NULL without a default)" : "") +
+                    " (a plan against the production file counts them)");
         }
     }
 }

@@ -98,6 +98,28 @@ public sealed class SchemaOnlyPlanTests
     }
 
     [TestMethod]
+    public void AColumnComputedByMigrateFromIsAPossibleLossAsAConversionIs()
+    {
+        var (exit, lines) = Plan("""
+            [PK(nameof(Id))]
+            public sealed record Pupil(long Id, string Name, string Note, long Score, [MigrateFrom("score * 1.5")] long Weighted);
+            [PK(nameof(Id))]
+            public sealed record Log(long Id, string Line);
+            """);
+        Assert.AreEqual(1, exit, string.Join("\n", lines));
+        Assert.IsTrue(lines.Any(l => l.StartsWith("  DATA LOSS: pupil.weighted is computed from pupil by [MigrateFrom] score * 1.5: results that do not survive INTEGER are lost, and a NULL result stops MigMigrate", StringComparison.Ordinal)), string.Join("\n", lines));
+        Assert.IsTrue(lines.Any(l => l.StartsWith($"  ERROR {MigCode.DataLoss}: ", StringComparison.Ordinal)), string.Join("\n", lines));
+
+        var (accepted, acceptedLines) = Plan("""
+            [PK(nameof(Id))]
+            public sealed record Pupil(long Id, string Name, string Note, long Score, [MigrateFrom("score * 1.5")] long Weighted);
+            [PK(nameof(Id))]
+            public sealed record Log(long Id, string Line);
+            """, allowDataLoss: true);
+        Assert.AreEqual(0, accepted, string.Join("\n", acceptedLines));
+    }
+
+    [TestMethod]
     public void AMissingOrBrokenPreviousSchemaIsRefusedWithMig0072()
     {
         var dir = TestDatabase.NewDirectory();
