@@ -20,6 +20,9 @@ internal static class PlanReport
             if (t.Source is null) continue;
             foreach (var c in t.Columns.Where(c => c.Fill != FillKind.Copy || c.Reason != "same name"))
                 yield return $"    {c.Column.Name}: {(c.Source is null ? "" : "<- " + c.Source + ", ")}{c.Reason}";
+            // Tells an operator which tables copy fastest; SQLite has the last word at the copy (RecordTransfer).
+            if (RecordTransfer.TransferredColumns(t) is not null)
+                yield return "    copy: the stored records need no change, so they can move as stored (SQLite confirms at the copy; otherwise value by value)";
             if (t.RowIdChanges)
                 yield return $"    rowid: becomes the key {t.KeyColumn.Column.Name} (values kept, rowids change); captured writes are followed through {Protocol.IdMappingTable}";
         }
