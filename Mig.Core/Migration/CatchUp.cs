@@ -11,8 +11,12 @@ namespace Mig.Migration;
 /// batch's snapshot has a log entry above the checkpoint, which a later pass (at the latest the
 /// drain's paused tail) replays. Passes of at most <see cref="PassEntries"/> entries each end with a
 /// durable commit of the checkpoint and the measured rates, then the old file's log loses what is replayed.
+/// <para>
+/// <paramref name="revert"/>: the other way round, for MigRevert before it pauses the new file: the new
+/// service's captured writes into the old file (not served during a revert), the new file's log trimmed.
+/// </para>
 /// </summary>
-internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Replayer replayer)
+internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Replayer replayer, bool revert = false)
 {
     /// <summary>MigDrain pauses writes once at most this many entries are pending: one replay batch, tens of milliseconds.</summary>
     public const long TailEntries = 1000;
@@ -47,14 +51,15 @@ internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Re
             replayRate = replaying.TotalSeconds > 0 ? applied / replaying.TotalSeconds : 0;
             writeRate = clock.Elapsed.TotalSeconds > 0 ? arrived / clock.Elapsed.TotalSeconds : 0;
             // A pass of a few entries measures its fixed costs more than replay: it keeps the rates measured before.
-            var checkpoint = CommitDurably(applied >= TailEntries ? (replayRate, writeRate) : null);
-            // Only what that durable commit covers leaves the old file: a crash never loses an entry
-            // the new file does not hold.
-            trimmed += LogTrimmer.Trim(pair.OldPath, checkpoint);
+            var checkpoint = revert ? replayer.CommitDurably() : CommitDurably(applied >= TailEntries ? (replayRate, writeRate) : null);
+            // Only what that durable commit covers leaves the served file: a crash never loses an entry
+            // the file replayed into does not hold.
+            trimmed += LogTrimmer.Trim(revert ? pair.NewPath : pair.OldPath, checkpoint);
             if (pending > TailEntries) strikes = now >= pending ? strikes + 1 : 0;
             pending = now;
+            var (served, into) = revert ? ("new", "old") : ("old", "new");
             pair.Log(string.Create(CultureInfo.InvariantCulture,
-                $"Mig: caught up {applied} captured writes without pausing writes ({replayRate:F0}/s); {pending} pending, the old service adding {writeRate:F0}/s; {trimmed} replayed entries removed from the old file's log."));
+                $"Mig: caught up {applied} captured writes into the {into} file without pausing writes ({replayRate:F0}/s); {pending} pending, the {served} service adding {writeRate:F0}/s; {trimmed} replayed entries removed from the {served} file's log."));
         }
         return new CatchUpResult(applied, pending, replayRate, writeRate, strikes >= Strikes, trimmed);
     }
@@ -88,11 +93,8 @@ internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Re
         }
     }
 
-    private long Pending()
-    {
-        var checkpoint = Bookkeeping.Info(target, InfoKeys.Checkpoint) ?? "0";
-        return SqliteFile.Scalar(target, $"SELECT count(*) FROM old.{Protocol.LogTable} WHERE id > {long.Parse(checkpoint, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)}");
-    }
+    private long Pending() =>
+        SqliteFile.Scalar(target, $"SELECT count(*) FROM old.{Protocol.LogTable} WHERE id > {replayer.Checkpoint().ToString(CultureInfo.InvariantCulture)}");
 
     /// <summary>
     /// Records the rates (when measured over enough entries) with a FULL commit, which makes every earlier

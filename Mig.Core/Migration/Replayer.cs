@@ -90,6 +90,20 @@ internal sealed class Replayer : IDisposable
         return applied;
     }
 
+    /// <summary>
+    /// Commits the checkpoint again with <c>synchronous = FULL</c>, which makes every earlier batch commit
+    /// durable (they commit with the connection's setting); returns it.
+    /// </summary>
+    public long CommitDurably()
+    {
+        SqliteFile.Execute(target, "PRAGMA main.synchronous = FULL");
+        using var txn = target.BeginTransaction(deferred: true);
+        var checkpoint = Checkpoint();
+        Bookkeeping.SetFact(target, $"main.{checkpointTable}", checkpointKey, checkpoint.ToString(CultureInfo.InvariantCulture), txn);
+        txn.Commit();
+        return checkpoint;
+    }
+
     /// <summary>The last log id replayed (0 before the first batch).</summary>
     public long Checkpoint()
     {

@@ -222,7 +222,7 @@ public sealed class RevertTests
     }
 
     /// <summary>Seeds, lets the old service write before and during the migration, and cuts over; returns the old service.</summary>
-    private static MigWriter CutOver(HotPair pair, MigDatabase oldDb)
+    internal static MigWriter CutOver(HotPair pair, MigDatabase oldDb)
     {
         var seeded = new HotData();
         pair.Seed(seeded, "s", 30, 3, new Random(41));
