@@ -29,6 +29,11 @@ internal static class PlanSql
                 continue;
             }
             sb.Append(OneLine(table.Reason)).Append(" (").Append(table.Source.RowCount).Append(" rows)\n");
+            if (RecordTransfer.TransferredColumns(table) is { } n)
+                sb.Append("-- its stored records need no change: the copy first tries to move them as stored, with SQLite's\n")
+                  .Append($"-- INSERT INTO main.{SqlIdentifier.Quote(table.Table.Name)} SELECT * FROM old.{SqlIdentifier.Quote(table.Source.Name)} into the table made with its first {n} columns")
+                  .Append(n < table.Columns.Count ? ", then ALTER TABLE ... ADD COLUMN for the others" : "")
+                  .Append(";\n-- where SQLite declines, it runs this:\n");
             Statement(Copier.InsertSelect(table));
         }
         foreach (var table in model.Tables)
