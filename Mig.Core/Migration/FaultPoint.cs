@@ -24,6 +24,8 @@ internal static class FaultPoint
     /// <summary>MigArchiveOld, between retiring the old file and removing its capture (one transaction since they must not be split).</summary>
     public const string Archive = "archive";
 
+    /// <summary>MigRevert, after the old file recorded that a revert started, before writes to the new file are paused.</summary>
+    public const string RevertStart = "revert-start";
     /// <summary>MigRevert, after each batch of the new file's writes replayed into the old file has committed (writes to the new file are paused).</summary>
     public const string Revert = "revert";
     /// <summary>MigRevert, after the new file was taken out of service ('reverted'), before the old file takes writes again.</summary>

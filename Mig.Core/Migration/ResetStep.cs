@@ -61,11 +61,11 @@ internal sealed class ResetStep(MigrationContext pair)
 
 
     /// <summary>
-    /// Switches the old file back to the journal mode it had before MigMigrate; says what happened.
+    /// Switches the old file back to the journal mode it had before MigMigrate (after MigReset, and after MigRevert); says what happened.
     /// Leaving WAL needs the file to itself: with the old service still connected it stays in WAL,
     /// which every SQLite reader and writer handles.
     /// </summary>
-    private static string RestoreJournalMode(SqliteConnection old, string mode)
+    internal static string RestoreJournalMode(SqliteConnection old, string mode)
     {
         if (mode is not ("delete" or "truncate" or "persist" or "memory" or "off")) return $", left in WAL (it was '{mode}')";
         try

@@ -56,9 +56,9 @@ internal sealed class RevertStep(MigrationContext pair)
             }
         }
         FaultPoint.Reached(FaultPoint.RevertFinish);
-        Reopen();
+        var journal = Reopen();
         using (var target = DatabaseFile.Open(pair.NewPath)) Bookkeeping.Audit(target, "MigRevert", pair.Hash, "ok", $"{pair.OldPath} takes writes again; {pair.NewPath} is reverted");
-        pair.Log($"Mig: reverted. {pair.OldPath} takes writes again (the old service writes without a restart); {pair.NewPath} is out of service (status 'reverted': MigDatabaseNotReadyException) and kept as it was.");
+        pair.Log($"Mig: reverted. {pair.OldPath} takes writes again (the old service writes without a restart){journal}; {pair.NewPath} is out of service (status 'reverted': MigDatabaseNotReadyException) and kept as it was.");
     }
 
     /// <summary>
@@ -125,6 +125,7 @@ internal sealed class RevertStep(MigrationContext pair)
         }
         if (record.RevertStartedAt is null)
             Bookkeeping.SetFact(c, $"main.{Protocol.OldInfoTable}", OldInfoKeys.RevertStartedAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), null);
+        FaultPoint.Reached(FaultPoint.RevertStart);
         if (Capture.Marker(target) == Protocol.Revertible)
         {
             Capture.StartDraining(target);
@@ -142,6 +143,7 @@ internal sealed class RevertStep(MigrationContext pair)
         }
         CarrySequences(c, inverse);
         Verify(c, inverse, accepted);
+        RequireOldKeysHold(c, inverse);
         c.Close();
         MarkReverted(target);
         pair.Log($"Mig: revert wrote {applied} captured writes of the new file back into the old file and verified it.");
@@ -248,6 +250,24 @@ internal sealed class RevertStep(MigrationContext pair)
     }
 
     /// <summary>
+    /// Refuses (MIG0082) rows written back that break a foreign key the old file declares (the new schema dropped it,
+    /// or rows were written on the new file with keys off): the old service would get a file its own schema calls
+    /// broken. Both files stay paused, nothing is marked: MigReset cancels the revert, and a later MigRevert replays the
+    /// fix made on the new file and checks again. MigAllowDataLoss does not let it through: a broken key is no loss the
+    /// operator chose, and nothing written back can tell which side of the key is right.
+    /// </summary>
+    private static void RequireOldKeysHold(SqliteConnection c, MigrationPlan inverse)
+    {
+        var broken = OldForeignKeys.Violations(c, OldForeignKeys.WrittenTables(c, inverse));
+        if (broken.Count == 0) return;
+        throw new MigOperationException(MigCode.RevertBreaksForeignKey,
+            $"MigRevert: the rows written back break foreign keys the old schema declares{(broken.Count >= 10 ? " (the first 10)" : "")}: {string.Join("; ", broken)}. " +
+            "The new schema does not have these keys, or those rows were written on the new file with foreign keys off. Writes to the new file stay paused and the old file stays paused too " +
+            "(-p:MigAllowDataLoss=true does not accept broken keys). Run MigReset to cancel the revert (the new service writes again); then make those rows whole in the new file " +
+            "(give them their parent row back, or delete or re-point them) and run MigRevert again: it writes the fix back and checks again.");
+    }
+
+    /// <summary>
     /// One commit: the new file stops serving ('reverted'). From here the revert only goes forward. Its guards stay,
     /// so a writer that does not read the status (another program, the sqlite3 shell) is still refused rather than
     /// writing where nobody reads; its log stays with it as the record of what was written back.
@@ -261,11 +281,16 @@ internal sealed class RevertStep(MigrationContext pair)
         txn.Commit();
     }
 
-    /// <summary>One commit: the old file's capture, guards and migration facts go; the old service writes again.</summary>
-    private void Reopen()
+    /// <summary>
+    /// One commit: the old file's capture, guards and migration facts go; the old service writes again. Then, as MigReset
+    /// does, the journal mode it had before MigMigrate comes back when no other connection holds it; says what happened.
+    /// </summary>
+    private string Reopen()
     {
         using var old = DatabaseFile.Open(pair.OldPath);
+        var before = Capture.Info(old, OldInfoKeys.JournalModeBefore);
         Capture.Remove(old);
+        return before is not null && before != "wal" ? ResetStep.RestoreJournalMode(old, before) : "";
     }
 
     /// <summary>

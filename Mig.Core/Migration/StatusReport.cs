@@ -76,7 +76,9 @@ internal sealed record StatusReport(
         var names = model.Tables.Select(t => t.Name).Concat(oldCounts.Keys).Distinct(SqlNameComparer.Instance).Order(StringComparer.Ordinal);
         var tables = names.Select(n => new TableCount(n, oldCounts.TryGetValue(n, out var o) ? o : null, newCounts.TryGetValue(n, out var c) ? c : null)).ToList();
         var fromThisOld = newOld is null || PathResolver.Same(newOld, oldPath);
-        var (phase, next) = Decide(oldPath, newPath, oldExists, record, newExists, status, newOld, fromThisOld, cutoff, pending);
+        // A revert records its start before it pauses the new file: a kill in between leaves the new file taking writes.
+        var newPaused = newExists && status == Protocol.Ready && record?.RevertStartedAt is not null && NewMarker(newPath) == Protocol.Draining;
+        var (phase, next) = Decide(oldPath, newPath, oldExists, record, newExists, status, newOld, fromThisOld, cutoff, pending, newPaused);
         // The state alone cannot tell "run MigDrain" from "MigDrain stopped on a write it cannot replay".
         if (phase is not ("done" or "cut-over" or "new-path-taken") && audit.Count > 0 && audit[^1].Result.StartsWith("failed", StringComparison.Ordinal))
             next = $"The last {audit[^1].Operation} {audit[^1].Result}: {audit[^1].Detail} Otherwise: {next}";
@@ -115,6 +117,13 @@ internal sealed record StatusReport(
         return (ParseDouble(Bookkeeping.Info(target, InfoKeys.ReplayRate)), ParseDouble(Bookkeeping.Info(target, InfoKeys.WriteRate)));
     }
 
+    /// <summary>The new file's capture marker ('revertible', or 'draining' while a revert pauses its writes).</summary>
+    private static string? NewMarker(string newPath)
+    {
+        using var target = DatabaseFile.OpenForReading(newPath);
+        return Capture.Marker(target);
+    }
+
     private static NewFile ReadNew(string newPath, IgnoredTables ignored)
     {
         long? mapping = null;
@@ -140,7 +149,7 @@ internal sealed record StatusReport(
     }
 
     private static (string Phase, string Next) Decide(string oldPath, string newPath, bool oldExists, RecordedPair? record, bool newExists,
-        string? status, string? newOld, bool fromThisOld, long? cutoff, long? pending)
+        string? status, string? newOld, bool fromThisOld, long? cutoff, long? pending, bool newPaused)
     {
         var marker = record?.Marker;
         var cutOverAt = record?.CutOverAt;
@@ -160,7 +169,9 @@ internal sealed record StatusReport(
                 ? ("reverting", $"MigRevert took {newPath} out of service but was stopped before {oldPath} took writes again: run MigRevert again to finish (MigReset no longer applies).")
                 : ("reverted", $"Nothing to do: {oldPath} is live again and {newPath} is out of service (status 'reverted'), kept as the revert left it. Move it away before migrating to its schema again.");
         if (newExists && status == Protocol.Ready && record?.RevertStartedAt is not null && marker is not null)
-            return ("reverting", $"A revert is in progress (since {record.RevertStartedAt}): writes to {newPath} are paused. Run MigRevert again to finish it, or MigReset to cancel it (the new file takes writes again).");
+            return ("reverting", newPaused
+                ? $"A revert is in progress (since {record.RevertStartedAt}): writes to {newPath} are paused. Run MigRevert again to finish it, or MigReset to cancel it (the new file takes writes again)."
+                : $"A revert started at {record.RevertStartedAt} but stopped before it paused writes: {newPath} still takes writes and serves. Run MigRevert again to resume it (it pauses writes, then writes them back), or MigReset to cancel it.");
         if (newExists && status == Protocol.Ready)
             return marker is null ? ("done", "Nothing to do: the new file is live" + (!oldExists ? "." : record?.Retired == true ? "; the old file is retired (delete or keep it)." : "; the old file is clean (delete or keep it)."))
                                   : ("cut-over", "Move traffic to the new service; then MigArchiveOld cleans up the old file (and ends the possibility to revert). To go back to the old file with what the new file served since cutover, run MigRevert.");

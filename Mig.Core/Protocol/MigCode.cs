@@ -142,6 +142,8 @@ internal static class MigCode
     public const string RevertEnded = "MIG0080";
     /// <summary>MigRevert cannot write the new file's rows back into the old schema (a rowid the migration changed, a column only the old schema has that needs a value).</summary>
     public const string RevertUnsupported = "MIG0081";
+    /// <summary>The rows MigRevert wrote back break a foreign key the old file declares; the revert is not finished (both files stay paused).</summary>
+    public const string RevertBreaksForeignKey = "MIG0082";
 
     // The tool process itself.
     /// <summary>The tool was called with wrong arguments (a bug in Mig's targets).</summary>

@@ -162,6 +162,40 @@ public sealed class HookTests
     }
 
     [TestMethod]
+    public void ARevertRunsTheRevertedHookAndAFailingOneSaysTheRevertIsDone()
+    {
+        using var pair = MigrationPair.Create(V1, "INSERT INTO item VALUES (1, 'one')");
+        var hook = Hook.In(pair);
+        Assert.AreEqual(0, hook.Mig("migrate").ExitCode);
+        Assert.AreEqual(0, hook.Mig("drain").ExitCode);
+        Assert.AreEqual(0, hook.Mig("cutover").ExitCode);
+        pair.Execute(pair.NewPath, "INSERT INTO item VALUES (2, 'two', 5)"); // the new service, after cutover (stock as the migration fills it: no loss)
+
+        hook.FailAt("reverted", "could not point the load balancer back");
+        var revert = hook.Mig("revert");
+        Assert.AreEqual(1, revert.ExitCode, revert.Output);
+        StringAssert.Contains(revert.Stderr, $"error {MigCode.HookFailed}: MigRevert completed (phase reverted), but the reverted hook `{hook.Command}` exited with code 3;");
+        StringAssert.Contains(revert.Stderr, "could not point the load balancer back");
+        StringAssert.Contains(revert.Stderr, "The step is not undone");
+        StringAssert.Contains(revert.Output, "Mig: hook reverted: hook saw reverted");
+
+        Assert.AreEqual("recording, drained, verified, ready, reverted", string.Join(", ", hook.Runs.Select(r => r.Phase)));
+        var run = hook.Runs[^1];
+        Assert.AreEqual(pair.OldPath, run.Old);
+        Assert.AreEqual(pair.NewPath, run.New);
+        Assert.IsFalse(File.Exists(run.StatusFile), "the status file was written for the hook only");
+        Assert.AreEqual(("reverted", pair.OldPath), hook.Status("reverted"), "the hook runs once the old file is live again");
+
+        // The revert itself is done: the new file is out of service, the old one has the new service's write and takes writes.
+        Assert.AreEqual(Protocol.Reverted, pair.Scalar(pair.NewPath, $"SELECT status FROM {Protocol.StatusTable}"));
+        pair.WriteOld("INSERT INTO item VALUES (3, 'three')");
+        AreEqual([Row(1L, "one"), Row(2L, "two"), Row(3L, "three")], pair.Rows(pair.OldPath, "SELECT id, name FROM item ORDER BY id"));
+        var status = pair.Migrator(SchemaFixture.Model(V2)).Status();
+        Assert.AreEqual("reverted", status.Phase);
+        StringAssert.StartsWith(status.Next, $"The last MigRevert hook failed {MigCode.HookFailed}");
+    }
+
+    [TestMethod]
     public void OnlyTheVerbsThatRunAHookTakeOne()
     {
         using var pair = MigrationPair.Create(V1);

@@ -139,6 +139,41 @@ public sealed class RevertTests
 #pragma warning disable MSTEST0045
     [Timeout(300_000)]
 #pragma warning restore MSTEST0045
+    public void AKillBeforeTheRevertPausedWritesIsReportedAsARevertWhileTheNewFileStillServes()
+    {
+        using var pair = HotPair.Create();
+        using var oldDb = new MigDatabase(pair.OldPath);
+        var oldService = CutOver(pair, oldDb);
+        using var newDb = new MigDatabase(pair.NewPath);
+        var newService = new MigWriter("n", new Random(51), newDb) { NameColumn = "full_name" };
+        newService.Own(oldService.Mine);
+        for (var i = 0; i < 10; i++) Assert.IsTrue(newService.Step(3));
+
+        KillAt(pair, FaultPoint.RevertStart);
+        var status = pair.Migrator().Status();
+        Assert.AreEqual("reverting", status.Phase, string.Join("\n", status.Lines()));
+        StringAssert.Contains(status.Next, "stopped before it paused writes");
+        Assert.DoesNotContain("are paused", status.Next, "the new file is not paused");
+        StringAssert.Contains(status.Next, "MigRevert again to resume");
+        StringAssert.Contains(status.Next, "MigReset");
+        Assert.AreEqual(pair.NewPath, status.Live);
+        Assert.IsTrue(newService.Step(3), "the new file still takes writes, as MigStatus says");
+
+        pair.Migrator().Reset();
+        Assert.AreEqual("cut-over", pair.Migrator().Status().Phase, "MigReset cancels the revert that never paused anything");
+        Assert.IsTrue(newService.Step(3));
+        KillAt(pair, FaultPoint.RevertStart);
+        Assert.IsTrue(newService.Step(3), "writes made after the kill go back too");
+        var again = HotTool.Run(pair.ToolArguments("revert"));
+        Assert.AreEqual(0, again.ExitCode, HotTool.Show(again));
+        Assert.AreEqual("reverted", pair.Migrator().Status().Phase);
+        pair.AssertOldHolds(newService.Mine, "after the resumed revert");
+    }
+
+    [TestMethod]
+#pragma warning disable MSTEST0045
+    [Timeout(300_000)]
+#pragma warning restore MSTEST0045
     public void RevertIsRefusedBeforeCutoverAndAfterArchive()
     {
         using var pair = HotPair.Create();

@@ -1,0 +1,178 @@
+using Mig.Migration;
+using Mig.Schema;
+
+namespace Mig.Core.Tests.Migration;
+
+/// <summary>
+/// What MigRevert leaves the old file as, beyond its rows: the foreign keys the old file declares hold (MIG0082
+/// otherwise, with both files paused and MigReset able to cancel), and the journal mode it had before MigMigrate
+/// is back when nobody holds the file, as after MigReset.
+/// </summary>
+[TestClass]
+public sealed class RevertOldFileTests
+{
+    [TestMethod]
+#pragma warning disable MSTEST0045 // a blocked SQLite call cannot observe a token
+    [Timeout(300_000)]
+#pragma warning restore MSTEST0045
+    public void ARevertThatWouldBreakAnOldForeignKeyIsRefusedAndMigResetLetsTheNewServiceWriteAgain()
+    {
+        using var pair = HotPair.Create();
+        using var oldDb = new MigDatabase(pair.OldPath);
+        var oldService = RevertTests.CutOver(pair, oldDb);
+        using var newDb = new MigDatabase(pair.NewPath);
+        var newService = new MigWriter("n", new Random(61), newDb) { NameColumn = "full_name" };
+        newService.Own(oldService.Mine);
+        for (var i = 0; i < 20; i++) Assert.IsTrue(newService.Step(3));
+        // Another program on the new file, foreign keys off (the sqlite3 shell's default): the author goes, its books stay.
+        var gone = newService.Mine.Books.Values.Select(b => b.AuthorId).First(newService.Mine.Authors.ContainsKey);
+        var orphans = newService.Mine.Books.Where(kv => kv.Value.AuthorId == gone).Select(kv => kv.Key).ToList();
+        var author = newService.Mine.Authors[gone];
+        using (var shell = MigrationPair.Open(pair.NewPath, foreignKeys: false))
+        using (var cmd = shell.CreateCommand())
+        {
+            cmd.CommandText = $"DELETE FROM author WHERE id = {gone}";
+            Assert.AreEqual(1, cmd.ExecuteNonQuery());
+        }
+        newService.Mine.Authors.Remove(gone);
+        for (var i = 0; i < 10; i++) Assert.IsTrue(newService.Step(3), "the new service goes on writing");
+        var before = pair.NewRows();
+
+        var refused = Assert.ThrowsExactly<MigOperationException>(() => pair.Migrator().Revert(allowDataLoss: true));
+        Assert.AreEqual(MigCode.RevertBreaksForeignKey, refused.Code, refused.Message);
+        var stillOrphans = newService.Mine.Books.Where(kv => kv.Value.AuthorId == gone).Select(kv => kv.Key).ToList();
+        Assert.IsNotEmpty(stillOrphans);
+        foreach (var book in stillOrphans.Take(10))
+            StringAssert.Contains(refused.Message, $"book rowid {book} (author_id = {gone}) references a missing author row (id)");
+        StringAssert.Contains(refused.Message, "MigReset");
+        Assert.AreEqual(Protocol.Ready, HotDb.Status(pair.NewPath), "nothing was marked reverted");
+        Assert.IsFalse(newService.Step(1), "writes to the new file stay paused");
+        Assert.IsFalse(new MigWriter("o", new Random(62), oldDb).Step(1), "the old file is not given back");
+        var status = pair.Migrator().Status();
+        Assert.AreEqual("reverting", status.Phase, string.Join("\n", status.Lines()));
+        StringAssert.Contains(status.Next, MigCode.RevertBreaksForeignKey);
+        Assert.AreEqual(pair.NewPath, status.Live);
+
+        // MigReset: the state before the revert, the new file serving its data unchanged.
+        pair.Migrator().Reset();
+        Assert.AreEqual("cut-over", pair.Migrator().Status().Phase);
+        Assert.AreEqual(Protocol.Revertible, HotDb.Marker(pair.NewPath));
+        var after = pair.NewRows();
+        CollectionAssert.AreEqual(before.Authors, after.Authors);
+        CollectionAssert.AreEqual(before.Books, after.Books);
+        for (var i = 0; i < 5; i++) Assert.IsTrue(newService.Step(3), "the new service writes again after MigReset");
+
+        // The fix, on the new file: the author comes back; MigRevert writes it back and checks again.
+        using (var fix = HotDb.OpenReadWrite(pair.NewPath))
+        using (var cmd = fix.CreateCommand())
+        {
+            cmd.CommandText = "INSERT INTO author(id, full_name, score) VALUES (@id, @name, @score)";
+            cmd.Parameters.AddWithValue("@id", gone);
+            cmd.Parameters.AddWithValue("@name", author.Name);
+            cmd.Parameters.AddWithValue("@score", author.Score);
+            cmd.ExecuteNonQuery();
+        }
+        newService.Mine.Authors[gone] = author;
+        pair.Migrator().Revert();
+        Assert.AreEqual("reverted", pair.Migrator().Status().Phase);
+        pair.AssertOldHolds(newService.Mine, "after the fixed revert");
+        Assert.AreEqual(0L, HotDb.Scalar(pair.OldPath, "SELECT count(*) FROM pragma_foreign_key_check"));
+        Assert.IsNotEmpty(orphans);
+        Assert.IsTrue(new MigWriter("o2", new Random(63), oldDb).Step(3), "the old service writes again");
+    }
+
+    private const string WithKey = PlanTests.V1;
+
+    // link keeps its column but the new schema declares no key on it.
+    private const string WithoutKey = """
+        [PK(nameof(Id))]
+        public sealed record Student(long Id, string Name, string? Note, double Score);
+        [PK(nameof(Id))]
+        public sealed record Old(long Id);
+        public sealed record Link(long StudentId, string Label);
+        """;
+
+    [TestMethod]
+    public void AKeyTheNewSchemaDroppedIsCheckedAsTheOldFileDeclaresIt()
+    {
+        using var pair = MigrationPair.Create(WithKey,
+            "INSERT INTO student VALUES (1, 'Ann', NULL, 1.0), (2, 'Bob', NULL, 2.0)",
+            "INSERT INTO link VALUES (1, 'a'), (2, 'b')");
+        var migrator = pair.Migrator(SchemaFixture.Model(WithoutKey));
+        migrator.Migrate(offline: false, allowDataLoss: true);
+        migrator.Drain();
+        migrator.Cutover();
+        using (var service = MigrationPair.Open(pair.NewPath, foreignKeys: true))
+        using (var cmd = service.CreateCommand())
+        {
+            cmd.CommandText = "DELETE FROM student WHERE id = 2; INSERT INTO link VALUES (7, 'to nobody'), (1, 'c')";
+            cmd.ExecuteNonQuery(); // the new schema has no key: SQLite takes it
+        }
+        var linkRowids = pair.Rows(pair.NewPath, "SELECT rowid FROM link WHERE student_id IN (2, 7) ORDER BY rowid").Select(r => (long)r[0]!).ToList();
+        var whole = (long)pair.Scalar(pair.NewPath, "SELECT rowid FROM link WHERE label = 'c'")!;
+
+        var refused = Assert.ThrowsExactly<MigOperationException>(() => migrator.Revert());
+        Assert.AreEqual(MigCode.RevertBreaksForeignKey, refused.Code, refused.Message);
+        StringAssert.Contains(refused.Message, $"link rowid {linkRowids[0]} (student_id = 2) references a missing student row (id)");
+        StringAssert.Contains(refused.Message, $"link rowid {linkRowids[1]} (student_id = 7) references a missing student row (id)");
+        Assert.DoesNotContain($"link rowid {whole} (", refused.Message, "a row whose parent is there");
+
+        migrator.Reset();
+        pair.Execute(pair.NewPath, "DELETE FROM link WHERE student_id IN (2, 7)");
+        migrator.Revert();
+        Assert.AreEqual("reverted", migrator.Status().Phase);
+        CollectionAssert.AreEqual(new[] { "1|a", "1|c" },
+            pair.Rows(pair.OldPath, "SELECT student_id || '|' || label FROM link ORDER BY rowid").Select(r => (string)r[0]!).ToArray());
+        Assert.AreEqual(0L, pair.Scalar(pair.OldPath, "SELECT count(*) FROM pragma_foreign_key_check"));
+    }
+
+    private const string Item = """
+        [PK(nameof(Id))]
+        public sealed record Item(long Id, string Name);
+        """;
+
+    private const string ItemWithStock = """
+        [PK(nameof(Id))]
+        [Default(nameof(Stock), "5")]
+        public sealed record Item(long Id, string Name, long Stock);
+        """;
+
+    [TestMethod]
+    public void AfterARevertTheOldFileHasItsJournalModeBackWhenNobodyHoldsIt()
+    {
+        using var pair = MigrationPair.Create(Item, "INSERT INTO item VALUES (1, 'one')");
+        Assert.AreEqual("delete", pair.Scalar(pair.OldPath, "PRAGMA journal_mode = DELETE"), "an old service without WAL");
+        var migrator = pair.Migrator(SchemaFixture.Model(ItemWithStock));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        migrator.Drain();
+        migrator.Cutover();
+        Assert.AreEqual("wal", pair.Scalar(pair.OldPath, "PRAGMA journal_mode"));
+        pair.Execute(pair.NewPath, "INSERT INTO item VALUES (2, 'two', 5)");
+
+        migrator.Revert();
+
+        Assert.AreEqual("delete", pair.Scalar(pair.OldPath, "PRAGMA journal_mode"));
+        Assert.IsFalse(pair.Files().Any(f => f.StartsWith(Path.GetFileName(pair.OldPath) + "-", StringComparison.Ordinal)), "no -wal or -shm left: " + string.Join(", ", pair.Files()));
+        StringAssert.Contains(pair.Log[^1], "journal mode 'delete' again");
+        CollectionAssert.AreEqual(new[] { "1|one", "2|two" }, pair.Rows(pair.OldPath, "SELECT id || '|' || name FROM item ORDER BY id").Select(r => (string)r[0]!).ToArray());
+    }
+
+    [TestMethod]
+    public void AfterARevertAFileAnotherConnectionHoldsStaysInWalAndTheRevertSaysSo()
+    {
+        using var pair = MigrationPair.Create(Item, "INSERT INTO item VALUES (1, 'one')");
+        pair.Scalar(pair.OldPath, "PRAGMA journal_mode = DELETE");
+        var migrator = pair.Migrator(SchemaFixture.Model(ItemWithStock));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        migrator.Drain();
+        migrator.Cutover();
+        using var service = MigrationPair.Open(pair.OldPath);
+        MigrationPair.Rows(service, "SELECT count(*) FROM item"); // the old service, connected
+
+        migrator.Revert();
+
+        Assert.AreEqual("wal", pair.Scalar(pair.OldPath, "PRAGMA journal_mode"));
+        StringAssert.Contains(pair.Log[^1], "left in WAL mode (it was 'delete'; another connection has it open");
+        Assert.AreEqual("reverted", migrator.Status().Phase);
+    }
+}
