@@ -263,8 +263,9 @@ internal sealed class RevertStep(MigrationContext pair)
         throw new MigOperationException(MigCode.RevertBreaksForeignKey,
             $"MigRevert: the rows written back break foreign keys the old schema declares{(broken.Count >= 10 ? " (the first 10)" : "")}: {string.Join("; ", broken)}. " +
             "The new schema does not have these keys, or those rows were written on the new file with foreign keys off. Writes to the new file stay paused and the old file stays paused too " +
-            "(-p:MigAllowDataLoss=true does not accept broken keys). Run MigReset to cancel the revert (the new service writes again); then make those rows whole in the new file " +
-            "(give them their parent row back, or delete or re-point them) and run MigRevert again: it writes the fix back and checks again.");
+            "(-p:MigAllowDataLoss=true does not accept broken keys). Run MigReset to cancel the revert (the new service writes again); then make those rows whole through the new file " +
+            "(give them their parent row back there, or delete or re-point them there; rows of a table only the old schema has can only get their parent back) and run MigRevert again: " +
+            "it writes the fix back and checks again.");
     }
 
     /// <summary>

@@ -126,6 +126,41 @@ public sealed class RevertOldFileTests
         Assert.AreEqual(0L, pair.Scalar(pair.OldPath, "SELECT count(*) FROM pragma_foreign_key_check"));
     }
 
+    private const string WithNotes = """
+        [PK(nameof(Id))]
+        public sealed record Student(long Id, string Name, string? Note, double Score);
+        [PK(nameof(Id))]
+        public sealed record Old(long Id);
+        public sealed record Link(Student Student, string Label);
+        public sealed record Remark(Student Student, string Text);
+        """;
+
+    [TestMethod]
+    public void AParentDeletedOnTheNewFileIsRefusedForTheChildrenOfATableOnlyTheOldSchemaHas()
+    {
+        using var pair = MigrationPair.Create(WithNotes,
+            "INSERT INTO student VALUES (1, 'Ann', NULL, 1.0), (2, 'Bob', NULL, 2.0), (3, 'Cy', NULL, 3.0)",
+            "INSERT INTO remark VALUES (2, 'on Bob'), (3, 'on Cy')");
+        var migrator = pair.Migrator(SchemaFixture.Model(WithKey)); // remark is dropped
+        migrator.Migrate(offline: false, allowDataLoss: true);
+        migrator.Drain();
+        migrator.Cutover();
+        pair.Execute(pair.NewPath, "DELETE FROM student WHERE id = 2");
+
+        var refused = Assert.ThrowsExactly<MigOperationException>(() => migrator.Revert());
+        Assert.AreEqual(MigCode.RevertBreaksForeignKey, refused.Code, refused.Message);
+        StringAssert.Contains(refused.Message, "remark rowid 1 (student_id = 2) references a missing student row (id)");
+        Assert.DoesNotContain("remark rowid 2", refused.Message, "Cy is there");
+        StringAssert.Contains(refused.Message, "only get their parent back");
+
+        migrator.Reset();
+        pair.Execute(pair.NewPath, "INSERT INTO student VALUES (2, 'Bob', NULL, 2.0)");
+        migrator.Revert();
+        Assert.AreEqual("reverted", migrator.Status().Phase);
+        Assert.AreEqual(0L, pair.Scalar(pair.OldPath, "SELECT count(*) FROM pragma_foreign_key_check"));
+        Assert.AreEqual(2L, pair.Scalar(pair.OldPath, "SELECT count(*) FROM remark"), "the old-only table keeps its rows");
+    }
+
     private const string Item = """
         [PK(nameof(Id))]
         public sealed record Item(long Id, string Name);
