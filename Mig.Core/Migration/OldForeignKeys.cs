@@ -7,8 +7,8 @@ namespace Mig.Migration;
 /// The foreign keys of the old file, as the old file itself declares them (Mig has no model of the old schema),
 /// checked after MigRevert wrote the new file's rows back: the new schema may have dropped a key, or rows were
 /// written on the new file with foreign keys off, and the replay writes with keys off too. Only keys the revert
-/// can have broken are checked: those whose child or parent table it wrote to (a key it did not touch was as the
-/// old service left it). One anti-join per key, as <see cref="Copier.ForeignKeyViolations"/> does for the new file,
+/// can have broken are checked: those whose child or parent table it writes to (a key between tables it never
+/// writes is as the old service left it). One anti-join per key, as <see cref="Copier.ForeignKeyViolations"/> does for the new file,
 /// rather than <c>pragma foreign_key_check</c>, which probes parents in random order and is slow on big tables.
 /// </summary>
 internal static class OldForeignKeys
@@ -19,21 +19,12 @@ internal static class OldForeignKeys
     private sealed record Key(string Child, IReadOnlyList<string> Columns, string Parent, IReadOnlyList<string> ParentColumns);
 
     /// <summary>
-    /// The old tables the revert wrote to: those the new file's log (attached as <c>old</c> on <paramref name="c"/>,
-    /// whose main file is the old file) holds writes of, by their old names. The log is kept whole until MigArchiveOld,
-    /// so this covers the writes of every run of a resumed revert.
+    /// The old tables the revert writes to: every one the inverse plan gives rows back to. Not the tables the new
+    /// file's log names: the revert's catch-up trims the entries it replayed, so after a resumed or long revert the
+    /// log no longer holds all the tables written.
     /// </summary>
-    public static HashSet<string> WrittenTables(SqliteConnection c, MigrationPlan inverse)
-    {
-        var logged = new HashSet<string>(SqlNameComparer.Instance);
-        using (var cmd = c.CreateCommand())
-        {
-            cmd.CommandText = $"SELECT DISTINCT table_name FROM old.{Protocol.LogTable}";
-            using var r = cmd.ExecuteReader();
-            while (r.Read()) logged.Add(r.GetString(0));
-        }
-        return inverse.Tables.Where(t => logged.Contains(t.Source!.Name)).Select(t => t.Table.Name).ToHashSet(SqlNameComparer.Instance);
-    }
+    public static HashSet<string> WrittenTables(MigrationPlan inverse) =>
+        inverse.Tables.Select(t => t.Table.Name).ToHashSet(SqlNameComparer.Instance);
 
     /// <summary>Up to ten rows of the old file (main on <paramref name="c"/>) whose key to or from a table in <paramref name="written"/> points nowhere, as text.</summary>
     public static IReadOnlyList<string> Violations(SqliteConnection c, IReadOnlySet<string> written)

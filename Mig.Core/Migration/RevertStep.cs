@@ -258,7 +258,7 @@ internal sealed class RevertStep(MigrationContext pair)
     /// </summary>
     private static void RequireOldKeysHold(SqliteConnection c, MigrationPlan inverse)
     {
-        var broken = OldForeignKeys.Violations(c, OldForeignKeys.WrittenTables(c, inverse));
+        var broken = OldForeignKeys.Violations(c, OldForeignKeys.WrittenTables(inverse));
         if (broken.Count == 0) return;
         throw new MigOperationException(MigCode.RevertBreaksForeignKey,
             $"MigRevert: the rows written back break foreign keys the old schema declares{(broken.Count >= 10 ? " (the first 10)" : "")}: {string.Join("; ", broken)}. " +
