@@ -13,7 +13,9 @@ namespace Mig.Migration;
 /// durable commit of the checkpoint and the measured rates, then the old file's log loses what is replayed.
 /// <para>
 /// <paramref name="revert"/>: the other way round, for MigRevert before it pauses the new file: the new
-/// service's captured writes into the old file (not served during a revert), the new file's log trimmed.
+/// service's captured writes into the old file (not served during a revert). The new file's log is
+/// not trimmed then: the revert's loss check (after the pause) reads every row the log names since
+/// cutover, and a loss written during the catch-up would otherwise go back unseen.
 /// </para>
 /// </summary>
 internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Replayer replayer, bool revert = false)
@@ -52,14 +54,15 @@ internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Re
             writeRate = clock.Elapsed.TotalSeconds > 0 ? arrived / clock.Elapsed.TotalSeconds : 0;
             // A pass of a few entries measures its fixed costs more than replay: it keeps the rates measured before.
             var checkpoint = revert ? replayer.CommitDurably() : CommitDurably(applied >= TailEntries ? (replayRate, writeRate) : null);
-            // Only what that durable commit covers leaves the served file: a crash never loses an entry
-            // the file replayed into does not hold.
-            trimmed += LogTrimmer.Trim(revert ? pair.NewPath : pair.OldPath, checkpoint);
+            // Only what that durable commit covers leaves the old file: a crash never loses an entry
+            // the new file does not hold.
+            if (!revert) trimmed += LogTrimmer.Trim(pair.OldPath, checkpoint);
             if (pending > TailEntries) strikes = now >= pending ? strikes + 1 : 0;
             pending = now;
             var (served, into) = revert ? ("new", "old") : ("old", "new");
+            var trim = revert ? "." : string.Create(CultureInfo.InvariantCulture, $"; {trimmed} replayed entries removed from the old file's log.");
             pair.Log(string.Create(CultureInfo.InvariantCulture,
-                $"Mig: caught up {applied} captured writes into the {into} file without pausing writes ({replayRate:F0}/s); {pending} pending, the {served} service adding {writeRate:F0}/s; {trimmed} replayed entries removed from the {served} file's log."));
+                $"Mig: caught up {applied} captured writes into the {into} file without pausing writes ({replayRate:F0}/s); {pending} pending, the {served} service adding {writeRate:F0}/s{trim}"));
         }
         return new CatchUpResult(applied, pending, replayRate, writeRate, strikes >= Strikes, trimmed);
     }
