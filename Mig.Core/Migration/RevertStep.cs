@@ -116,18 +116,16 @@ internal sealed class RevertStep(MigrationContext pair)
         var inverse = InversePlan.Create(forward);
         using var c = OpenForReplay();
         RequireNoLoss(c, forward, inverse, allowDataLoss, paused: false);
-        if (Capture.Marker(target) == Protocol.Revertible)
-        {
-            // What the new service wrote since cutover goes back while it keeps writing (the old file is not
-            // served): the pause below covers only the tail, however long the new file served.
-            using var early = new Replayer(c, inverse, Protocol.OldInfoTable, OldInfoKeys.RevertCheckpoint);
-            new CatchUp(pair, c, early, revert: true).Run(atLeastOnce: false);
-        }
+        // Recorded before anything is written back, so a kill from here on is a revert in progress to MigStatus.
         if (record.RevertStartedAt is null)
             Bookkeeping.SetFact(c, $"main.{Protocol.OldInfoTable}", OldInfoKeys.RevertStartedAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), null);
         FaultPoint.Reached(FaultPoint.RevertStart);
         if (Capture.Marker(target) == Protocol.Revertible)
         {
+            // What the new service wrote since cutover goes back while it keeps writing (the old file is not
+            // served): the pause below covers only the tail, however long the new file served.
+            using (var early = new Replayer(c, inverse, Protocol.OldInfoTable, OldInfoKeys.RevertCheckpoint))
+                new CatchUp(pair, c, early, revert: true).Run(atLeastOnce: false);
             Capture.StartDraining(target);
             pair.Log($"Mig: {pair.NewPath} is paused: writes are refused from now on (MigWritesPausedException in the new service).");
         }
