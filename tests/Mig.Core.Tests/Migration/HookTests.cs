@@ -14,12 +14,12 @@ namespace Mig.Core.Tests.Migration;
 [TestClass]
 public sealed class HookTests
 {
-    private const string V1 = """
+    internal const string V1 = """
         [PK(nameof(Id))]
         public sealed record Item(long Id, string Name);
         """;
 
-    private const string V2 = """
+    internal const string V2 = """
         [PK(nameof(Id))]
         [Default(nameof(Stock), "5")]
         public sealed record Item(long Id, string Name, long Stock);

@@ -179,16 +179,8 @@ public sealed class RevertOldFileTests
         Assert.AreEqual(2L, pair.Scalar(pair.OldPath, "SELECT count(*) FROM remark"), "the old-only table keeps its rows");
     }
 
-    private const string Item = """
-        [PK(nameof(Id))]
-        public sealed record Item(long Id, string Name);
-        """;
-
-    private const string ItemWithStock = """
-        [PK(nameof(Id))]
-        [Default(nameof(Stock), "5")]
-        public sealed record Item(long Id, string Name, long Stock);
-        """;
+    private const string Item = HookTests.V1;
+    private const string ItemWithStock = HookTests.V2;
 
     [TestMethod]
     public void AfterARevertTheOldFileHasItsJournalModeBackWhenNobodyHoldsIt()
