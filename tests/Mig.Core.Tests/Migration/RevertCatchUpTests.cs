@@ -68,14 +68,14 @@ public sealed partial class RevertCatchUpTests
         var oldService = RevertTests.CutOver(pair, oldDb);
         var author = oldService.Mine.Authors.Keys.First();
         const string Many = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO author(full_name, score) SELECT '{0}' || i, i FROM n";
-        Exec(pair.NewPath, string.Format(CultureInfo.InvariantCulture, Many, "x"));
+        RevertTests.Exec(pair.NewPath, string.Format(CultureInfo.InvariantCulture, Many, "x"));
         var injected = false;
         FaultPoint.Listener = name =>
         {
             if (name != FaultPoint.CatchUp || injected) return;
             injected = true;
             // After the first catch-up batch: the loss, then enough writes to need another pass.
-            Exec(pair.NewPath, $"UPDATE author SET country = 'Narnia' WHERE id = {author}; " + string.Format(CultureInfo.InvariantCulture, Many, "y"));
+            RevertTests.Exec(pair.NewPath, $"UPDATE author SET country = 'Narnia' WHERE id = {author}; " + string.Format(CultureInfo.InvariantCulture, Many, "y"));
         };
         MigOperationException refused;
         try
@@ -93,15 +93,6 @@ public sealed partial class RevertCatchUpTests
 
         pair.Migrator().Reset();
         Assert.AreEqual("cut-over", pair.Migrator().Status().Phase, "MigReset cancels the revert; the new file serves");
-    }
-
-    private static void Exec(string path, string sql)
-    {
-        using var c = HotDb.OpenReadWrite(path);
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearPool(c);
     }
 
     [GeneratedRegex(@"^Mig: revert replayed \d+/(\d+) writes")]

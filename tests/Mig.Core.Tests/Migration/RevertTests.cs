@@ -290,7 +290,7 @@ public sealed class RevertTests
         }
     }
 
-    private static void Exec(string path, string sql)
+    internal static void Exec(string path, string sql)
     {
         using var c = HotDb.OpenReadWrite(path);
         using var cmd = c.CreateCommand();
