@@ -5,7 +5,7 @@ namespace Mig.Migration;
 
 /// <summary>
 /// A plan as JSON (<c>mig plan --json</c>): per table its source and per column its source and
-/// fill, the dropped tables, the losses with row counts, the errors with codes, the suggestions.
+/// fill and how its rows are expected to copy, the dropped tables, the losses with row counts, the errors with codes, the suggestions.
 /// Written by hand, not reflected, so it stays trimming-safe and its shape is what this file says.
 /// </summary>
 internal static class PlanJson
@@ -72,6 +72,9 @@ internal static class PlanJson
         if (t.Source is null) w.WriteNull("rows");
         else w.WriteNumber("rows", t.Source.RowCount);
         w.WriteBoolean("rowIdChanges", t.RowIdChanges);
+        // The text plan's "copy:" line: a prediction, SQLite has the last word at the copy (RecordTransfer).
+        if (t.Source is null) w.WriteNull("copy");
+        else w.WriteString("copy", RecordTransfer.TransferredColumns(t) is null ? "value-by-value" : "as-stored");
         w.WriteStartArray("columns");
         foreach (var c in t.Columns)
         {

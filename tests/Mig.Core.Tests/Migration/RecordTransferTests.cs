@@ -140,6 +140,7 @@ public sealed class RecordTransferTests
         using var transferred = MigrationPair.Create(v1, oldSql);
         using var copied = MigrationPair.Create(v1, oldSql);
 
+        var plan = transferred.Migrator(model).Plan(online: false);
         transferred.Migrator(model).Migrate(offline: true, allowDataLoss: true);
         RecordTransfer.Enabled = false;
         try
@@ -154,6 +155,10 @@ public sealed class RecordTransferTests
         Assert.AreEqual(transfers, transferred.Log.Any(l => l.Contains("records transferred as stored", StringComparison.Ordinal)), name + ": " + string.Join("\n", transferred.Log));
         // The plan says so beforehand wherever Mig's rules allow it (SQLite may still decline: then it says "otherwise").
         if (transfers) Assert.IsTrue(transferred.Log.Any(l => l.Contains("can move as stored", StringComparison.Ordinal)), name + ": the plan names the transfer");
+        // The JSON plan (-p:MigPlanFile, mig plan --json) predicts what the text plan does.
+        var said = transferred.Log.Any(l => l.Contains("can move as stored", StringComparison.Ordinal));
+        using (var json = System.Text.Json.JsonDocument.Parse(PlanJson.Serialize(plan)))
+            Assert.AreEqual(said ? "as-stored" : "value-by-value", json.RootElement.GetProperty("tables").EnumerateArray().Single().GetProperty("copy").GetString(), name + ": the JSON plan's copy");
         Assert.IsFalse(copied.Log.Any(l => l.Contains("records transferred", StringComparison.Ordinal)), "the switch turns the transfer off");
         foreach (var table in model.Tables)
             CollectionAssert.AreEqual(ValueDump.Of(copied.NewPath, table.Name, [.. table.Columns.Select(c => c.Name)]),
