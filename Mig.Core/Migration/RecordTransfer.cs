@@ -29,23 +29,29 @@ internal static class RecordTransfer
     /// <summary>
     /// How many leading columns of the new table come as stored from the old table, or null when the
     /// table cannot transfer: the old columns must be the new table's first ones, each a plain copy of
-    /// the old column at the same position, the new INTEGER PRIMARY KEY the old rowid, and every column
+    /// the old column at the same position, the new INTEGER PRIMARY KEY the old rowid (or neither table
+    /// has one), and every column
     /// after them a new one SQLite can add with a constant default (no key, unique or foreign key).
     /// </summary>
     internal static int? TransferredColumns(TablePlan table)
     {
-        if (!Enabled || table.Source is not { WithoutRowId: false, Kind: "table", RowIdAlias: not null } old) return null;
-        if (!table.RowIdAliasFromSource || table.RowIdChanges || old.Columns.Any(c => c.Generated)) return null;
+        if (!Enabled || table.Source is not { WithoutRowId: false, Kind: "table" } old) return null;
+        if (table.RowIdChanges || old.Columns.Any(c => c.Generated)) return null;
+        // Either both tables key their rows by an INTEGER PRIMARY KEY that carries the old rowid, or
+        // neither has one (a TEXT or composite key): then the old records hold every key value, and the
+        // rowids must come over as they are (checked after the transfer, TryCopy).
+        var aliased = old.RowIdAlias is not null;
+        if (aliased != table.RowIdAliasFromSource) return null;
         var n = old.Columns.Count;
-        if (n == 0 || n > table.Columns.Count || table.Table.PrimaryKey.Count != 1) return null;
+        if (n == 0 || n > table.Columns.Count || (aliased && table.Table.PrimaryKey.Count != 1)) return null;
         for (var i = 0; i < n; i++)
         {
             var (c, o) = (table.Columns[i], old.Columns[i]);
             if (c.Fill != FillKind.Copy || c.Source is null || !SqlNameComparer.Same(c.Source, o.Name)) return null;
             // The copy would fill a NULL with the default (Copier.ValueExpression); a NOT NULL old column has none.
-            if (c.Column.NotNull && !o.NotNull && !SqlNameComparer.Same(o.Name, old.RowIdAlias)) return null;
+            if (c.Column.NotNull && !o.NotNull && !(aliased && SqlNameComparer.Same(o.Name, old.RowIdAlias))) return null;
         }
-        if (!SqlNameComparer.Same(table.Columns.Single(c => c.Column.Name == table.Table.PrimaryKey[0]).Source ?? "", old.RowIdAlias)) return null;
+        if (aliased && !SqlNameComparer.Same(table.Columns.Single(c => c.Column.Name == table.Table.PrimaryKey[0]).Source ?? "", old.RowIdAlias)) return null;
         var added = table.Columns.Skip(n).Select(c => c.Column).ToList();
         if (added.Count == 0) return n;
         // A table CHECK may name an added column, which the shape created before the transfer lacks.
@@ -88,7 +94,7 @@ internal static class RecordTransfer
             }
             foreach (var c in model.Columns.Skip(columns))
                 SqliteFile.Execute(target, $"ALTER TABLE main.{SqlIdentifier.Quote(model.Name)} ADD COLUMN {Ddl.ColumnDefinition(model, c)}", txn);
-            if (!TableShape.Same(target, txn, model))
+            if (!TableShape.Same(target, txn, model) || (!table.RowIdAliasFromSource && !SameRowIds(target, txn, model.Name, table.Source.Name, rows)))
             {
                 Undo(txn);
                 return null;
@@ -104,6 +110,19 @@ internal static class RecordTransfer
         }
         txn.Release(Savepoint);
         return (rows, [.. early.Select(ix => ix.Name)]);
+    }
+
+    /// <summary>
+    /// Whether the transfer kept the old rowids of a table without an INTEGER PRIMARY KEY: SQLite keeps them
+    /// when the table has an index and numbers the rows 1..n otherwise. The rows come in rowid order and are
+    /// distinct, so equal count, least and greatest rowid prove them kept either way (1..n is itself kept).
+    /// </summary>
+    private static bool SameRowIds(SqliteConnection target, SqliteTransaction txn, string table, string source, long rows)
+    {
+        var (t, o) = ($"main.{SqlIdentifier.Quote(table)}", $"old.{SqlIdentifier.Quote(source)}");
+        if (SqliteFile.Scalar(target, $"SELECT count(*) FROM {o}", txn) != rows || SqliteFile.Scalar(target, $"SELECT count(*) FROM {t}", txn) != rows) return false;
+        return rows == 0 || (SqliteFile.Scalar(target, $"SELECT min(rowid) FROM {t}", txn) == SqliteFile.Scalar(target, $"SELECT min(rowid) FROM {o}", txn)
+            && SqliteFile.Scalar(target, $"SELECT max(rowid) FROM {t}", txn) == SqliteFile.Scalar(target, $"SELECT max(rowid) FROM {o}", txn));
     }
 
     private static void Undo(SqliteTransaction txn)
