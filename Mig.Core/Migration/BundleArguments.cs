@@ -19,6 +19,7 @@ internal sealed class BundleArguments
         ["migrate"] = [.. Pair, "offline", "allow-data-loss", "hook"],
         ["status"] = [.. Pair, "status-file", "json"],
         ["drain"] = [.. Pair, "force-pause", "hook"],
+        ["switch"] = [.. Pair, "force-pause", "allow-data-loss", "hook"],
         ["catch-up"] = Pair,
         ["verify"] = [.. Pair, "allow-data-loss"],
         ["cutover"] = [.. Pair, "allow-data-loss", "hook"],

@@ -14,6 +14,7 @@ internal static class BundleHelp
         ["status"] = ("MigStatus", "Prints the state of the pair: phase, both files' bookkeeping, pending writes, row counts, audit trail and the next command. Opens both files read-only."),
         ["catch-up"] = ("MigCatchUp", "While recording: replays the captured writes into the new file without pausing writes, removes them from the old file's log and returns; MigStatus then estimates the pause. Resumable."),
         ["drain"] = ("MigDrain", "Catches up without pausing until a short tail is left, then the old file refuses writes from now on and the rest is replayed into the new file. Refuses to pause while writes outpace replay (MIG0064) unless --force-pause. Resumable."),
+        ["switch"] = ("MigSwitch", "Drain, then cutover, in one process: writes are refused from the drain's pause until the new file is ready, without a second start-up in between. Refuses as drain and cutover do, and leaves the pair as the step that refused leaves it."),
         ["verify"] = ("MigVerify", "Compares the pair (row counts, foreign keys, content, pending writes, unaccepted losses); changes no data."),
         ["cutover"] = ("MigCutover", "After drain: verifies, records the cutover in the old file and marks the new file ready."),
         ["reset"] = ("MigReset", "Before cutover: abandons the migration; the old file takes writes again and the unfinished new file is deleted."),
@@ -48,6 +49,7 @@ internal static class BundleHelp
     {
         ["migrate"] = "'recording' after an online migrate, 'copied' after an offline one",
         ["drain"] = "'drained' after the drain",
+        ["switch"] = "'drained' after the drain, 'verified' after verification (a non-zero exit vetoes the cutover: MIG0059), then 'ready'",
         ["cutover"] = "'verified' after verification and before anything is marked (a non-zero exit vetoes the cutover: MIG0059, nothing cut over), then 'ready' after the new file is marked ready",
         ["reset"] = "'reset' after the reset (the new file is deleted)",
         ["revert"] = "'reverted' after the revert (the old file takes writes again)",

@@ -14,8 +14,11 @@ internal sealed class DrainStep(MigrationContext pair)
 {
     private readonly PhaseChecks checks = new(pair);
 
-    /// <summary>Runs the phase; <paramref name="forcePause"/> pauses even when writes outpace replay.</summary>
-    public void Run(bool forcePause = false)
+    /// <summary>
+    /// Runs the phase; <paramref name="forcePause"/> pauses even when writes outpace replay;
+    /// <paramref name="cutoverNext"/> when MigSwitch cuts over right after (only the last line differs).
+    /// </summary>
+    public void Run(bool forcePause = false, bool cutoverNext = false)
     {
         checks.RequireOld();
         using var _ = OperationLock.Acquire(pair.OldPath, "MigDrain");
@@ -45,7 +48,7 @@ internal sealed class DrainStep(MigrationContext pair)
         }
         SqliteFile.Execute(target, "DETACH DATABASE old");
         Bookkeeping.Audit(target, "MigDrain", pair.Hash, "ok", $"replayed {applied} captured writes in {(DateTime.UtcNow - started).TotalSeconds:F2} s");
-        pair.Log("Mig: Drain complete. Run MigCutover when ready.");
+        pair.Log(cutoverNext ? "Mig: Drain complete. Cutting over (MigSwitch)." : "Mig: Drain complete. Run MigCutover when ready.");
     }
 
     /// <summary>

@@ -5,13 +5,13 @@ using Mig.Sql;
 namespace Mig.Migration;
 
 /// <summary>
-/// The verbs of hot migrations (plan, migrate, drain, catch-up, verify, cutover, status, reset,
+/// The verbs of hot migrations (plan, migrate, drain, switch, catch-up, verify, cutover, status, reset,
 /// revert, archive-old): resolve the pair of files, then call the <see cref="Migrator"/>. The tool behind
 /// the targets and the bundle both run them from here, so their messages, codes and JSON are one.
 /// </summary>
 internal static class MigrationVerbs
 {
-    public static bool Handles(string verb) => verb is "plan" or "migrate" or "drain" or "catch-up" or "verify" or "cutover" or "status" or "reset" or "revert" or "archive-old";
+    public static bool Handles(string verb) => verb is "plan" or "migrate" or "drain" or "switch" or "catch-up" or "verify" or "cutover" or "status" or "reset" or "revert" or "archive-old";
 
     /// <summary>Runs <paramref name="r"/>: 0 when done, 1 when a plan has errors; refusals throw <see cref="MigOperationException"/>.</summary>
     public static int Run(MigrationRequest r, SchemaModel model, CommandOutput output)
@@ -29,6 +29,7 @@ internal static class MigrationVerbs
                 case "plan": return Plan(r, model, hash, migrator, output);
                 case "migrate": migrator.Migrate(offline: r.Offline, allowDataLoss: r.AllowDataLoss); break;
                 case "drain": migrator.Drain(forcePause: r.ForcePause); break;
+                case "switch": migrator.Switch(forcePause: r.ForcePause, allowDataLoss: r.AllowDataLoss); break;
                 case "catch-up": migrator.CatchUp(); break;
                 case "verify": migrator.Verify(allowDataLoss: r.AllowDataLoss); break;
                 case "cutover": migrator.Cutover(allowDataLoss: r.AllowDataLoss); break;

@@ -55,6 +55,18 @@ internal sealed class Migrator(SchemaModel model, string hash, string oldPath, s
         AfterStep("MigDrain", PhaseHook.Drained);
     }
 
+    /// <summary>
+    /// MigSwitch: <see cref="Drain(bool)"/> then <see cref="Cutover"/> in one process, so the write pause is the
+    /// tail's replay, the drained hook and the cutover's verification, without a second start-up between them.
+    /// A refusal of either leaves the pair as that step leaves it (a failed cutover: writes paused, MigCutover or MigReset next).
+    /// </summary>
+    public void Switch(bool forcePause, bool allowDataLoss)
+    {
+        new DrainStep(Pair).Run(forcePause, cutoverNext: true);
+        AfterStep("MigDrain", PhaseHook.Drained);
+        Cutover(allowDataLoss);
+    }
+
     /// <summary>Phase 2 without forcing the pause (see <see cref="Drain(bool)"/>).</summary>
     public void Drain() => Drain(forcePause: false);
 

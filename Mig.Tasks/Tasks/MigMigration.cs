@@ -3,7 +3,7 @@ using Microsoft.Build.Framework;
 namespace Mig.Tasks;
 
 /// <summary>
-/// Runs one verb of a hot migration (plan, migrate, drain, catch-up, verify, cutover,
+/// Runs one verb of a hot migration (plan, migrate, drain, switch, catch-up, verify, cutover,
 /// status, reset, revert, archive-old) in the tool process. For status it also returns
 /// the state as items, read from the JSON the tool writes, so a pipeline gets
 /// it from <c>-getTargetResult:MigStatus</c>.

@@ -72,6 +72,38 @@ public sealed class CatchUpTests
 
     [TestMethod]
     [Timeout(300_000)]
+    public void SwitchCatchesUpPausesAndCutsOverInOneToolProcessWhileEveryKindOfWriterWrites()
+    {
+        using var pair = HotPair.Create();
+        var (service, raw, shell, db) = Writers(pair, 409);
+        using var _ = db;
+        using var __ = raw;
+        pair.Migrator().Migrate(offline: false, allowDataLoss: false);
+        for (var i = 0; i < 4; i++) Assert.IsTrue(service.BigInsert(3000));
+        Assert.IsGreaterThan(12_000, Pending(pair));
+
+        var writers = new IRandomWriter[] { service, raw, shell };
+        (int ExitCode, string Output) run;
+        using (var live = new LiveWriters(writers, Breather))
+        {
+            // What -t:MigSwitch runs: the tool process, drain and cutover with no second start-up between.
+            run = HotTool.Run(pair.ToolArguments("switch"));
+            live.WaitUntilRefused(TimeSpan.FromSeconds(60));
+        }
+
+        Assert.AreEqual(0, run.ExitCode, run.Output);
+        var lines = run.Output.Split('\n');
+        int At(string text) => Array.FindIndex(lines, l => l.Contains(text, StringComparison.Ordinal));
+        Assert.IsTrue(At("Mig: caught up ") >= 0 && At("Mig: caught up ") < At("is draining"), run.Output);
+        Assert.IsTrue(At("is draining") < At("Drain complete. Cutting over (MigSwitch).") && At("Drain complete. Cutting over (MigSwitch).") < At("Mig: cut over."), run.Output);
+        Assert.AreEqual(Protocol.Ready, HotDb.Status(pair.NewPath));
+        var ledger = HotData.Union([service.Mine, raw.Mine, shell.Mine]);
+        pair.AssertOldHolds(ledger, "old file vs the writers' ledgers");
+        pair.AssertNewIsOldTransformed(ledger, "new file after MigSwitch");
+    }
+
+    [TestMethod]
+    [Timeout(300_000)]
     public void CatchUpRepeatedKeepsTheBacklogSmallTrimsTheLogAndFeedsTheStatus()
     {
         using var pair = HotPair.Create();

@@ -61,6 +61,33 @@ public sealed class HookTests
     }
 
     [TestMethod]
+    public void SwitchDrainsAndCutsOverInOneCallAndAVetoLeavesItDrained()
+    {
+        using var pair = MigrationPair.Create(V1, "INSERT INTO item VALUES (1, 'one')");
+        var hook = Hook.In(pair);
+        Assert.AreEqual(0, hook.Mig("migrate").ExitCode);
+        pair.WriteOld("INSERT INTO item VALUES (2, 'two')");
+
+        // A vetoing gate: the drain is done and stays so (writes paused), nothing is cut over.
+        hook.FailAt("verified", "replica behind");
+        var vetoed = hook.Mig("switch");
+        Assert.AreEqual(1, vetoed.ExitCode, vetoed.Output);
+        StringAssert.Contains(vetoed.Output, "Drain complete. Cutting over (MigSwitch).");
+        StringAssert.Contains(vetoed.Output, "MIG0059");
+        Assert.AreEqual("recording, drained, verified", string.Join(", ", hook.Runs.Select(r => r.Phase)));
+        Assert.AreEqual(Protocol.Draining, pair.Scalar(pair.OldPath, $"SELECT status FROM {Protocol.MarkerTable}"));
+        Assert.AreEqual(Protocol.Migrating, pair.Scalar(pair.NewPath, $"SELECT status FROM {Protocol.StatusTable}"), "nothing marked ready");
+
+        // Run again: the drain has nothing left to replay, the gate passes, the new file serves.
+        hook.FailAt("verified", null);
+        var done = hook.Mig("switch");
+        Assert.AreEqual(0, done.ExitCode, done.Output);
+        Assert.AreEqual("recording, drained, verified, drained, verified, ready", string.Join(", ", hook.Runs.Select(r => r.Phase)));
+        Assert.AreEqual(("cut-over", pair.NewPath), hook.Status("ready"));
+        AreEqual([Row(1L, "one", 5L), Row(2L, "two", 5L)], pair.Rows(pair.NewPath, "SELECT id, name, stock FROM item ORDER BY id"));
+    }
+
+    [TestMethod]
     public void AnOfflineMigrateRunsTheCopiedHookAndAResetRunsTheResetHook()
     {
         using var offline = MigrationPair.Create(V1, "INSERT INTO item VALUES (1, 'one')");
