@@ -70,6 +70,7 @@ internal static class Capture
         SetInfo(old, txn, OldInfoKeys.GuardedTables, JsonList(Introspector.Tables(old, countRows: false, ignored: ignored).Where(t => t.Kind == "table").Select(t => t.Name)));
         // Read after the triggers exist, in the same transaction: the schema capture was made for.
         SetInfo(old, txn, OldInfoKeys.SchemaAtInstall, Fingerprint(old, txn, "main", names, ignored));
+        RowIdRenumbering.Record(old, txn);
     }
 
     /// <summary>
@@ -120,6 +121,7 @@ internal static class Capture
         foreach (var table in Names(old, OldInfoKeys.GuardedTables, "main", txn))
             foreach (var op in Operations)
                 SqliteFile.Execute(old, $"CREATE TRIGGER IF NOT EXISTS {TriggerName("guard", op, table)} BEFORE {op.ToUpperInvariant()} ON {SqlIdentifier.Quote(table)} BEGIN SELECT RAISE(ABORT, '{Protocol.WritesPausedMessage}'); END", txn);
+        RowIdRenumbering.Record(old, txn);
         txn.Commit();
     }
 
@@ -134,6 +136,7 @@ internal static class Capture
             foreach (var op in Operations)
                 SqliteFile.Execute(c, $"DROP TRIGGER IF EXISTS {TriggerName("guard", op, table)}", txn);
         SqliteFile.Execute(c, $"UPDATE {Protocol.MarkerTable} SET status = '{marker}' WHERE id = 0", txn);
+        RowIdRenumbering.Record(c, txn);
         txn.Commit();
     }
 
@@ -206,8 +209,13 @@ internal static class Capture
     {
         var recorded = Info(c, OldInfoKeys.SchemaAtInstall, schema, txn);
         if (recorded is null) return;
-        var now = Fingerprint(c, txn, schema, CapturedTables(c, schema, txn), RecordedIgnored(c, schema, txn));
-        if (now == recorded) return;
+        var captured = CapturedTables(c, schema, txn);
+        var now = Fingerprint(c, txn, schema, captured, RecordedIgnored(c, schema, txn));
+        if (now == recorded)
+        {
+            RowIdRenumbering.Require(c, schema, txn, captured);
+            return;
+        }
         var before = recorded.Split('\n').ToHashSet(StringComparer.Ordinal);
         var after = now.Split('\n').ToHashSet(StringComparer.Ordinal);
         var changes = before.Except(after).Select(l => "was: " + l).Concat(after.Except(before).Select(l => "now: " + l)).Take(6).ToList();

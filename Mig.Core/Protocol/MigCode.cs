@@ -145,6 +145,9 @@ internal static class MigCode
     /// <summary>The rows MigRevert wrote back break a foreign key the old file declares; the revert is not finished (both files stay paused).</summary>
     public const string RevertBreaksForeignKey = "MIG0082";
 
+    /// <summary>The old file was rebuilt (VACUUM) while recording, which may have renumbered a captured table's rowids.</summary>
+    public const string OldFileRebuilt = "MIG0083";
+
     // The tool process itself.
     /// <summary>The tool was called with wrong arguments (a bug in Mig's targets).</summary>
     public const string Usage = "MIG0090";

@@ -19,6 +19,8 @@ internal static class OldInfoKeys
     public const string IgnoredTables = "ignored_tables";
     /// <summary>The old file's schema and Mig's triggers as capture was installed, to tell when they changed.</summary>
     public const string SchemaAtInstall = "schema_at_install";
+    /// <summary>The schema cookie and a hash of the schema's text after Mig's last change to the file's schema, to tell a VACUUM (MIG0083).</summary>
+    public const string SchemaCookie = "schema_cookie";
     /// <summary>Written by MigCutover before it marks the new file ready: from then on the old file is never written by a migration step.</summary>
     public const string CutOverAt = "cut_over_at";
 
