@@ -79,7 +79,9 @@ public sealed class AdversarialRevertTests
                 if (catchUps > 0 && rng.Next(3) == 0)
                 {
                     catchUps--;
-                    Op().CatchUp();
+                    // Sometimes killed after a batch committed, before its durable commit and trim: the next step resumes.
+                    if (rng.Next(4) == 0) KilledAt(FaultPoint.CatchUp, () => Op().CatchUp());
+                    else Op().CatchUp();
                 }
             }
         }
@@ -100,13 +102,38 @@ public sealed class AdversarialRevertTests
         var lateLoss = backlog && losses.Count == 0 && rng.Next(2) == 0;
         TestContext.WriteLine($"seed {seed}: losses {losses.Count}{(backlog ? ", backlog" : "")}{(lateLoss ? ", a loss written during the catch-up" : "")}");
         var before = RevertOracle.Rows(pair.OldPath, shape, v2: false);
-        if (losses.Count > 0 || lateLoss) RefusedThenAccepted(pair, shape, Op, newDb, seed, before, lateLoss);
+        if (losses.Count > 0 || lateLoss) RefusedThenAccepted(pair, shape, Op, newDb, seed, before, lateLoss, fix: rng.Next(2) == 0);
         else
         {
-            RevertUnderWrites(pair, shape, Op, newDb, seed, allowDataLoss: false);
+            // Sometimes killed at one of its steps first (after a batch committed): MigRevert again resumes.
+            var kill = rng.Next(4) == 0 ? new[] { FaultPoint.RevertStart, FaultPoint.CatchUp, FaultPoint.Revert, FaultPoint.RevertFinish }[rng.Next(4)] : null;
+            if (kill is not null) KilledAt(kill, () => RevertUnderWrites(pair, shape, Op, newDb, seed, allowDataLoss: false));
+            if (kill is null || Op().Status().Phase != "reverted") RevertUnderWrites(pair, shape, Op, newDb, seed + 1, allowDataLoss: false);
             RevertOracle.AssertWrittenBack(pair.OldPath, pair.NewPath, shape, before, lossAccepted: false);
         }
         Reverted(pair, shape, Op, rng);
+    }
+
+    /// <summary>Runs <paramref name="operation"/> stopped as by a kill at <paramref name="point"/> (the first time it is reached; it may not be).</summary>
+    private static void KilledAt(string point, Action operation)
+    {
+        FaultPoint.Listener = name =>
+        {
+            if (name != point) return;
+            FaultPoint.Listener = null;
+            throw new OperationCanceledException("killed at " + point);
+        };
+        try
+        {
+            operation();
+        }
+        catch (OperationCanceledException e) when (e.Message == "killed at " + point)
+        {
+        }
+        finally
+        {
+            FaultPoint.Listener = null;
+        }
     }
 
     private static List<string> Statements(Random rng, Func<string> next) => [.. Enumerable.Range(0, rng.Next(1, 6)).Select(_ => next())];
@@ -125,7 +152,7 @@ public sealed class AdversarialRevertTests
     /// as it was. Refused after it (a loss written during the catch-up): MigReset lets the new file serve again.
     /// Then the loss is accepted: the old file holds exactly what survives.
     /// </summary>
-    private void RefusedThenAccepted(MigrationPair pair, RevertShape shape, Func<Migrator> op, MigDatabase newDb, int seed, Dictionary<string, Dictionary<long, string[]>> before, bool lateLoss)
+    private static void RefusedThenAccepted(MigrationPair pair, RevertShape shape, Func<Migrator> op, MigDatabase newDb, int seed, Dictionary<string, Dictionary<long, string[]>> before, bool lateLoss, bool fix)
     {
         if (lateLoss)
             FaultPoint.Listener = name =>
@@ -149,9 +176,11 @@ public sealed class AdversarialRevertTests
             op().Reset();
             Assert.AreEqual("cut-over", op().Status().Phase, "MigReset cancels the revert");
         }
-        HostileWriters.RuntimeWrite(newDb, [$"DELETE FROM {HostileNames.Sql(RevertShape.ExtraTable)} WHERE Id = -1"]); // the new service writes
-        RevertUnderWrites(pair, shape, op, newDb, seed, allowDataLoss: true);
-        RevertOracle.AssertWrittenBack(pair.OldPath, pair.NewPath, shape, before, lossAccepted: true);
+        // The new service writes again; after a late loss it may undo it, and a revert without loss then goes on from where the refused one stopped.
+        var undo = lateLoss && fix;
+        HostileWriters.RuntimeWrite(newDb, [$"DELETE FROM {HostileNames.Sql(RevertShape.ExtraTable)} WHERE Id = {(undo ? 424242 : -1)}"]);
+        RevertUnderWrites(pair, shape, op, newDb, seed + 1, allowDataLoss: !undo);
+        RevertOracle.AssertWrittenBack(pair.OldPath, pair.NewPath, shape, before, lossAccepted: !undo);
     }
 
     private static IEnumerable<string> Flat(Dictionary<string, Dictionary<long, string[]>> rows) =>
