@@ -125,7 +125,18 @@ internal sealed class RevertStep(MigrationContext pair)
             // What the new service wrote since cutover goes back while it keeps writing (the old file is not
             // served): the pause below covers only the tail, however long the new file served.
             using (var early = new Replayer(c, inverse, Protocol.OldInfoTable, OldInfoKeys.RevertCheckpoint))
-                new CatchUp(pair, c, early, revert: true).Run(atLeastOnce: false);
+            {
+                try
+                {
+                    new CatchUp(pair, c, early, revert: true).Run(atLeastOnce: false);
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode == 19)
+                {
+                    // A row the old table cannot take, inserted after the check above, fails its batch (rolled back): refuse it as the check does.
+                    InversePlan.RequireInsertable(c, inverse);
+                    throw;
+                }
+            }
             Capture.StartDraining(target);
             pair.Log($"Mig: {pair.NewPath} is paused: writes are refused from now on (MigWritesPausedException in the new service).");
         }
