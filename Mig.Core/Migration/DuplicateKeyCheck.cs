@@ -15,8 +15,10 @@ internal static class DuplicateKeyCheck
     /// <summary>
     /// The error for <paramref name="key"/> (the plans of its columns) of <paramref name="table"/>, or null when
     /// no value repeats. No scan when the old file already keeps a subset of the key's copied columns unique.
+    /// With <paramref name="back"/> (MigRevert's check) <paramref name="table"/> is the old table and <paramref name="source"/>
+    /// the new file's table its rows go back from.
     /// </summary>
-    public static PlanError? Find(SqliteConnection connection, string schema, TableModel table, OldTable source, IReadOnlyList<ColumnPlan> key)
+    public static PlanError? Find(SqliteConnection connection, string schema, TableModel table, OldTable source, IReadOnlyList<ColumnPlan> key, bool back = false)
     {
         var copied = key.Where(p => p.Fill == FillKind.Copy).Select(p => p.Source!).ToHashSet(SqlNameComparer.Instance);
         if (source.UniqueKeys.Any(u => u.All(copied.Contains))) return null;
@@ -30,7 +32,7 @@ internal static class DuplicateKeyCheck
         var sample = Samples(connection, from, values, grouped);
         var names = string.Join(", ", key.Select(p => p.Column.Name));
         var sources = string.Join(", ", key.Select(p => p.Source is null ? $"{p.Column.Name} ({p.Reason})" : $"{source.Name}.{p.Source}"));
-        var finding = $"{table.Name} ({names}) must be unique in the new schema, but {groups.ToString(CultureInfo.InvariantCulture)} value(s) repeat in the old rows it comes from ({sources}): " +
+        var finding = $"{table.Name} ({names}) must be unique in the {(back ? "old schema" : "new schema")}, but {groups.ToString(CultureInfo.InvariantCulture)} value(s) repeat in the {(back ? "new file's rows it goes back from" : "old rows it comes from")} ({sources}): " +
                       $"{string.Join("; ", sample)}{(groups > sample.Count ? "; ..." : "")}";
         return new PlanError(MigCode.DuplicateKey,
             $"{finding}. Mig does not choose which row survives, and -p:MigAllowDataLoss=true does not apply; nothing was changed. " +

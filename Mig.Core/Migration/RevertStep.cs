@@ -186,6 +186,7 @@ internal sealed class RevertStep(MigrationContext pair)
     private HashSet<string> RequireNoLoss(SqliteConnection c, MigrationPlan forward, MigrationPlan inverse, bool allowDataLoss, bool paused)
     {
         InversePlan.RequireInsertable(c, inverse);
+        InversePlan.RequireKeysUnique(c, forward, inverse, paused);
         var losses = InversePlan.Losses(c, forward, inverse, table => Bookkeeping.Info(c, InfoKeys.SeededRows(table), "old") ?? "");
         if (losses.Count == 0) return [];
         if (!allowDataLoss)
