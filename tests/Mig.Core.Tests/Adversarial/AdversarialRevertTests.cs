@@ -97,11 +97,12 @@ public sealed class AdversarialRevertTests
         }
         var backlog = rng.Next(3) == 0;
         if (backlog) Backlog(pair.NewPath, shape.Tables[rng.Next(shape.Tables.Count)]);
+        var before = RevertOracle.Rows(pair.OldPath, shape, v2: false);
+        if (RepeatsRefused(pair, shape, Op, newDb, seed, rng, before)) TestContext.WriteLine($"seed {seed}: values repeated in a key unique in v1 only were refused");
         var losses = RevertOracle.Losses(pair.NewPath, shape);
         // With a backlog the revert catches up while writes go on: a loss written then is refused after the pause.
         var lateLoss = backlog && losses.Count == 0 && rng.Next(2) == 0;
         TestContext.WriteLine($"seed {seed}: losses {losses.Count}{(backlog ? ", backlog" : "")}{(lateLoss ? ", a loss written during the catch-up" : "")}");
-        var before = RevertOracle.Rows(pair.OldPath, shape, v2: false);
         if (losses.Count > 0 || lateLoss) RefusedThenAccepted(pair, shape, Op, newDb, seed, before, lateLoss, fix: rng.Next(2) == 0);
         else
         {
@@ -181,6 +182,21 @@ public sealed class AdversarialRevertTests
         HostileWriters.RuntimeWrite(newDb, [$"DELETE FROM {HostileNames.Sql(RevertShape.ExtraTable)} WHERE Id = {(undo ? 424242 : -1)}"]);
         RevertUnderWrites(pair, shape, op, newDb, seed + 1, allowDataLoss: !undo);
         RevertOracle.AssertWrittenBack(pair.OldPath, pair.NewPath, shape, before, lossAccepted: !undo);
+    }
+
+    /// <summary>
+    /// Values repeated in a key only v1 keeps unique: the revert refuses them (MIG0053, loss accepted or not) before the
+    /// pause and writes nothing back; the new service then makes them unique.
+    /// </summary>
+    private static bool RepeatsRefused(MigrationPair pair, RevertShape shape, Func<Migrator> op, MigDatabase newDb, int seed, Random rng, Dictionary<string, Dictionary<long, string[]>> before)
+    {
+        if (RevertOracle.Repeats(pair.NewPath, shape).Count == 0) return false;
+        var refused = Assert.ThrowsExactly<MigOperationException>(() => RevertUnderWrites(pair, shape, op, newDb, seed + 2, allowDataLoss: rng.Next(2) == 0));
+        Assert.AreEqual(MigCode.DuplicateKey, refused.Code, refused.Message);
+        Assert.AreEqual(Protocol.Revertible, HotDb.Marker(pair.NewPath), "refused before the pause: the new file keeps serving");
+        CollectionAssert.AreEquivalent(Flat(before).ToList(), Flat(RevertOracle.Rows(pair.OldPath, shape, v2: false)).ToList(), "refused before the pause: the old file is as it was");
+        RevertOracle.MakeUnique(pair.NewPath, shape);
+        return true;
     }
 
     private static IEnumerable<string> Flat(Dictionary<string, Dictionary<long, string[]>> rows) =>

@@ -63,6 +63,30 @@ internal static class RevertOracle
         return losses;
     }
 
+    /// <summary>The tables whose column unique in v1 only holds a non-null value twice in the new file (SQLite's own comparison, as its unique index would make it).</summary>
+    public static List<string> Repeats(string newPath, RevertShape shape)
+    {
+        using var c = MigrationPair.Open(newPath);
+        return [.. shape.Tables.Where(t => t.UniqueOld && Scalar(c, $"SELECT count(*) FROM (SELECT 1 FROM {HostileNames.Sql(t.Name)} WHERE {Unique(t)} IS NOT NULL GROUP BY {Unique(t)} HAVING count(*) > 1)") > 0).Select(t => t.Name)];
+    }
+
+    /// <summary>Deletes all but the first row of each repeated value, as the new service would to make them unique again.</summary>
+    public static void MakeUnique(string newPath, RevertShape shape)
+    {
+        using var c = MigrationPair.Open(newPath);
+        foreach (var t in shape.Tables.Where(t => t.UniqueOld))
+            Scalar(c, $"DELETE FROM {HostileNames.Sql(t.Name)} WHERE {Unique(t)} IS NOT NULL AND rowid NOT IN (SELECT min(rowid) FROM {HostileNames.Sql(t.Name)} WHERE {Unique(t)} IS NOT NULL GROUP BY {Unique(t)})");
+    }
+
+    private static string Unique(RevertShape.Table t) => HostileNames.Sql(t.Columns[1].V2Name);
+
+    private static long Scalar(Microsoft.Data.Sqlite.SqliteConnection c, string sql)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar() ?? 0L, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The INTEGER cell a TEXT cell of a converted column goes back to, or null when it does not spell one exactly.</summary>
     private static string? Back(string cell)
     {

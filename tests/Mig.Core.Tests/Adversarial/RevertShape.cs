@@ -27,7 +27,8 @@ internal sealed class RevertShape
         public string V2Name => NewName ?? Name;
     }
 
-    public sealed record Table(string Name, IReadOnlyList<Column> Columns, bool Unique)
+    /// <param name="Unique">The first column after the key is unique in both schemas; <paramref name="UniqueOld"/>: in v1 only.</param>
+    public sealed record Table(string Name, IReadOnlyList<Column> Columns, bool Unique, bool UniqueOld = false)
     {
         public Column Key => Columns[0];
         public IEnumerable<Column> Old => Columns.Where(c => c.InOld);
@@ -53,13 +54,14 @@ internal sealed class RevertShape
             }
             // Added columns: "INTEGER" has [Default("7")], "TEXT" is nullable without a default.
             for (var i = rng.Next(0, 3); i > 0; i--) columns.Add(new Column(names.Next(), rng.Next(2) == 0 ? "INTEGER" : "TEXT", "add"));
-            return new Table(names.Next(), columns, columns[1].Role is "keep" or "rename" && rng.Next(3) == 0);
+            var unique = columns[1].Role is "keep" or "rename" ? rng.Next(4) : 0;
+            return new Table(names.Next(), columns, unique == 1, unique == 2);
         }).ToList();
         return new RevertShape(tables);
     }
 
     public string Describe() => string.Join("; ", Tables.Select(t =>
-        $"{t.Name}({string.Join(", ", t.Columns.Select(c => $"{c.Name} {c.Kind} {c.Role}{(c.NewName is null ? "" : " -> " + c.NewName)}"))}){(t.Unique ? " unique" : "")}"));
+        $"{t.Name}({string.Join(", ", t.Columns.Select(c => $"{c.Name} {c.Kind} {c.Role}{(c.NewName is null ? "" : " -> " + c.NewName)}"))}){(t.Unique ? " unique" : "")}{(t.UniqueOld ? " unique in v1" : "")}"));
 
     public string Source(bool v2)
     {
@@ -70,7 +72,7 @@ internal sealed class RevertShape
             var t = Tables[i];
             b.AppendLine($"[Table({HostileNames.CSharp(t.Name)})]");
             b.AppendLine("[PK(nameof(P0))]");
-            if (t.Unique) b.AppendLine("[Unique(nameof(P1))]");
+            if (t.Unique || (t.UniqueOld && !v2)) b.AppendLine("[Unique(nameof(P1))]");
             var parameters = new List<string>();
             for (var j = 0; j < t.Columns.Count; j++)
             {

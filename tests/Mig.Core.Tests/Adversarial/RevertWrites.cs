@@ -39,13 +39,15 @@ internal sealed class RevertWrites(Random rng, HostileValues values)
         var column = columns[rng.Next(1, columns.Count)];
         // The background writer does not REPLACE where a unique column could make it delete a foreground row.
         var replace = !(band == 1 && t.Unique);
+        // Nor does it write values that could repeat in a key only v1 keeps unique: the foreground decides whether any do.
+        var nullOnly = band == 1 && t.UniqueOld ? t.Columns[1] : null;
         string Or(int odds) => replace && rng.Next(odds) == 0 ? "OR REPLACE " : "";
         string Insert(string key) =>
-            $"INSERT {Or(3)}INTO {name}({string.Join(", ", columns.Select(Name))}) VALUES ({string.Join(", ", columns.Select(c => c.Role == "key" ? key : Value(c, v2, band)))})";
+            $"INSERT {Or(3)}INTO {name}({string.Join(", ", columns.Select(Name))}) VALUES ({string.Join(", ", columns.Select(c => c.Role == "key" ? key : (c == nullOnly ? "NULL" : Value(c, v2, band))))})";
         return rng.Next(7) switch
         {
             0 or 1 => Insert(RevertShape.Key(rng, band)),
-            2 => $"UPDATE {Or(3)}{name} SET {Name(column)} = {Value(column, v2, band)} {where}",
+            2 => $"UPDATE {Or(3)}{name} SET {Name(column)} = {(column == nullOnly ? "NULL" : Value(column, v2, band))} {where}",
             3 => $"UPDATE {Or(2)}{name} SET {id} = {RevertShape.Key(rng, band)} {where}", // moves the row's rowid
             4 => $"DELETE FROM {name} {where}",
             5 when replace => $"REPLACE INTO {name}({string.Join(", ", columns.Select(Name))}) SELECT {string.Join(", ", columns.Select(c => c.Role == "key" ? RevertShape.Key(rng, band) : Name(c)))} FROM {name} {where}",
