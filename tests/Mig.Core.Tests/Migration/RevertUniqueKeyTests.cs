@@ -46,4 +46,26 @@ public sealed class RevertUniqueKeyTests
         CollectionAssert.AreEqual(new object?[] { "1|a", "2|c", "3|", "4|d", "5|" },
             pair.Rows(pair.OldPath, "SELECT id || '|' || coalesce(code, '') FROM item ORDER BY id").Select(r => r[0]).ToArray());
     }
+
+    /// <summary>An old unique key with a collation (a hand-written table): 'a' and 'A' repeat there though the new file's byte compare keeps them apart.</summary>
+    [TestMethod]
+    public void ValuesEqualUnderTheOldKeysCollationAreRefused()
+    {
+        using var pair = MigrationPair.Create("[Table(\"anchor\")] [PK(nameof(Id))] public sealed record Anchor(long Id);",
+            "CREATE TABLE item(id INTEGER PRIMARY KEY, code TEXT, UNIQUE (code COLLATE NOCASE))",
+            "INSERT INTO item(id, code) VALUES (1, 'a'), (2, 'b')");
+        var migrator = pair.Migrator(SchemaFixture.Model(V2.Replace("[PK(nameof(Id))]", "[PK(nameof(Id))] [Unique(nameof(Code))]", StringComparison.Ordinal)));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        migrator.Drain();
+        migrator.Cutover();
+        pair.Execute(pair.NewPath, "INSERT INTO item(id, code) VALUES (3, 'A')");
+
+        var refused = Assert.ThrowsExactly<MigOperationException>(() => migrator.Revert());
+        Assert.AreEqual(MigCode.DuplicateKey, refused.Code, refused.Message);
+        Assert.AreEqual(Protocol.Revertible, HotDb.Marker(pair.NewPath), "refused before the pause");
+        pair.Execute(pair.NewPath, "UPDATE item SET code = 'c' WHERE id = 3");
+        migrator.Revert();
+        CollectionAssert.AreEqual(new object?[] { "1|a", "2|b", "3|c" },
+            pair.Rows(pair.OldPath, "SELECT id || '|' || code FROM item ORDER BY id").Select(r => r[0]).ToArray());
+    }
 }
