@@ -145,7 +145,7 @@ public sealed class AdversarialRevertTests
         var columns = t.New.ToList();
         var select = columns.Select(c => c.Role == "key" ? "100000 + i" : c.Role == "add" && c.Kind == "INTEGER" ? RevertShape.AddedDefault : "NULL");
         HostileWriters.RawWrite(newPath, [$"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {BacklogRows}) " +
-            $"INSERT INTO {HostileNames.Sql(t.Name)}({string.Join(", ", columns.Select(c => HostileNames.Sql(c.V2Name)))}) SELECT {string.Join(", ", select)} FROM n"]);
+            $"INSERT INTO {HostileNames.Sql(t.V2Name)}({string.Join(", ", columns.Select(c => HostileNames.Sql(c.V2Name)))}) SELECT {string.Join(", ", select)} FROM n"]);
     }
 
     /// <summary>

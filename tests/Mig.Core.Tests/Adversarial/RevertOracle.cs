@@ -19,7 +19,7 @@ internal static class RevertOracle
         foreach (var t in shape.Tables)
         {
             var columns = (v2 ? t.New.Select(c => c.V2Name) : t.Old.Select(c => c.Name)).ToList();
-            result[t.Name] = ValueDump.Of(path, t.Name, columns).Select(l => l.Split(" | ")).ToDictionary(c => long.Parse(c[0], CultureInfo.InvariantCulture), c => c[1..]);
+            result[t.Name] = ValueDump.Of(path, v2 ? t.V2Name : t.Name, columns).Select(l => l.Split(" | ")).ToDictionary(c => long.Parse(c[0], CultureInfo.InvariantCulture), c => c[1..]);
         }
         return result;
     }
@@ -67,7 +67,7 @@ internal static class RevertOracle
     public static List<string> Repeats(string newPath, RevertShape shape)
     {
         using var c = MigrationPair.Open(newPath);
-        return [.. shape.Tables.Where(t => t.UniqueOld && Scalar(c, $"SELECT count(*) FROM (SELECT 1 FROM {HostileNames.Sql(t.Name)} WHERE {Unique(t)} IS NOT NULL GROUP BY {Unique(t)} HAVING count(*) > 1)") > 0).Select(t => t.Name)];
+        return [.. shape.Tables.Where(t => t.UniqueOld && Scalar(c, $"SELECT count(*) FROM (SELECT 1 FROM {HostileNames.Sql(t.V2Name)} WHERE {Unique(t)} IS NOT NULL GROUP BY {Unique(t)} HAVING count(*) > 1)") > 0).Select(t => t.Name)];
     }
 
     /// <summary>Deletes all but the first row of each repeated value, as the new service would to make them unique again.</summary>
@@ -75,7 +75,7 @@ internal static class RevertOracle
     {
         using var c = MigrationPair.Open(newPath);
         foreach (var t in shape.Tables.Where(t => t.UniqueOld))
-            Scalar(c, $"DELETE FROM {HostileNames.Sql(t.Name)} WHERE {Unique(t)} IS NOT NULL AND rowid NOT IN (SELECT min(rowid) FROM {HostileNames.Sql(t.Name)} WHERE {Unique(t)} IS NOT NULL GROUP BY {Unique(t)})");
+            Scalar(c, $"DELETE FROM {HostileNames.Sql(t.V2Name)} WHERE {Unique(t)} IS NOT NULL AND rowid NOT IN (SELECT min(rowid) FROM {HostileNames.Sql(t.V2Name)} WHERE {Unique(t)} IS NOT NULL GROUP BY {Unique(t)})");
     }
 
     private static string Unique(RevertShape.Table t) => HostileNames.Sql(t.Columns[1].V2Name);
@@ -147,7 +147,7 @@ internal static class RevertOracle
         foreach (var col in t.New.Where(x => x.Role == "conv"))
         {
             using var cmd = c.CreateCommand();
-            cmd.CommandText = $"SELECT rowid, CAST({HostileNames.Sql(col.V2Name)} AS INTEGER) FROM {HostileNames.Sql(t.Name)}";
+            cmd.CommandText = $"SELECT rowid, CAST({HostileNames.Sql(col.V2Name)} AS INTEGER) FROM {HostileNames.Sql(t.V2Name)}";
             using var r = cmd.ExecuteReader();
             while (r.Read()) result[(r.GetInt64(0), col.V2Name)] = r.IsDBNull(1) ? "null:" : "integer:" + r.GetInt64(1).ToString(CultureInfo.InvariantCulture);
         }

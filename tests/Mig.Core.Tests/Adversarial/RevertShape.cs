@@ -30,6 +30,9 @@ internal sealed class RevertShape
     /// <param name="Unique">The first column after the key is unique in both schemas; <paramref name="UniqueOld"/>: in v1 only.</param>
     public sealed record Table(string Name, IReadOnlyList<Column> Columns, bool Unique, bool UniqueOld = false)
     {
+        /// <summary>v2 renames the table ([RenamedFrom]) to this, when not null.</summary>
+        public string? NewName { get; init; }
+        public string V2Name => NewName ?? Name;
         public Column Key => Columns[0];
         public IEnumerable<Column> Old => Columns.Where(c => c.InOld);
         public IEnumerable<Column> New => Columns.Where(c => c.InNew);
@@ -55,13 +58,13 @@ internal sealed class RevertShape
             // Added columns: "INTEGER" has [Default("7")], "TEXT" is nullable without a default.
             for (var i = rng.Next(0, 3); i > 0; i--) columns.Add(new Column(names.Next(), rng.Next(2) == 0 ? "INTEGER" : "TEXT", "add"));
             var unique = columns[1].Role is "keep" or "rename" ? rng.Next(4) : 0;
-            return new Table(names.Next(), columns, unique == 1, unique == 2);
+            return new Table(names.Next(), columns, unique == 1, unique == 2) { NewName = rng.Next(4) == 0 ? names.Next() : null };
         }).ToList();
         return new RevertShape(tables);
     }
 
     public string Describe() => string.Join("; ", Tables.Select(t =>
-        $"{t.Name}({string.Join(", ", t.Columns.Select(c => $"{c.Name} {c.Kind} {c.Role}{(c.NewName is null ? "" : " -> " + c.NewName)}"))}){(t.Unique ? " unique" : "")}{(t.UniqueOld ? " unique in v1" : "")}"));
+        $"{t.Name}{(t.NewName is null ? "" : " -> " + t.NewName)}({string.Join(", ", t.Columns.Select(c => $"{c.Name} {c.Kind} {c.Role}{(c.NewName is null ? "" : " -> " + c.NewName)}"))}){(t.Unique ? " unique" : "")}{(t.UniqueOld ? " unique in v1" : "")}"));
 
     public string Source(bool v2)
     {
@@ -70,7 +73,8 @@ internal sealed class RevertShape
         for (var i = 0; i < Tables.Count; i++)
         {
             var t = Tables[i];
-            b.AppendLine($"[Table({HostileNames.CSharp(t.Name)})]");
+            b.AppendLine($"[Table({HostileNames.CSharp(v2 ? t.V2Name : t.Name)})]");
+            if (v2 && t.NewName is not null) b.AppendLine($"[RenamedFrom({HostileNames.CSharp(t.Name)})]");
             b.AppendLine("[PK(nameof(P0))]");
             if (t.Unique || (t.UniqueOld && !v2)) b.AppendLine("[Unique(nameof(P1))]");
             var parameters = new List<string>();

@@ -33,7 +33,7 @@ internal sealed class RevertWrites(Random rng, HostileValues values)
     {
         var columns = (v2 ? t.New : t.Old).ToList();
         string Name(RevertShape.Column c) => HostileNames.Sql(v2 ? c.V2Name : c.Name);
-        var name = HostileNames.Sql(t.Name);
+        var name = HostileNames.Sql(v2 ? t.V2Name : t.Name);
         var id = Name(t.Key);
         var where = $"WHERE {id} = {RevertShape.Key(rng, band)}";
         var column = columns[rng.Next(1, columns.Count)];
