@@ -179,6 +179,7 @@ public sealed class AdversarialRevertTests
         }
         // The new service writes again; after a late loss it may undo it, and a revert without loss then goes on from where the refused one stopped.
         var undo = lateLoss && fix;
+        OldStaysPaused(pair.OldPath);
         HostileWriters.RuntimeWrite(newDb, [$"DELETE FROM {HostileNames.Sql(RevertShape.ExtraTable)} WHERE Id = {(undo ? 424242 : -1)}"]);
         RevertUnderWrites(pair, shape, op, newDb, seed + 1, allowDataLoss: !undo);
         RevertOracle.AssertWrittenBack(pair.OldPath, pair.NewPath, shape, before, lossAccepted: !undo);
@@ -195,8 +196,18 @@ public sealed class AdversarialRevertTests
         Assert.AreEqual(MigCode.DuplicateKey, refused.Code, refused.Message);
         Assert.AreEqual(Protocol.Revertible, HotDb.Marker(pair.NewPath), "refused before the pause: the new file keeps serving");
         CollectionAssert.AreEquivalent(Flat(before).ToList(), Flat(RevertOracle.Rows(pair.OldPath, shape, v2: false)).ToList(), "refused before the pause: the old file is as it was");
+        OldStaysPaused(pair.OldPath);
         RevertOracle.MakeUnique(pair.NewPath, shape);
         return true;
+    }
+
+    /// <summary>Until a revert completes, the old file's guards refuse every writer: what was written back so far is seen by nobody's writes.</summary>
+    private static void OldStaysPaused(string oldPath)
+    {
+        using var c = MigrationPair.Open(oldPath);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT INTO anchor(Id) VALUES (-5)";
+        Assert.ThrowsExactly<SqliteException>(() => cmd.ExecuteNonQuery(), "the old file stays paused");
     }
 
     private static IEnumerable<string> Flat(Dictionary<string, Dictionary<long, string[]>> rows) =>
