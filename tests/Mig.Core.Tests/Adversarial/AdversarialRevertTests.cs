@@ -258,6 +258,9 @@ public sealed class AdversarialRevertTests
             op().Revert();
             Assert.AreEqual(state, RevertOracle.State(pair.OldPath, pair.NewPath, shape), "a second MigRevert changes nothing");
         }
+        // AUTOINCREMENT never hands out a key twice: the old file's counter is at least the new file's.
+        foreach (var a in shape.Tables.Where(a => a.AutoInc))
+            Assert.IsGreaterThanOrEqualTo(Sequence(pair.NewPath, a.V2Name), Sequence(pair.OldPath, a.Name), $"{a.Name}: the old file's AUTOINCREMENT counter");
         var t = shape.Tables[0];
         using var oldDb = new MigDatabase(pair.OldPath);
         oldDb.WriteAsync(x =>
@@ -267,6 +270,15 @@ public sealed class AdversarialRevertTests
             cmd.ExecuteNonQuery();
             return Task.CompletedTask;
         }).GetAwaiter().GetResult();
+    }
+
+    private static long Sequence(string path, string table)
+    {
+        using var c = MigrationPair.Open(path);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = @t), 0)";
+        cmd.Parameters.AddWithValue("@t", table);
+        return (long)cmd.ExecuteScalar()!;
     }
 
     /// <summary>An operation at the wrong moment: refused with a MIG code, and neither file changed.</summary>

@@ -25,6 +25,8 @@ internal sealed class RevertShape
         public bool InOld => Role != "add";
         public bool InNew => Role != "drop";
         public string V2Name => NewName ?? Name;
+        /// <summary>The key is an AUTOINCREMENT one ([AutoIncPK]) in both schemas.</summary>
+        public bool AutoInc { get; init; }
     }
 
     /// <param name="Unique">The first column after the key is unique in both schemas; <paramref name="UniqueOld"/>: in v1 only.</param>
@@ -33,6 +35,8 @@ internal sealed class RevertShape
         /// <summary>v2 renames the table ([RenamedFrom]) to this, when not null.</summary>
         public string? NewName { get; init; }
         public string V2Name => NewName ?? Name;
+        /// <summary>The key is an AUTOINCREMENT one ([AutoIncPK]) in both schemas.</summary>
+        public bool AutoInc { get; init; }
         public Column Key => Columns[0];
         public IEnumerable<Column> Old => Columns.Where(c => c.InOld);
         public IEnumerable<Column> New => Columns.Where(c => c.InNew);
@@ -58,13 +62,13 @@ internal sealed class RevertShape
             // Added columns: "INTEGER" has [Default("7")], "TEXT" is nullable without a default.
             for (var i = rng.Next(0, 3); i > 0; i--) columns.Add(new Column(names.Next(), rng.Next(2) == 0 ? "INTEGER" : "TEXT", "add"));
             var unique = columns[1].Role is "keep" or "rename" ? rng.Next(4) : 0;
-            return new Table(names.Next(), columns, unique == 1, unique == 2) { NewName = rng.Next(4) == 0 ? names.Next() : null };
+            return new Table(names.Next(), columns, unique == 1, unique == 2) { NewName = rng.Next(4) == 0 ? names.Next() : null, AutoInc = rng.Next(4) == 0 };
         }).ToList();
         return new RevertShape(tables);
     }
 
     public string Describe() => string.Join("; ", Tables.Select(t =>
-        $"{t.Name}{(t.NewName is null ? "" : " -> " + t.NewName)}({string.Join(", ", t.Columns.Select(c => $"{c.Name} {c.Kind} {c.Role}{(c.NewName is null ? "" : " -> " + c.NewName)}"))}){(t.Unique ? " unique" : "")}{(t.UniqueOld ? " unique in v1" : "")}"));
+        $"{t.Name}{(t.NewName is null ? "" : " -> " + t.NewName)}({string.Join(", ", t.Columns.Select(c => $"{c.Name} {c.Kind} {c.Role}{(c.NewName is null ? "" : " -> " + c.NewName)}"))}){(t.Unique ? " unique" : "")}{(t.UniqueOld ? " unique in v1" : "")}{(t.AutoInc ? " autoincrement" : "")}"));
 
     public string Source(bool v2)
     {
@@ -75,7 +79,7 @@ internal sealed class RevertShape
             var t = Tables[i];
             b.AppendLine($"[Table({HostileNames.CSharp(v2 ? t.V2Name : t.Name)})]");
             if (v2 && t.NewName is not null) b.AppendLine($"[RenamedFrom({HostileNames.CSharp(t.Name)})]");
-            b.AppendLine("[PK(nameof(P0))]");
+            b.AppendLine(t.AutoInc ? "[AutoIncPK(nameof(P0))]" : "[PK(nameof(P0))]");
             if (t.Unique || (t.UniqueOld && !v2)) b.AppendLine("[Unique(nameof(P1))]");
             var parameters = new List<string>();
             for (var j = 0; j < t.Columns.Count; j++)
@@ -104,6 +108,7 @@ internal sealed class RevertShape
     };
 
     /// <summary>A key: <paramref name="band"/> 0 is the foreground writers' (1-40 and the largest rowid), 1 the background writer's.</summary>
-    public static string Key(Random rng, int band) =>
-        band == 0 && rng.Next(12) == 0 ? "9223372036854775807" : (band * 1000 + rng.Next(1, 40)).ToString(CultureInfo.InvariantCulture);
+    /// <paramref name="max"/>: the largest rowid may come up (not for an AUTOINCREMENT key: SQLite could then pick no other key).
+    public static string Key(Random rng, int band, bool max = true) =>
+        band == 0 && max && rng.Next(12) == 0 ? "9223372036854775807" : (band * 1000 + rng.Next(1, 40)).ToString(CultureInfo.InvariantCulture);
 }

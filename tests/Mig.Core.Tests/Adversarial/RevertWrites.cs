@@ -35,7 +35,8 @@ internal sealed class RevertWrites(Random rng, HostileValues values)
         string Name(RevertShape.Column c) => HostileNames.Sql(v2 ? c.V2Name : c.Name);
         var name = HostileNames.Sql(v2 ? t.V2Name : t.Name);
         var id = Name(t.Key);
-        var where = $"WHERE {id} = {RevertShape.Key(rng, band)}";
+        string Key() => RevertShape.Key(rng, band, max: !t.AutoInc);
+        var where = $"WHERE {id} = {Key()}";
         var column = columns[rng.Next(1, columns.Count)];
         // The background writer does not REPLACE where a unique column could make it delete a foreground row.
         var replace = !(band == 1 && t.Unique);
@@ -46,19 +47,18 @@ internal sealed class RevertWrites(Random rng, HostileValues values)
             $"INSERT {Or(3)}INTO {name}({string.Join(", ", columns.Select(Name))}) VALUES ({string.Join(", ", columns.Select(c => c.Role == "key" ? key : (c == nullOnly ? "NULL" : Value(c, v2, band))))})";
         return rng.Next(7) switch
         {
-            0 or 1 => Insert(RevertShape.Key(rng, band)),
+            0 or 1 => Insert(rng.Next(6) == 0 ? "NULL" : Key()), // NULL: SQLite picks the key
             2 => $"UPDATE {Or(3)}{name} SET {Name(column)} = {(column == nullOnly ? "NULL" : Value(column, v2, band))} {where}",
-            3 => $"UPDATE {Or(2)}{name} SET {id} = {RevertShape.Key(rng, band)} {where}", // moves the row's rowid
+            3 => $"UPDATE {Or(2)}{name} SET {id} = {Key()} {where}", // moves the row's rowid
             4 => $"DELETE FROM {name} {where}",
-            5 when replace => $"REPLACE INTO {name}({string.Join(", ", columns.Select(Name))}) SELECT {string.Join(", ", columns.Select(c => c.Role == "key" ? RevertShape.Key(rng, band) : Name(c)))} FROM {name} {where}",
-            _ => DeleteAndInsert(name, id, Insert, band),
+            5 when replace => $"REPLACE INTO {name}({string.Join(", ", columns.Select(Name))}) SELECT {string.Join(", ", columns.Select(c => c.Role == "key" ? Key() : Name(c)))} FROM {name} {where}",
+            _ => DeleteAndInsert(name, id, Insert, Key()),
         };
     }
 
     /// <summary>The same key deleted and inserted again in one transaction: in the log twice, in the file once.</summary>
-    private string DeleteAndInsert(string name, string id, Func<string, string> insert, int band)
+    private static string DeleteAndInsert(string name, string id, Func<string, string> insert, string key)
     {
-        var key = RevertShape.Key(rng, band);
         return $"DELETE FROM {name} WHERE {id} = {key}; {insert(key)}";
     }
 
