@@ -18,13 +18,13 @@ namespace Mig.Core.Tests.Adversarial;
 /// runbook says, and with -p:MigAllowDataLoss the old file holds exactly the survivors. Every refused operation
 /// threw a MIG code and changed nothing.
 /// <para>
-/// Seeded: <c>MIG_ADVERSARIAL_ITERATIONS</c> seeds (default 3) from <c>MIG_ADVERSARIAL_SEED</c> (default 1).
+/// Seeded: <c>MIG_ADVERSARIAL_ITERATIONS</c> seeds (default 6) from <c>MIG_ADVERSARIAL_SEED</c> (default 1).
 /// </para>
 /// </summary>
 [TestClass]
 public sealed class AdversarialRevertTests
 {
-    private const int DefaultIterations = 3;
+    private const int DefaultIterations = 6;
     private const int BacklogRows = 1500;
 
     public TestContext TestContext { get; set; } = null!;
