@@ -63,6 +63,21 @@ internal static class RevertOracle
         return losses;
     }
 
+    /// <summary>After cutover: each table's rows, as a set by key, hold the same key and kept or renamed column values in both files (a hand-written table's rows move to the rowid their key gives).</summary>
+    public static void AssertCopied(string oldPath, string newPath, RevertShape shape)
+    {
+        var olds = Rows(oldPath, shape, v2: false);
+        var news = Rows(newPath, shape, v2: true);
+        foreach (var t in shape.Tables)
+        {
+            static IEnumerable<string> Kept(Dictionary<long, string[]> rows, List<RevertShape.Column> columns) =>
+                rows.Values.Select(cells => string.Join(" | ", columns.Select((c, i) => c.Role is "key" or "keep" or "rename" ? cells[i] : null).Where(x => x is not null)));
+            var old = Kept(olds[t.Name], [.. t.Old]).Order(StringComparer.Ordinal).ToList();
+            var @new = Kept(news[t.Name], [.. t.New]).Order(StringComparer.Ordinal).ToList();
+            CollectionAssert.AreEqual(old, @new, StringComparer.Ordinal, $"{t.Name}: the new file after cutover differs from the old");
+        }
+    }
+
     /// <summary>The tables whose column unique in v1 only holds a non-null value twice in the new file (SQLite's own comparison, as its unique index would make it).</summary>
     public static List<string> Repeats(string newPath, RevertShape shape)
     {

@@ -27,6 +27,8 @@ internal sealed class RevertShape
         public string V2Name => NewName ?? Name;
         /// <summary>The key is an AUTOINCREMENT one ([AutoIncPK]) in both schemas.</summary>
         public bool AutoInc { get; init; }
+        /// <summary>The old table is hand-written with an INT PRIMARY KEY (not the rowid): v2 makes its key the rowid, which MigRevert cannot undo (MIG0081).</summary>
+        public bool Legacy { get; init; }
     }
 
     /// <param name="Unique">The first column after the key is unique in both schemas; <paramref name="UniqueOld"/>: in v1 only.</param>
@@ -37,6 +39,8 @@ internal sealed class RevertShape
         public string V2Name => NewName ?? Name;
         /// <summary>The key is an AUTOINCREMENT one ([AutoIncPK]) in both schemas.</summary>
         public bool AutoInc { get; init; }
+        /// <summary>The old table is hand-written with an INT PRIMARY KEY (not the rowid): v2 makes its key the rowid, which MigRevert cannot undo (MIG0081).</summary>
+        public bool Legacy { get; init; }
         public Column Key => Columns[0];
         public IEnumerable<Column> Old => Columns.Where(c => c.InOld);
         public IEnumerable<Column> New => Columns.Where(c => c.InNew);
@@ -63,12 +67,12 @@ internal sealed class RevertShape
             for (var i = rng.Next(0, 3); i > 0; i--) columns.Add(new Column(names.Next(), rng.Next(2) == 0 ? "INTEGER" : "TEXT", "add"));
             var unique = columns[1].Role is "keep" or "rename" ? rng.Next(4) : 0;
             return new Table(names.Next(), columns, unique == 1, unique == 2) { NewName = rng.Next(4) == 0 ? names.Next() : null, AutoInc = rng.Next(4) == 0 };
-        }).ToList();
+        }).Select(t => rng.Next(10) != 0 ? t : t with { Unique = false, UniqueOld = false, AutoInc = false, Legacy = true }).ToList();
         return new RevertShape(tables);
     }
 
     public string Describe() => string.Join("; ", Tables.Select(t =>
-        $"{t.Name}{(t.NewName is null ? "" : " -> " + t.NewName)}({string.Join(", ", t.Columns.Select(c => $"{c.Name} {c.Kind} {c.Role}{(c.NewName is null ? "" : " -> " + c.NewName)}"))}){(t.Unique ? " unique" : "")}{(t.UniqueOld ? " unique in v1" : "")}{(t.AutoInc ? " autoincrement" : "")}"));
+        $"{t.Name}{(t.NewName is null ? "" : " -> " + t.NewName)}({string.Join(", ", t.Columns.Select(c => $"{c.Name} {c.Kind} {c.Role}{(c.NewName is null ? "" : " -> " + c.NewName)}"))}){(t.Unique ? " unique" : "")}{(t.UniqueOld ? " unique in v1" : "")}{(t.AutoInc ? " autoincrement" : "")}{(t.Legacy ? " legacy" : "")}"));
 
     public string Source(bool v2)
     {
@@ -77,6 +81,7 @@ internal sealed class RevertShape
         for (var i = 0; i < Tables.Count; i++)
         {
             var t = Tables[i];
+            if (t.Legacy && !v2) continue;
             b.AppendLine($"[Table({HostileNames.CSharp(v2 ? t.V2Name : t.Name)})]");
             if (v2 && t.NewName is not null) b.AppendLine($"[RenamedFrom({HostileNames.CSharp(t.Name)})]");
             b.AppendLine(t.AutoInc ? "[AutoIncPK(nameof(P0))]" : "[PK(nameof(P0))]");
@@ -98,6 +103,10 @@ internal sealed class RevertShape
         if (v2) b.AppendLine($"[Table(\"{ExtraTable}\")] [PK(nameof(Id))] public sealed record Extra(long Id);");
         return b.ToString();
     }
+
+    /// <summary>The old file's hand-written tables, as a legacy app made them.</summary>
+    public IEnumerable<string> LegacySql() => Tables.Where(t => t.Legacy).Select(t =>
+        $"CREATE TABLE {HostileNames.Sql(t.Name)}({string.Join(", ", t.Old.Select(c => $"{HostileNames.Sql(c.Name)} {(c.Role == "key" ? "INT PRIMARY KEY" : c.Kind)}"))})");
 
     /// <summary>An integer value a v1 INTEGER column that v2 converts to TEXT takes: the conversion keeps every integer.</summary>
     public static string IntegerOrNull(Random rng) => rng.Next(6) switch

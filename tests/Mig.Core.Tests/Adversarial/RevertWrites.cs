@@ -47,7 +47,7 @@ internal sealed class RevertWrites(Random rng, HostileValues values)
             $"INSERT {Or(3)}INTO {name}({string.Join(", ", columns.Select(Name))}) VALUES ({string.Join(", ", columns.Select(c => c.Role == "key" ? key : (c == nullOnly ? "NULL" : Value(c, v2, band))))})";
         return rng.Next(7) switch
         {
-            0 or 1 => Insert(rng.Next(6) == 0 ? "NULL" : Key()), // NULL: SQLite picks the key
+            0 or 1 => Insert(rng.Next(6) == 0 && !t.Legacy ? "NULL" : Key()), // NULL: SQLite picks the key (an INT PRIMARY KEY would keep the NULL)
             2 => $"UPDATE {Or(3)}{name} SET {Name(column)} = {(column == nullOnly ? "NULL" : Value(column, v2, band))} {where}",
             3 => $"UPDATE {Or(2)}{name} SET {id} = {Key()} {where}", // moves the row's rowid
             4 => $"DELETE FROM {name} {where}",
