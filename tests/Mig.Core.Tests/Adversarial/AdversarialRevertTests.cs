@@ -61,7 +61,7 @@ public sealed class AdversarialRevertTests
         var values = new HostileValues(rng, 4000);
         var shape = RevertShape.Generate(rng, names);
         var writes = new RevertWrites(rng, values);
-        TestContext.WriteLine($"seed {seed}: {shape.Describe()}");
+        TestContext.WriteLine($"seed {seed}: {shape.Describe()}{(shape.Seeded is null ? "" : $"; v2 seeds {shape.Seeded.V2Name}")}");
         using var pair = MigrationPair.Create(shape.Source(v2: false), [.. shape.LegacySql()]);
         var v2 = SchemaFixture.Model(shape.Source(v2: true));
         Migrator Op() => pair.Migrator(v2);

@@ -47,6 +47,10 @@ internal sealed class RevertShape
     }
 
     public IReadOnlyList<Table> Tables { get; }
+    public const string SeedKey = "777";
+
+    /// <summary>The table v2 seeds a row into (key <see cref="SeedKey"/>, which no writer uses), or null.</summary>
+    public Table? Seeded { get; private init; }
     public bool Drops => Tables.Any(t => t.Columns.Any(c => c.Role == "drop"));
 
     private RevertShape(IReadOnlyList<Table> tables) => Tables = tables;
@@ -68,7 +72,7 @@ internal sealed class RevertShape
             var unique = columns[1].Role is "keep" or "rename" ? rng.Next(4) : 0;
             return new Table(names.Next(), columns, unique == 1, unique == 2) { NewName = rng.Next(4) == 0 ? names.Next() : null, AutoInc = rng.Next(4) == 0 };
         }).Select(t => rng.Next(10) != 0 ? t : t with { Unique = false, UniqueOld = false, AutoInc = false, Legacy = true }).ToList();
-        return new RevertShape(tables);
+        return new RevertShape(tables) { Seeded = !tables[0].Legacy && rng.Next(3) == 0 ? tables[0] : null };
     }
 
     public string Describe() => string.Join("; ", Tables.Select(t =>
@@ -101,6 +105,9 @@ internal sealed class RevertShape
             b.AppendLine($"public sealed record T{i}({string.Join(", ", parameters)});");
         }
         if (v2) b.AppendLine($"[Table(\"{ExtraTable}\")] [PK(nameof(Id))] public sealed record Extra(long Id);");
+        // A seed row in v2's first table: the migration adds it to the new file, a revert writes it back.
+        if (v2 && Seeded is { } seeded)
+            b.AppendLine($"public static class Seeds {{ public static T0 Row => new({string.Join(", ", seeded.New.Select(c => c.Role == "key" ? SeedKey : c.Role == "add" && c.Kind == "INTEGER" ? AddedDefault : "null"))}); }}");
         return b.ToString();
     }
 
