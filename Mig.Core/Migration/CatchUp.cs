@@ -86,7 +86,14 @@ internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Re
     {
         try
         {
-            return step();
+            try
+            {
+                return step();
+            }
+            catch (SqliteException e) when (NewConstraint(e, pair, operation) is { } refused)
+            {
+                throw refused;
+            }
         }
         catch (MigOperationException e)
         {
@@ -94,6 +101,26 @@ internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Re
             Bookkeeping.Audit(target, operation, pair.Hash, "failed " + e.Code, e.Message);
             throw;
         }
+    }
+
+    /// <summary>
+    /// MIG0073 / MIG0074 when replay failed on a [Check] or a [Strict] type of the new schema: a write made while
+    /// recording that the plan never saw (it checked the rows there were). The failing batch rolled back. Null for any other failure.
+    /// </summary>
+    private static MigOperationException? NewConstraint(SqliteException e, MigrationContext pair, string operation)
+    {
+        // SQLITE_CONSTRAINT_CHECK, SQLITE_CONSTRAINT_DATATYPE (sqlite.org/rescode.html).
+        var (code, what) = e.SqliteExtendedErrorCode switch
+        {
+            275 => (MigCode.CheckViolated, "breaks a [Check] of the new schema"),
+            3091 => (MigCode.StrictTypeRefused, "holds a value of a type a [Strict] table of the new schema refuses"),
+            _ => (null, null),
+        };
+        if (code is null) return null;
+        return new MigOperationException(code,
+            $"{operation}: a row written to {pair.OldPath} while the migration recorded {what} ({e.Message.Trim()}), so it cannot be replayed into {pair.NewPath}. " +
+            "Nothing of the failing batch was applied (the checkpoint is before it; running it again stops here again). Run MigReset (the old service writes again), " +
+            "correct that row in the old file or change the constraint, then MigMigrate again.", e);
     }
 
     private long Pending() =>

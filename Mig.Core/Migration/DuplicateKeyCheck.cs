@@ -15,12 +15,16 @@ internal static class DuplicateKeyCheck
     /// <summary>
     /// The error for <paramref name="key"/> (the plans of its columns) of <paramref name="table"/>, or null when
     /// no value repeats. No scan when the old file already keeps a subset of the key's copied columns unique.
+    /// With <paramref name="back"/> (MigRevert's check) <paramref name="table"/> is the old table and <paramref name="source"/>
+    /// the new file's table its rows go back from, and <paramref name="collations"/> the old key's (NOCASE and RTRIM
+    /// compare as the old index does; the new file's own unique keys compare bytes, so they spare no scan then).
     /// </summary>
-    public static PlanError? Find(SqliteConnection connection, string schema, TableModel table, OldTable source, IReadOnlyList<ColumnPlan> key)
+    public static PlanError? Find(SqliteConnection connection, string schema, TableModel table, OldTable source, IReadOnlyList<ColumnPlan> key, bool back = false, IReadOnlyList<string>? collations = null)
     {
+        string Collate(int i) => collations?[i].ToUpperInvariant() is "NOCASE" or "RTRIM" ? " COLLATE " + collations[i].ToUpperInvariant() : "";
         var copied = key.Where(p => p.Fill == FillKind.Copy).Select(p => p.Source!).ToHashSet(SqlNameComparer.Instance);
-        if (source.UniqueKeys.Any(u => u.All(copied.Contains))) return null;
-        var values = key.Select(p => Copier.ValueExpression(p, p.Source is null ? "NULL" : SqlIdentifier.Quote(p.Source))).ToList();
+        if (key.Select((_, i) => Collate(i)).All(c => c.Length == 0) && source.UniqueKeys.Any(u => u.All(copied.Contains))) return null;
+        var values = key.Select((p, i) => Copier.ValueExpression(p, p.Source is null ? "NULL" : SqlIdentifier.Quote(p.Source)) + Collate(i)).ToList();
         var from = $"{schema}.{SqlIdentifier.Quote(source.Name)}";
         var grouped = $"SELECT {string.Join(", ", values.Select((v, i) => $"{v} AS k{i}"))}, count(*) AS n, min(rowid) AS first " +
                       $"FROM {from} WHERE {string.Join(" AND ", values.Select(v => $"{v} IS NOT NULL"))} " +
@@ -30,7 +34,7 @@ internal static class DuplicateKeyCheck
         var sample = Samples(connection, from, values, grouped);
         var names = string.Join(", ", key.Select(p => p.Column.Name));
         var sources = string.Join(", ", key.Select(p => p.Source is null ? $"{p.Column.Name} ({p.Reason})" : $"{source.Name}.{p.Source}"));
-        var finding = $"{table.Name} ({names}) must be unique in the new schema, but {groups.ToString(CultureInfo.InvariantCulture)} value(s) repeat in the old rows it comes from ({sources}): " +
+        var finding = $"{table.Name} ({names}) must be unique in the {(back ? "old schema" : "new schema")}, but {groups.ToString(CultureInfo.InvariantCulture)} value(s) repeat in the {(back ? "new file's rows it goes back from" : "old rows it comes from")} ({sources}): " +
                       $"{string.Join("; ", sample)}{(groups > sample.Count ? "; ..." : "")}";
         return new PlanError(MigCode.DuplicateKey,
             $"{finding}. Mig does not choose which row survives, and -p:MigAllowDataLoss=true does not apply; nothing was changed. " +

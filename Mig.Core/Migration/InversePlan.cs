@@ -39,7 +39,8 @@ internal static class InversePlan
             var table = new TableModel(s.Name, "", [.. columns.Select(c => c.Column)], s.PrimaryKey, false, [], [], [], null, null, []);
             // The old rowid alias takes its value from the new column it was copied into, which holds the same rowid.
             var aliasFromSource = s.RowIdAlias is { } alias && columns.Any(c => c.Source is not null && SqlNameComparer.Same(c.Column.Name, alias));
-            var source = new OldTable(t.Table.Name, [], t.Table.PrimaryKey, false, 0);
+            // The keys the new file keeps unique: values that repeat in none of them need no check (RequireKeysUnique).
+            var source = new OldTable(t.Table.Name, [], t.Table.PrimaryKey, false, 0) { UniqueKeys = t.Table.PrimaryKey.Count > 0 ? [.. t.Table.Uniques.Prepend(t.Table.PrimaryKey)] : t.Table.Uniques };
             tables.Add(new TablePlan(table, source, $"back from {t.Table.Name}", columns, aliasFromSource));
         }
         return new MigrationPlan(tables, [], [], [], []);
@@ -102,6 +103,36 @@ internal static class InversePlan
             }
         }
         return losses;
+    }
+
+    /// <summary>
+    /// Refuses (MIG0053) values that repeat, among the new file's rows, in a key the old schema keeps unique and the new
+    /// one does not: written back, a REPLACE would silently drop rows the new file keeps, and the verification would then
+    /// fail after the pause however often the revert ran. Keys with a column only the old schema has, and partial unique
+    /// indexes, are not checked (the new file does not hold those values, or which rows the index holds); the old rowid
+    /// alias comes back as the new rowid, unique as it is.
+    /// </summary>
+    public static void RequireKeysUnique(SqliteConnection c, MigrationPlan forward, MigrationPlan inverse, bool paused)
+    {
+        var findings = new List<string>();
+        foreach (var t in forward.Tables.Where(t => t.Source is not null))
+        {
+            var back = inverse.Tables.First(i => SqlNameComparer.Same(i.Source!.Name, t.Table.Name));
+            // Every full unique index of the old table, with its collations (a partial one holds only the rows its condition selects).
+            foreach (var key in t.Source!.ConflictKeys.Where(k => !k.Partial && (t.Source.RowIdAlias is not { } alias || !k.Columns.Any(c => SqlNameComparer.Same(c.Name, alias)))))
+            {
+                var columns = key.Columns.Select(k => back.Columns.FirstOrDefault(p => SqlNameComparer.Same(p.Column.Name, k.Name))).ToList();
+                if (columns.Any(p => p?.Source is null)) continue;
+                if (DuplicateKeyCheck.Find(c, "old", back.Table, back.Source!, columns!, back: true, [.. key.Columns.Select(k => k.Collation)]) is { } error) findings.Add(error.Finding!);
+            }
+        }
+        if (findings.Count == 0) return;
+        throw new MigOperationException(MigCode.DuplicateKey,
+            $"MigRevert cannot write back rows whose values repeat in a key the old schema keeps unique: {string.Join("; ", findings)}. Written back, one of each would replace the others. " +
+            "-p:MigAllowDataLoss=true does not apply: Mig does not choose which row survives. " +
+            (paused
+                ? "Writes to the new file are paused. Run MigReset (the new service writes again), make those rows unique through the new file, then run MigRevert again."
+                : "Nothing was changed; the new file keeps serving. Make those rows unique through the new file, then run MigRevert again."));
     }
 
     /// <summary>

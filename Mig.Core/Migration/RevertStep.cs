@@ -125,7 +125,7 @@ internal sealed class RevertStep(MigrationContext pair)
             // What the new service wrote since cutover goes back while it keeps writing (the old file is not
             // served): the pause below covers only the tail, however long the new file served.
             using (var early = new Replayer(c, inverse, Protocol.OldInfoTable, OldInfoKeys.RevertCheckpoint))
-                new CatchUp(pair, c, early, revert: true).Run(atLeastOnce: false);
+                Refusing(c, inverse, paused: false, () => new CatchUp(pair, c, early, revert: true).Run(atLeastOnce: false));
             Capture.StartDraining(target);
             pair.Log($"Mig: {pair.NewPath} is paused: writes are refused from now on (MigWritesPausedException in the new service).");
         }
@@ -134,7 +134,7 @@ internal sealed class RevertStep(MigrationContext pair)
         long applied;
         using (var replayer = new Replayer(c, inverse, Protocol.OldInfoTable, OldInfoKeys.RevertCheckpoint))
         {
-            applied = replayer.Run(p => { if (p.Applied > 0) pair.Log($"Mig: revert replayed {p.Applied}/{p.Pending} writes of the new file into the old file"); }, faultPoint: FaultPoint.Revert);
+            applied = Refusing(c, inverse, paused: true, () => replayer.Run(p => { if (p.Applied > 0) pair.Log($"Mig: revert replayed {p.Applied}/{p.Pending} writes of the new file into the old file"); }, faultPoint: FaultPoint.Revert));
             var last = SqliteFile.Scalar(c, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}");
             if (replayer.Checkpoint() < last)
                 throw new MigOperationException(MigCode.VerifyFailed, $"MigRevert: {last - replayer.Checkpoint()} writes of the new file are not replayed although writes are paused. Run MigRevert again.");
@@ -145,6 +145,29 @@ internal sealed class RevertStep(MigrationContext pair)
         c.Close();
         MarkReverted(target);
         pair.Log($"Mig: revert wrote {applied} captured writes of the new file back into the old file and verified it.");
+    }
+
+    /// <summary>
+    /// Runs a replay into the old file. A row the old table refuses (a constraint only the old schema has: a CHECK, a STRICT
+    /// type, NOT NULL) fails its batch, which rolls back: refused with MIG0081 (a row inserted after the first check without
+    /// a value for an old NOT NULL column, as that check words it), not with SQLite's error out of the middle of the replay.
+    /// </summary>
+    private static T Refusing<T>(SqliteConnection c, MigrationPlan inverse, bool paused, Func<T> replay)
+    {
+        try
+        {
+            return replay();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            InversePlan.RequireInsertable(c, inverse);
+            throw new MigOperationException(MigCode.RevertUnsupported,
+                $"MigRevert cannot write back a row the new service wrote since cutover: the old table refuses it ({e.Message.Trim()}), a constraint only the old schema has. " +
+                "The batch that met it was rolled back; -p:MigAllowDataLoss=true does not accept it. " +
+                (paused
+                    ? "Writes to the new file are paused and the old file stays paused too. Run MigReset (the new service writes again), change those rows through the new file so that the old schema takes them, then run MigRevert again."
+                    : "The new file keeps serving. Change those rows through the new file so that the old schema takes them, then run MigRevert again."));
+        }
     }
 
     /// <summary>
@@ -175,6 +198,7 @@ internal sealed class RevertStep(MigrationContext pair)
     private HashSet<string> RequireNoLoss(SqliteConnection c, MigrationPlan forward, MigrationPlan inverse, bool allowDataLoss, bool paused)
     {
         InversePlan.RequireInsertable(c, inverse);
+        InversePlan.RequireKeysUnique(c, forward, inverse, paused);
         var losses = InversePlan.Losses(c, forward, inverse, table => Bookkeeping.Info(c, InfoKeys.SeededRows(table), "old") ?? "");
         if (losses.Count == 0) return [];
         if (!allowDataLoss)

@@ -89,7 +89,7 @@ public sealed class AdversarialTests
         var v2 = SchemaFixture.Model(Source(tables, v2: true));
         using (var c = MigrationPair.Open(pair.OldPath))
             foreach (var t in tables)
-                for (var i = rng.Next(3, 15); i > 0; i--) TryExecute(c, Insert(t, rng, values));
+                for (var i = rng.Next(3, 15); i > 0; i--) HostileWriters.TryExecute(c, Insert(t, rng, values));
 
         // Each operation names the old file however an operator might spell it: as is, through a
         // symlink, through "..", relative to the working directory. All are one file and one pair.
@@ -110,19 +110,7 @@ public sealed class AdversarialTests
             if (rng.Next(5) == 0) Refused(() => new[] { () => migrator.Cutover(), () => migrator.Migrate(false, false), () => migrator.ArchiveOld(null) }[rng.Next(3)]());
             if (rng.Next(6) == 0) Refused(() => new[] { () => otherCheckout.Drain(), () => otherCheckout.Cutover(), () => otherCheckout.Migrate(false, false) }[rng.Next(3)]());
             var statements = Enumerable.Range(0, rng.Next(1, 7)).Select(_ => Write(tables[rng.Next(tables.Count)], rng, values)).ToList();
-            switch (rng.Next(3))
-            {
-                case 0:
-                    RuntimeWrite(db, statements);
-                    break;
-                case 1:
-                    RawWrite(pair.OldPath, statements);
-                    break;
-                default:
-                    // No -bail: a statement that breaks a constraint is skipped, the rest commits, as a shell user sees it.
-                    Sqlite3Shell.TryRun(pair.OldPath, "BEGIN;\n" + string.Join(";\n", statements) + ";\nCOMMIT;\n", bail: false);
-                    break;
-            }
+            HostileWriters.Write(rng.Next(3), db, pair.OldPath, statements);
         }
 
         Op().Drain();
@@ -160,20 +148,7 @@ public sealed class AdversarialTests
 
     private static string Show(List<string> lines) => string.Join("\n", lines.Select(l => l.Length > 300 ? l[..300] + "..." : l));
 
-    /// <summary>A refused operation: a MIG code, never another exception.</summary>
-    private static void Refused(Action operation)
-    {
-        try
-        {
-            operation();
-        }
-        catch (MigOperationException e)
-        {
-            StringAssert.StartsWith(e.Code, "MIG", e.Message);
-            return;
-        }
-        Assert.Fail("an operation at the wrong moment was not refused");
-    }
+    private static void Refused(Action operation) => HostileWriters.Refused(operation);
 
     private static IEnumerable<string> LegacySql(Table t)
     {
@@ -229,54 +204,5 @@ public sealed class AdversarialTests
             4 => $"DELETE FROM {name} {where}",
             _ => $"REPLACE INTO {name}({string.Join(", ", t.OldNames.Select(HostileNames.Sql))}) SELECT {string.Join(", ", t.Columns.Select(c => c.Kind == "ID" ? Id(rng) : HostileNames.Sql(c.Name)))} FROM {name} {where}",
         };
-    }
-
-    private static void RuntimeWrite(MigDatabase db, IReadOnlyList<string> statements)
-    {
-        try
-        {
-            db.WriteAsync(t =>
-            {
-                foreach (var sql in statements)
-                {
-                    using var cmd = t.Connection.CreateCommand();
-                    cmd.CommandText = sql;
-                    cmd.ExecuteNonQuery();
-                }
-                return Task.CompletedTask;
-            }).GetAwaiter().GetResult();
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19) // a constraint: the whole transaction rolls back
-        {
-        }
-    }
-
-    private static void RawWrite(string path, IReadOnlyList<string> statements)
-    {
-        using var c = MigrationPair.Open(path);
-        using var txn = c.BeginTransaction();
-        try
-        {
-            foreach (var sql in statements) TryExecute(c, sql, txn, rethrow: true);
-            txn.Commit();
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
-        {
-            txn.Rollback();
-        }
-    }
-
-    private static void TryExecute(SqliteConnection c, string sql, SqliteTransaction? txn = null, bool rethrow = false)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = txn;
-        cmd.CommandText = sql;
-        try
-        {
-            cmd.ExecuteNonQuery();
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19 && !rethrow)
-        {
-        }
     }
 }

@@ -1,0 +1,71 @@
+using Mig.Migration;
+
+namespace Mig.Core.Tests.Migration;
+
+/// <summary>
+/// A unique key only the old schema has: the new service may write values that repeat in it, which the old
+/// table cannot hold. Writing them back would make a REPLACE drop rows the new file keeps (or fail), so
+/// MigRevert refuses (MIG0053, naming the values and rowids) before it pauses or writes anything, as
+/// MigCutover refuses repeated values of a key only the new schema has; once the new service makes them
+/// unique again the revert goes through.
+/// </summary>
+[TestClass]
+public sealed class RevertUniqueKeyTests
+{
+    private const string V1 = """
+        [PK(nameof(Id))]
+        [Unique(nameof(Code))]
+        public sealed record Item(long Id, string? Code);
+        """;
+
+    private const string V2 = """
+        [PK(nameof(Id))]
+        public sealed record Item(long Id, string? Code);
+        """;
+
+    [TestMethod]
+    public void RepeatedValuesOfAKeyOnlyTheOldSchemaHasAreRefusedBeforeAnythingIsWrittenBack()
+    {
+        using var pair = MigrationPair.Create(V1, "INSERT INTO item(id, code) VALUES (1, 'a'), (2, 'b'), (3, NULL)");
+        var migrator = pair.Migrator(SchemaFixture.Model(V2));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        migrator.Drain();
+        migrator.Cutover();
+        pair.Execute(pair.NewPath, "INSERT INTO item(id, code) VALUES (4, 'a'), (5, NULL)");
+        pair.Execute(pair.NewPath, "UPDATE item SET code = 'c' WHERE id = 2");
+
+        var refused = Assert.ThrowsExactly<MigOperationException>(() => migrator.Revert(allowDataLoss: true));
+        Assert.AreEqual(MigCode.DuplicateKey, refused.Code, refused.Message);
+        StringAssert.Contains(refused.Message, "item (code)");
+        Assert.AreEqual(Protocol.Revertible, HotDb.Marker(pair.NewPath), "refused before the pause: the new file keeps serving");
+        CollectionAssert.AreEqual(new object?[] { "1|a", "2|b", "3|" },
+            pair.Rows(pair.OldPath, "SELECT id || '|' || coalesce(code, '') FROM item ORDER BY id").Select(r => r[0]).ToArray(), "nothing was written back");
+
+        pair.Execute(pair.NewPath, "UPDATE item SET code = 'd' WHERE id = 4");
+        migrator.Revert();
+        CollectionAssert.AreEqual(new object?[] { "1|a", "2|c", "3|", "4|d", "5|" },
+            pair.Rows(pair.OldPath, "SELECT id || '|' || coalesce(code, '') FROM item ORDER BY id").Select(r => r[0]).ToArray());
+    }
+
+    /// <summary>An old unique key with a collation (a hand-written table): 'a' and 'A' repeat there though the new file's byte compare keeps them apart.</summary>
+    [TestMethod]
+    public void ValuesEqualUnderTheOldKeysCollationAreRefused()
+    {
+        using var pair = MigrationPair.Create("[Table(\"anchor\")] [PK(nameof(Id))] public sealed record Anchor(long Id);",
+            "CREATE TABLE item(id INTEGER PRIMARY KEY, code TEXT, UNIQUE (code COLLATE NOCASE))",
+            "INSERT INTO item(id, code) VALUES (1, 'a'), (2, 'b')");
+        var migrator = pair.Migrator(SchemaFixture.Model(V2.Replace("[PK(nameof(Id))]", "[PK(nameof(Id))] [Unique(nameof(Code))]", StringComparison.Ordinal)));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        migrator.Drain();
+        migrator.Cutover();
+        pair.Execute(pair.NewPath, "INSERT INTO item(id, code) VALUES (3, 'A')");
+
+        var refused = Assert.ThrowsExactly<MigOperationException>(() => migrator.Revert());
+        Assert.AreEqual(MigCode.DuplicateKey, refused.Code, refused.Message);
+        Assert.AreEqual(Protocol.Revertible, HotDb.Marker(pair.NewPath), "refused before the pause");
+        pair.Execute(pair.NewPath, "UPDATE item SET code = 'c' WHERE id = 3");
+        migrator.Revert();
+        CollectionAssert.AreEqual(new object?[] { "1|a", "2|b", "3|c" },
+            pair.Rows(pair.OldPath, "SELECT id || '|' || code FROM item ORDER BY id").Select(r => r[0]).ToArray());
+    }
+}
