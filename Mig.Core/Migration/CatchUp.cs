@@ -82,7 +82,7 @@ internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Re
     /// Runs a catch-up or replay step and records a refusal in the audit trail before it is thrown:
     /// MigStatus reads it there, and without it would only say "run it again", which stops again.
     /// </summary>
-    public static T Audited<T>(SqliteConnection target, MigrationContext pair, string operation, Func<T> step)
+    public static T Audited<T>(SqliteConnection target, MigrationContext pair, string operation, Func<T> step, bool writesPaused = false)
     {
         try
         {
@@ -90,10 +90,22 @@ internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Re
         }
         catch (MigOperationException e)
         {
-            SqliteFile.Execute(target, "PRAGMA main.synchronous = FULL");
-            Bookkeeping.Audit(target, operation, pair.Hash, "failed " + e.Code, e.Message);
+            Failed(target, pair, operation, e);
             throw;
         }
+        // A captured write that breaks the new schema is a refusal like any other: in the audit trail, so that
+        // MigStatus's next step starts with it instead of "run MigDrain" (which fails the same way).
+        catch (SqliteException e) when (SqliteFailures.ReplayRefusal(e, writesPaused) is { } refused)
+        {
+            Failed(target, pair, operation, refused);
+            throw refused;
+        }
+    }
+
+    private static void Failed(SqliteConnection target, MigrationContext pair, string operation, MigOperationException e)
+    {
+        SqliteFile.Execute(target, "PRAGMA main.synchronous = FULL");
+        Bookkeeping.Audit(target, operation, pair.Hash, "failed " + e.Code, e.Message);
     }
 
     private long Pending() =>
