@@ -82,45 +82,30 @@ internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Re
     /// Runs a catch-up or replay step and records a refusal in the audit trail before it is thrown:
     /// MigStatus reads it there, and without it would only say "run it again", which stops again.
     /// </summary>
-    public static T Audited<T>(SqliteConnection target, MigrationContext pair, string operation, Func<T> step)
+    public static T Audited<T>(SqliteConnection target, MigrationContext pair, string operation, Func<T> step, bool writesPaused = false)
     {
         try
         {
-            try
-            {
-                return step();
-            }
-            catch (SqliteException e) when (NewConstraint(e, pair, operation) is { } refused)
-            {
-                throw refused;
-            }
+            return step();
         }
         catch (MigOperationException e)
         {
-            SqliteFile.Execute(target, "PRAGMA main.synchronous = FULL");
-            Bookkeeping.Audit(target, operation, pair.Hash, "failed " + e.Code, e.Message);
+            Failed(target, pair, operation, e);
             throw;
+        }
+        // A captured write that breaks the new schema is a refusal like any other: in the audit trail, so that
+        // MigStatus's next step starts with it instead of "run MigDrain" (which fails the same way).
+        catch (SqliteException e) when (SqliteFailures.ReplayRefusal(e, writesPaused) is { } refused)
+        {
+            Failed(target, pair, operation, refused);
+            throw refused;
         }
     }
 
-    /// <summary>
-    /// MIG0073 / MIG0074 when replay failed on a [Check] or a [Strict] type of the new schema: a write made while
-    /// recording that the plan never saw (it checked the rows there were). The failing batch rolled back. Null for any other failure.
-    /// </summary>
-    private static MigOperationException? NewConstraint(SqliteException e, MigrationContext pair, string operation)
+    private static void Failed(SqliteConnection target, MigrationContext pair, string operation, MigOperationException e)
     {
-        // SQLITE_CONSTRAINT_CHECK, SQLITE_CONSTRAINT_DATATYPE (sqlite.org/rescode.html).
-        var (code, what) = e.SqliteExtendedErrorCode switch
-        {
-            275 => (MigCode.CheckViolated, "breaks a [Check] of the new schema"),
-            3091 => (MigCode.StrictTypeRefused, "holds a value of a type a [Strict] table of the new schema refuses"),
-            _ => (null, null),
-        };
-        if (code is null) return null;
-        return new MigOperationException(code,
-            $"{operation}: a row written to {pair.OldPath} while the migration recorded {what} ({e.Message.Trim()}), so it cannot be replayed into {pair.NewPath}. " +
-            "Nothing of the failing batch was applied (the checkpoint is before it; running it again stops here again). Run MigReset (the old service writes again), " +
-            "correct that row in the old file or change the constraint, then MigMigrate again.", e);
+        SqliteFile.Execute(target, "PRAGMA main.synchronous = FULL");
+        Bookkeeping.Audit(target, operation, pair.Hash, "failed " + e.Code, e.Message);
     }
 
     private long Pending() =>

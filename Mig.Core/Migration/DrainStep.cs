@@ -39,7 +39,7 @@ internal sealed class DrainStep(MigrationContext pair)
                     Capture.StartDraining(old);
                 pair.Log($"Mig: {pair.OldPath} is draining: writes are refused from now on (MigWritesPausedException in the old service).");
             }
-            applied += CatchUp.Audited(target, pair, "MigDrain", () => Replay(target, replayer));
+            applied += CatchUp.Audited(target, pair, "MigDrain", () => Replay(target, replayer), writesPaused: true);
         }
         using (var txn = target.BeginTransaction(deferred: true))
         {

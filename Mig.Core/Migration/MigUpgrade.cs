@@ -39,6 +39,13 @@ public static class MigUpgrade
         return Task.Run(() => Translate(() => new UpgradeStep(model, hash, databaseName, options).Run(directory, cancellationToken)), cancellationToken);
     }
 
+    /// <summary>
+    /// The engine's messages name the SDK's switch; an app that upgrades itself has no -p: to pass, so a
+    /// refusal names the option that accepts the loss instead.
+    /// </summary>
+    private static string ForApp(string message) =>
+        message.Replace("-p:MigAllowDataLoss=true", "MigUpgradeOptions.AllowDataLoss = true", StringComparison.Ordinal);
+
     /// <summary>Every refusal as <see cref="MigMigrationException"/> with the code the targets would print.</summary>
     private static string Translate(Func<string> upgrade)
     {
@@ -48,7 +55,7 @@ public static class MigUpgrade
         }
         catch (MigOperationException e)
         {
-            throw new MigMigrationException(e.Code, e.Message, e);
+            throw new MigMigrationException(e.Code, ForApp(e.Message), e);
         }
         catch (DatabaseCreationException e)
         {

@@ -144,5 +144,34 @@ public sealed class ConstraintTests
         StringAssert.Contains(errors.Last(), $"error {MigCode.CheckViolated}: ");
         StringAssert.Contains(errors.Last(), "MigReset");
         Assert.AreEqual(1L, pair.Scalar(pair.NewPath, "SELECT count(*) FROM booking"), "nothing of the failed replay batch is in the new file");
+        // One pending write is a short tail: the drain paused writes before it replayed, so the old file's
+        // guards refuse the correction the message would otherwise ask for.
+        Assert.AreEqual(Protocol.Draining, HotDb.Marker(pair.OldPath));
+        StringAssert.Contains(errors.Last(), "Writes to the old file are paused, so that row cannot be corrected there: run MigReset");
+        Assert.DoesNotContain("run the step again", errors.Last());
+        Assert.AreEqual($"failed {MigCode.CheckViolated}", pair.Scalar(pair.NewPath, $"SELECT result FROM {Protocol.AuditTable} ORDER BY id DESC LIMIT 1"), "the failure is in the audit trail");
+        StringAssert.StartsWith(migrator.Status().Next, $"The last MigDrain failed {MigCode.CheckViolated}", "MigStatus leads with it, not with 'run MigDrain'");
+    }
+
+    [TestMethod]
+    public void AWriteThatBreaksANewCheckStopsTheCatchUpWhichGoesOnOnceTheRowIsCorrected()
+    {
+        using var pair = MigrationPair.Create(V1, "INSERT INTO booking VALUES (1, 'a', 10, 20, 1.0, 0)");
+        var migrator = pair.Migrator(SchemaFixture.Model(V2WithCheck));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        pair.Execute(pair.OldPath, "INSERT INTO booking VALUES (2, 'b', 30, 20, 1.0, 0)");
+
+        var e = Assert.ThrowsExactly<MigOperationException>(() => migrator.CatchUp());
+        Assert.AreEqual(MigCode.CheckViolated, e.Code, e.Message);
+        StringAssert.Contains(e.Message, "Correct that row in the old file and run the step again");
+        Assert.AreEqual(Protocol.Recording, HotDb.Marker(pair.OldPath), "catch-up never pauses writes");
+        StringAssert.StartsWith(migrator.Status().Next, $"The last MigCatchUp failed {MigCode.CheckViolated}");
+
+        // What the message says works: the old service corrects the row, and the migration goes on.
+        pair.Execute(pair.OldPath, "UPDATE booking SET ends_at = 40 WHERE id = 2");
+        migrator.CatchUp();
+        migrator.Drain();
+        migrator.Cutover();
+        Assert.AreEqual(40L, pair.Scalar(pair.NewPath, "SELECT ends_at FROM booking WHERE id = 2"));
     }
 }

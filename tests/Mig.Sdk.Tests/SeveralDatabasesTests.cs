@@ -70,12 +70,12 @@ public sealed class SeveralDatabasesTests
 
         var unchosen = app.Build("-t:MigPlan", "-p:MigDatabaseDir=data");
         unchosen.AssertFailed();
-        Assert.Contains("error MIG0062", unchosen.Output);
+        Assert.Contains("error MIG0062: This project has several databases", unchosen.Output, "the code once, then the message");
         Assert.Contains("(schoolapp, audit)", unchosen.Output, "the message lists the databases");
 
         var misspelt = app.Build("-t:MigPlan", "-p:MigDatabaseName=Audit", "-p:MigDatabaseDir=data");
         misspelt.AssertFailed();
-        Assert.Contains("error MIG0062", misspelt.Output);
+        Assert.Contains("error MIG0062: -p:MigDatabaseName=Audit differs only in case", misspelt.Output, "the code once, then the message");
         Assert.Contains("Spell it \"audit\"", misspelt.Output);
 
         var auditScript = app.Build("-t:MigScript", "-p:MigDatabaseName=audit", "-getTargetResult:MigScript").SingleItem("MigScript");
@@ -119,7 +119,7 @@ public sealed class SeveralDatabasesTests
         app.Write(app.Name + ".csproj", ProjectXml.Additive(items: """<MigSchema Update="Schema/Audit/**/*.cs" Database="schoolapp" />"""));
         var named = app.Build();
         named.AssertFailed();
-        Assert.Contains("error MIG0068", named.Output);
+        Assert.Contains("error MIG0068: MigSchema items have Database=", named.Output, "the code once, then the message");
     }
 
     private static ProcessResult Run(string output, string data)

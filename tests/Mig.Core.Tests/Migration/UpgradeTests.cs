@@ -134,6 +134,8 @@ public sealed class UpgradeTests
         var e = Assert.ThrowsExactly<MigMigrationException>(() => Upgrade(dir, v3));
         Assert.AreEqual(MigCode.DataLoss, e.Code);
         StringAssert.Contains(e.Message, "note");
+        StringAssert.Contains(e.Message, "MigUpgradeOptions.AllowDataLoss = true", "an app has no -p: to pass: the message names the option");
+        Assert.DoesNotContain("-p:MigAllowDataLoss", e.Message);
         Assert.AreEqual(before, MigrationPair.Hash(v1File), "the old file is as it was");
         CollectionAssert.AreEqual(files, Files(dir), "no new file, no archive, no temporary file");
 
