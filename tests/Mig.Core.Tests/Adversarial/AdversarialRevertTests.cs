@@ -24,7 +24,6 @@ namespace Mig.Core.Tests.Adversarial;
 [TestClass]
 public sealed class AdversarialRevertTests
 {
-    private const int DefaultIterations = 6;
     private const int BacklogRows = 1500;
 
     public TestContext TestContext { get; set; } = null!;
@@ -33,25 +32,7 @@ public sealed class AdversarialRevertTests
     [DoNotParallelize] // FaultPoint.Listener is process-wide
     public void RevertWritesBackEveryWriteOrRefusesWhatOnlyTheNewSchemaHolds()
     {
-        var iterations = int.TryParse(Environment.GetEnvironmentVariable("MIG_ADVERSARIAL_ITERATIONS"), out var n) ? n : DefaultIterations;
-        var first = int.TryParse(Environment.GetEnvironmentVariable("MIG_ADVERSARIAL_SEED"), out var s) ? s : 1;
-        var clock = Stopwatch.StartNew();
-        for (var seed = first; seed < first + iterations; seed++)
-        {
-            try
-            {
-                Iteration(seed);
-            }
-            catch (Exception e)
-            {
-                throw new AssertFailedException($"adversarial revert seed {seed} (rerun: MIG_ADVERSARIAL_SEED={seed} MIG_ADVERSARIAL_ITERATIONS=1): {e.GetType().Name}: {e.Message}\n{e.StackTrace}", e);
-            }
-            finally
-            {
-                FaultPoint.Listener = null;
-            }
-        }
-        TestContext.WriteLine($"{iterations} adversarial revert seeds from {first} in {clock.Elapsed.TotalSeconds:F1} s");
+        AdversarialSeeds.Run("adversarial revert", TestContext, Iteration, () => FaultPoint.Listener = null);
     }
 
     private void Iteration(int seed)

@@ -26,7 +26,6 @@ namespace Mig.Core.Tests.Adversarial;
 [TestClass]
 public sealed class AdversarialTests
 {
-    private const int DefaultIterations = 6;
     private const int LargeBytes = 40_000;
 
     public TestContext TestContext { get; set; } = null!;
@@ -48,21 +47,7 @@ public sealed class AdversarialTests
     [TestMethod]
     public void HostileNamesValuesWritersAndOrdersLoseNothing()
     {
-        var iterations = int.TryParse(Environment.GetEnvironmentVariable("MIG_ADVERSARIAL_ITERATIONS"), out var n) ? n : DefaultIterations;
-        var first = int.TryParse(Environment.GetEnvironmentVariable("MIG_ADVERSARIAL_SEED"), out var s) ? s : 1;
-        var clock = Stopwatch.StartNew();
-        for (var seed = first; seed < first + iterations; seed++)
-        {
-            try
-            {
-                Iteration(seed);
-            }
-            catch (Exception e)
-            {
-                throw new AssertFailedException($"adversarial seed {seed} (rerun: MIG_ADVERSARIAL_SEED={seed} MIG_ADVERSARIAL_ITERATIONS=1): {e.GetType().Name}: {e.Message}\n{e.StackTrace}", e);
-            }
-        }
-        TestContext.WriteLine($"{iterations} adversarial seeds from {first} in {clock.Elapsed.TotalSeconds:F1} s");
+        AdversarialSeeds.Run("adversarial", TestContext, Iteration);
     }
 
     private void Iteration(int seed)
