@@ -11,6 +11,7 @@
 # script waits in. The scenario's goals are checked as in the suite (no acknowledged write lost,
 # only 503s between the drain and the move to the v2 app, /health in order); the per-phase
 # table (requests, p50/p99/max latency, non-2xx by status) goes to artifacts/benchmarks/web.md.
+# MIG_WEB_SWITCH=1 runs one MigSwitch (drain and cutover in one process, phase "switch") instead.
 # About 2 minutes; anything else running on the machine shows up in the latencies.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
