@@ -118,7 +118,7 @@ internal sealed class CatchUp(MigrationContext pair, SqliteConnection target, Re
     private long CommitDurably((double Replay, double Write)? rates)
     {
         SqliteFile.Execute(target, "PRAGMA main.synchronous = FULL");
-        using var txn = target.BeginTransaction(deferred: true);
+        using var txn = MainWriteTransaction.Begin(target, Protocol.InfoTable);
         if (rates is (var replay, var write))
         {
             Bookkeeping.SetInfo(target, InfoKeys.ReplayRate, replay.ToString("F0", CultureInfo.InvariantCulture), txn);

@@ -45,10 +45,9 @@ internal static class Copier
     public static (long Cutoff, IReadOnlyList<string> Violations) Copy(SqliteConnection target, MigrationPlan plan, SchemaModel model, bool online,
         Action<CopyProgress> progress, Action<string> log, Action<SqliteTransaction, long> beforeCommit)
     {
-        // Deferred: BEGIN IMMEDIATE would take the write lock of every attached file, the
-        // old one included, and block the old service for the whole copy. The first read
-        // below opens the snapshot of the old file; the inserts lock only the new one.
-        using var txn = target.BeginTransaction(deferred: true);
+        // The new file's write lock first, then the first read below opens the snapshot of the
+        // old file; the old file is only read, so the old service goes on writing.
+        using var txn = MainWriteTransaction.Begin(target, Protocol.InfoTable);
         var cutoff = online ? SqliteFile.Scalar(target, $"SELECT coalesce(max(id), 0) FROM old.{Protocol.LogTable}", txn) : 0;
         var clock = Stopwatch.StartNew();
         var built = new HashSet<string>(StringComparer.Ordinal);

@@ -41,7 +41,7 @@ internal sealed class DrainStep(MigrationContext pair)
             }
             applied += CatchUp.Audited(target, pair, "MigDrain", () => Replay(target, replayer), writesPaused: true);
         }
-        using (var txn = target.BeginTransaction(deferred: true))
+        using (var txn = MainWriteTransaction.Begin(target, Protocol.InfoTable))
         {
             Copier.Finish(target, txn, plan, pair.Model);
             txn.Commit();

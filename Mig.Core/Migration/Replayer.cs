@@ -74,9 +74,9 @@ internal sealed class Replayer : IDisposable
         while (checkpoint < last)
         {
             var to = last - checkpoint > BatchEntries ? checkpoint + BatchEntries : last;
-            // Deferred: BEGIN IMMEDIATE would also take the attached old file's write lock, and the
+            // Not BEGIN IMMEDIATE: it would also take the attached old file's write lock, and the
             // old service's writers would wait for it instead of being refused at once by the guards.
-            using (var txn = target.BeginTransaction(deferred: true))
+            using (var txn = MainWriteTransaction.Begin(target, checkpointTable))
             {
                 try { applied += ApplyBatch(txn, checkpoint, to); }
                 catch (SqliteException e) when (ComputedFill.NullResult(e, plan) is { } refused) { throw refused; }
@@ -97,7 +97,7 @@ internal sealed class Replayer : IDisposable
     public long CommitDurably()
     {
         SqliteFile.Execute(target, "PRAGMA main.synchronous = FULL");
-        using var txn = target.BeginTransaction(deferred: true);
+        using var txn = MainWriteTransaction.Begin(target, checkpointTable);
         var checkpoint = Checkpoint();
         Bookkeeping.SetFact(target, $"main.{checkpointTable}", checkpointKey, checkpoint.ToString(CultureInfo.InvariantCulture), txn);
         txn.Commit();
