@@ -22,7 +22,9 @@ internal sealed class CatchUpStep(MigrationContext pair)
         using var target = DatabaseFile.Open(pair.NewPath);
         SqliteFile.Execute(target, $"ATTACH DATABASE {Capture.Literal(pair.OldPath)} AS old");
         if (Capture.Marker(target, "old") is { } marker && marker != Protocol.Recording)
-            throw PhaseChecks.WrongPhase($"MigCatchUp: writes on {pair.OldPath} are already paused (marker '{marker}'): run MigDrain (it resumes the replay), then MigCutover.");
+            throw PhaseChecks.WrongPhase($"MigCatchUp: writes on {pair.OldPath} are already paused (marker '{marker}'), and it only replays while they are recorded. " +
+                // MigStatus's advice: after a drain that stopped on a write it cannot replay, "run MigDrain" would stop again.
+                StatusReport.Read(pair.Model, pair.Hash, pair.OldPath, pair.NewPath, pair.Ignored).Next);
         var plan = Planner.Create(target, pair.Model, "old", analyze: false, ignored: pair.IgnoredWithRecorded(target, "old"));
         var started = DateTime.UtcNow;
         CatchUpResult result;

@@ -151,6 +151,9 @@ public sealed class ConstraintTests
         Assert.DoesNotContain("run the step again", errors.Last());
         Assert.AreEqual($"failed {MigCode.CheckViolated}", pair.Scalar(pair.NewPath, $"SELECT result FROM {Protocol.AuditTable} ORDER BY id DESC LIMIT 1"), "the failure is in the audit trail");
         StringAssert.StartsWith(migrator.Status().Next, $"The last MigDrain failed {MigCode.CheckViolated}", "MigStatus leads with it, not with 'run MigDrain'");
+        var catchUp = Assert.ThrowsExactly<MigOperationException>(() => migrator.CatchUp());
+        Assert.AreEqual(MigCode.WrongPhase, catchUp.Code);
+        StringAssert.Contains(catchUp.Message, $"The last MigDrain failed {MigCode.CheckViolated}", "MigCatchUp's advice is MigStatus's, not a bare 'run MigDrain'");
     }
 
     [TestMethod]
