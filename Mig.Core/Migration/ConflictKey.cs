@@ -9,4 +9,8 @@ namespace Mig.Migration;
 /// A partial index (<c>WHERE ...</c>): a row enters it when a column of its condition changes,
 /// not only its key, so an update may conflict though the key stayed the same.
 /// </param>
-internal sealed record ConflictKey(IReadOnlyList<KeyColumn> Columns, bool Partial);
+internal sealed record ConflictKey(IReadOnlyList<KeyColumn> Columns, bool Partial)
+{
+    /// <summary>The unique index's name (its condition, for a partial one, is in its SQL).</summary>
+    public string Index { get; init; } = "";
+}

@@ -120,7 +120,7 @@ internal static class Introspector
                 }
             if (!plain) { facts.ExpressionIndexes.Add(index); continue; }
             if (columns.Count == 0) continue;
-            facts.ConflictKeys.Add(new ConflictKey(columns, partial));
+            facts.ConflictKeys.Add(new ConflictKey(columns, partial) { Index = index });
             if (!partial) facts.Keys.Add([.. columns.Select(c => c.Name)]);
         }
         return facts;

@@ -109,8 +109,8 @@ internal static class InversePlan
     /// Refuses (MIG0053) values that repeat, among the new file's rows, in a key the old schema keeps unique and the new
     /// one does not: written back, a REPLACE would silently drop rows the new file keeps, and the verification would then
     /// fail after the pause however often the revert ran. Keys with a column only the old schema has, and partial unique
-    /// indexes, are not checked (the new file does not hold those values, or which rows the index holds); the old rowid
-    /// alias comes back as the new rowid, unique as it is.
+    /// indexes, are checked on the old table as the write-back will leave it (<see cref="WrittenBackKeyCheck"/>); the old
+    /// rowid alias comes back as the new rowid, unique as it is.
     /// </summary>
     public static void RequireKeysUnique(SqliteConnection c, MigrationPlan forward, MigrationPlan inverse, bool paused)
     {
@@ -118,12 +118,17 @@ internal static class InversePlan
         foreach (var t in forward.Tables.Where(t => t.Source is not null))
         {
             var back = inverse.Tables.First(i => SqlNameComparer.Same(i.Source!.Name, t.Table.Name));
-            // Every full unique index of the old table, with its collations (a partial one holds only the rows its condition selects).
-            foreach (var key in t.Source!.ConflictKeys.Where(k => !k.Partial && (t.Source.RowIdAlias is not { } alias || !k.Columns.Any(c => SqlNameComparer.Same(c.Name, alias)))))
+            // Every unique index of the old table, with its collations.
+            foreach (var key in t.Source!.ConflictKeys.Where(k => t.Source.RowIdAlias is not { } alias || !k.Columns.Any(c => SqlNameComparer.Same(c.Name, alias))))
             {
                 var columns = key.Columns.Select(k => back.Columns.FirstOrDefault(p => SqlNameComparer.Same(p.Column.Name, k.Name))).ToList();
-                if (columns.Any(p => p?.Source is null)) continue;
-                if (DuplicateKeyCheck.Find(c, "old", back.Table, back.Source!, columns!, back: true, [.. key.Columns.Select(k => k.Collation)]) is { } error) findings.Add(error.Finding!);
+                // A collation of the application's own cannot be applied here; the verification after the pause still compares every row.
+                if (columns.Any(p => p is null) || key.Columns.Any(k => k.Collation.ToUpperInvariant() is not ("BINARY" or "NOCASE" or "RTRIM"))) continue;
+                if (key.Partial || columns.Any(p => p!.Source is null))
+                {
+                    if (WrittenBackKeyCheck.Find(c, back, key) is { } finding) findings.Add(finding);
+                }
+                else if (DuplicateKeyCheck.Find(c, "old", back.Table, back.Source!, columns!, back: true, [.. key.Columns.Select(k => k.Collation)]) is { } error) findings.Add(error.Finding!);
             }
         }
         if (findings.Count == 0) return;

@@ -68,4 +68,70 @@ public sealed class RevertUniqueKeyTests
         CollectionAssert.AreEqual(new object?[] { "1|a", "2|b", "3|c" },
             pair.Rows(pair.OldPath, "SELECT id || '|' || code FROM item ORDER BY id").Select(r => r[0]).ToArray());
     }
+
+    /// <summary>
+    /// A partial unique index of the old file holds only the rows its condition selects: values may repeat among the
+    /// others, and a repeat among those it selects is refused before the pause, then goes back once made unique.
+    /// </summary>
+    [TestMethod]
+    public void RepeatedValuesOfAPartialUniqueIndexAreRefusedOnlyWhereItsConditionHolds()
+    {
+        using var pair = MigrationPair.Create("[Table(\"anchor\")] [PK(nameof(Id))] public sealed record Anchor(long Id);",
+            "CREATE TABLE item(id INTEGER PRIMARY KEY, code TEXT, active INTEGER NOT NULL DEFAULT 1)",
+            "CREATE UNIQUE INDEX item_live_code ON item(code) WHERE active = 1 AND code <> 'where ('",
+            "INSERT INTO item(id, code, active) VALUES (1, 'a', 1), (2, 'b', 1), (3, 'a', 0)");
+        var migrator = pair.Migrator(SchemaFixture.Model("""
+            [PK(nameof(Id))]
+            public sealed record Item(long Id, string? Code, long Active);
+            """));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        migrator.Drain();
+        migrator.Cutover();
+        pair.Execute(pair.NewPath, "INSERT INTO item(id, code, active) VALUES (4, 'a', 0), (5, 'b', 1), (6, 'where (', 1), (7, 'where (', 1)");
+
+        var refused = Assert.ThrowsExactly<MigOperationException>(() => migrator.Revert());
+        Assert.AreEqual(MigCode.DuplicateKey, refused.Code, refused.Message);
+        StringAssert.Contains(refused.Message, "item (code) must be unique in the old schema where active = 1");
+        StringAssert.Contains(refused.Message, "'b' in 2 rows (rowids 2, 5)");
+        Assert.DoesNotContain("'a'", refused.Message, "rows the condition leaves out may repeat");
+        Assert.AreEqual(Protocol.Revertible, HotDb.Marker(pair.NewPath), "refused before the pause: the new file keeps serving");
+        Assert.AreEqual(3L, pair.Scalar(pair.OldPath, "SELECT count(*) FROM item"), "nothing was written back");
+
+        pair.Execute(pair.NewPath, "UPDATE item SET active = 0 WHERE id = 5");
+        migrator.Revert();
+        CollectionAssert.AreEqual(new object?[] { "1|a|1", "2|b|1", "3|a|0", "4|a|0", "5|b|0", "6|where (|1", "7|where (|1" },
+            pair.Rows(pair.OldPath, "SELECT id || '|' || code || '|' || active FROM item ORDER BY id").Select(r => r[0]).ToArray());
+    }
+
+    /// <summary>
+    /// An old unique key with a column the new schema dropped: a row that goes back keeps its old value there and a new
+    /// row takes the column's default, so only a new row that meets an old one under that default repeats.
+    /// </summary>
+    [TestMethod]
+    public void AKeyWithAColumnOnlyTheOldSchemaHasIsCheckedWithTheValuesTheWriteBackLeaves()
+    {
+        using var pair = MigrationPair.Create("[Table(\"anchor\")] [PK(nameof(Id))] public sealed record Anchor(long Id);",
+            "CREATE TABLE item(id INTEGER PRIMARY KEY, code TEXT, region TEXT NOT NULL DEFAULT 'eu', UNIQUE (code, region))",
+            "INSERT INTO item(id, code, region) VALUES (1, 'a', 'eu'), (2, 'b', 'us')");
+        var migrator = pair.Migrator(SchemaFixture.Model("""
+            [PK(nameof(Id))]
+            public sealed record Item(long Id, string? Code);
+            """));
+        migrator.Migrate(offline: false, allowDataLoss: true);
+        migrator.Drain();
+        migrator.Cutover(allowDataLoss: true);
+        pair.Execute(pair.NewPath, "INSERT INTO item(id, code) VALUES (3, 'b'), (4, 'a')");
+        pair.Execute(pair.NewPath, "UPDATE item SET code = 'a' WHERE id = 2");
+
+        var refused = Assert.ThrowsExactly<MigOperationException>(() => migrator.Revert());
+        Assert.AreEqual(MigCode.DuplicateKey, refused.Code, refused.Message);
+        StringAssert.Contains(refused.Message, "item (code, region)");
+        StringAssert.Contains(refused.Message, "'a', 'eu' in 2 rows (rowids 1, 4)");
+        Assert.AreEqual(Protocol.Revertible, HotDb.Marker(pair.NewPath), "refused before the pause");
+
+        pair.Execute(pair.NewPath, "UPDATE item SET code = 'c' WHERE id = 4");
+        migrator.Revert();
+        CollectionAssert.AreEqual(new object?[] { "1|a|eu", "2|a|us", "3|b|eu", "4|c|eu" },
+            pair.Rows(pair.OldPath, "SELECT id || '|' || code || '|' || region FROM item ORDER BY id").Select(r => r[0]).ToArray());
+    }
 }
