@@ -197,6 +197,7 @@ internal sealed class RevertStep(MigrationContext pair)
     /// </summary>
     private HashSet<string> RequireNoLoss(SqliteConnection c, MigrationPlan forward, MigrationPlan inverse, bool allowDataLoss, bool paused)
     {
+        RequireRowIdsKept(c, inverse, paused);
         InversePlan.RequireInsertable(c, inverse);
         InversePlan.RequireKeysUnique(c, forward, inverse, paused);
         var losses = InversePlan.Losses(c, forward, inverse, table => Bookkeeping.Info(c, InfoKeys.SeededRows(table), "old") ?? "");
@@ -209,6 +210,25 @@ internal sealed class RevertStep(MigrationContext pair)
                     : "Nothing was changed; the new file keeps serving. To accept the loss, run MigRevert again with -p:MigAllowDataLoss=true (--allow-data-loss)."));
         foreach (var l in losses) pair.Log($"Mig: DATA LOSS accepted by -p:MigAllowDataLoss=true: {l.What}");
         return losses.Select(Verifier.LossKey).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// Refuses (MIG0083) an old file rebuilt by VACUUM since the drain paused it (a maintenance job that VACUUMs every
+    /// file): the rows of a table with neither an INTEGER PRIMARY KEY nor an index may have new rowids, and the write-back
+    /// names rows by rowid, so it would change the wrong rows of the old file.
+    /// </summary>
+    private static void RequireRowIdsKept(SqliteConnection c, MigrationPlan inverse, bool paused)
+    {
+        var exposed = RowIdRenumbering.Renumbered(c, "main", null, [.. inverse.Tables.Select(t => t.Table.Name)]);
+        if (exposed.Count == 0) return;
+        throw new MigOperationException(MigCode.OldFileRebuilt,
+            $"MigRevert: the old file was rebuilt (VACUUM) after the drain paused it: SQLite may have given new rowids to the rows of {string.Join(", ", exposed)} " +
+            "(no INTEGER PRIMARY KEY and no index), and the revert writes rows back by rowid, so it would change the wrong rows of the old file. " +
+            (paused
+                ? "Writes to the new file are paused and nothing was written back: run MigReset to cancel the revert (the new service writes again). "
+                : "Nothing was changed; the new file keeps serving. ") +
+            "This old file cannot take the new file's writes back. To go back to the old schema all the same: MigArchiveOld -p:MigArchiveTo=<folder> (it ends the possibility to revert and moves the old file away), " +
+            "then migrate the new file to the old schema from a checkout of it (MigMigrate with -p:MigDatabase set to the new file).");
     }
 
     /// <summary>AUTOINCREMENT never hands out a key twice: the old file's counters go up to the new file's.</summary>
@@ -268,7 +288,10 @@ internal sealed class RevertStep(MigrationContext pair)
         if (!result.Ok)
             throw new MigOperationException(MigCode.VerifyFailed,
                 "MigRevert: the old file does not match the new file after the writes were written back: " + string.Join("; ", result.Problems()) +
-                ". Writes to the new file stay paused and the old file stays paused too. Run MigRevert again, or MigReset to cancel the revert (the new service writes again).");
+                ". Writes to the new file stay paused and the old file stays paused too. Every write is written back, so MigRevert again would only verify again: " +
+                "run MigReset to cancel the revert (the new service writes again and keeps everything). The old file's rows named above now differ from the new file's, so a later MigRevert " +
+                "fails the same way unless the new service rewrites them. To go back to the old schema all the same: MigArchiveOld -p:MigArchiveTo=<folder> (it ends the possibility to revert and moves the old file away), " +
+                "then migrate the new file to the old schema from a checkout of it (MigMigrate with -p:MigDatabase set to the new file).");
     }
 
     /// <summary>

@@ -24,14 +24,23 @@ internal static class RowIdRenumbering
     public static void Record(SqliteConnection c, SqliteTransaction txn) =>
         Bookkeeping.SetFact(c, Protocol.OldInfoTable, OldInfoKeys.SchemaCookie, State(c, "main", txn), txn);
 
+    /// <summary>
+    /// The tables among <paramref name="tables"/> whose rowids may have changed because the file was rebuilt since
+    /// <see cref="Record"/>; empty when it was not, or when none of them can be renumbered.
+    /// </summary>
+    public static IReadOnlyList<string> Renumbered(SqliteConnection c, string schema, SqliteTransaction? txn, IReadOnlyList<string> tables)
+    {
+        var recorded = Capture.Info(c, OldInfoKeys.SchemaCookie, schema, txn);
+        if (recorded is null) return []; // capture installed by an earlier Mig
+        var now = State(c, schema, txn);
+        if (now == recorded || Text(now) != Text(recorded)) return [];
+        return [.. tables.Where(t => Exposed(c, schema, txn, t))];
+    }
+
     /// <summary>Refuses (MIG0083) when the file was rebuilt since <see cref="Record"/> and a captured table's rowids may have changed.</summary>
     public static void Require(SqliteConnection c, string schema, SqliteTransaction? txn, IReadOnlyList<string> captured)
     {
-        var recorded = Capture.Info(c, OldInfoKeys.SchemaCookie, schema, txn);
-        if (recorded is null) return; // capture installed by an earlier Mig
-        var now = State(c, schema, txn);
-        if (now == recorded || Text(now) != Text(recorded)) return;
-        var exposed = captured.Where(t => Exposed(c, schema, txn, t)).ToList();
+        var exposed = Renumbered(c, schema, txn, captured);
         if (exposed.Count == 0) return;
         throw new MigOperationException(MigCode.OldFileRebuilt,
             $"The old file was rebuilt (VACUUM) while the migration recorded: SQLite may have given new rowids to the rows of {string.Join(", ", exposed)} " +

@@ -53,6 +53,31 @@ public sealed class VacuumTests
         AreEqual([Row("c", "C2"), Row("d", "D2"), Row("e", "E2")], pair.Rows(pair.NewPath, "SELECT code, label FROM tag ORDER BY code"));
     }
 
+    /// <summary>
+    /// After cutover the old file is paused and out of service, and a maintenance job may VACUUM it: MigRevert writes
+    /// rows back by rowid, so it refuses before it pauses the new file, and writes nothing into the old one.
+    /// </summary>
+    [TestMethod]
+    public void AVacuumOfTheOldFileAfterCutoverIsRefusedByMigRevertBeforeItPausesAnything()
+    {
+        using var pair = MigrationPair.Create("", Legacy);
+        var migrator = pair.Migrator(SchemaFixture.Model(Keyed));
+        migrator.Migrate(offline: false, allowDataLoss: false);
+        migrator.Drain();
+        migrator.Cutover();
+        Sqlite3Shell.Run(pair.OldPath, "VACUUM;");
+        AreEqual([Row(1L, "a", "A"), Row(2L, "c", "C"), Row(3L, "d", "D")], pair.Rows(pair.OldPath, "SELECT rowid, code, label FROM tag ORDER BY rowid"), "SQLite renumbered the rows (this test needs it)");
+        pair.Execute(pair.NewPath, "UPDATE tag SET label = 'C2' WHERE code = 'c'");
+
+        var refused = Assert.ThrowsExactly<MigOperationException>(() => migrator.Revert());
+        Assert.AreEqual(MigCode.OldFileRebuilt, refused.Code, refused.Message);
+        StringAssert.Contains(refused.Message, "tag (no INTEGER PRIMARY KEY and no index)");
+        StringAssert.Contains(refused.Message, "MigArchiveOld -p:MigArchiveTo=");
+        Assert.AreEqual(Protocol.Revertible, HotDb.Marker(pair.NewPath), "refused before the pause: the new file keeps serving");
+        AreEqual([Row(1L, "a", "A"), Row(2L, "c", "C"), Row(3L, "d", "D")], pair.Rows(pair.OldPath, "SELECT rowid, code, label FROM tag ORDER BY rowid"), "nothing was written back");
+        Assert.AreEqual("cut-over", migrator.Status().Phase);
+    }
+
     [TestMethod]
     public void AVacuumOfTablesWhoseRowIdsItKeepsIsHarmless()
     {
