@@ -155,6 +155,9 @@ internal sealed record StatusReport(
         var cutOverAt = record?.CutOverAt;
         if (record?.RevertTo is { } revertTo)
             return ("revertible", $"{oldPath} is the live new file of a migration from {revertTo}, which MigRevert can still revert. To migrate this file again, end that migration first: MigArchiveOld -p:MigDatabase={revertTo}.");
+        // The file named as old is this schema's own (-p:MigDatabase names it, or a folder holds only it): nothing to migrate, whatever it was built from.
+        if (newExists && status == Protocol.Ready && marker is null && PathResolver.Same(oldPath, newPath))
+            return ("done", $"Nothing to do: {newPath} is this schema's database, and it is live.");
         // A file at the new path that no migration of this old file made: name it, never advise deleting it.
         if (newExists && status == Protocol.Retired)
             return ("new-path-taken", $"{newPath} is a retired database (an old file MigArchiveOld retired after an earlier cutover) and takes this schema's file name. " +

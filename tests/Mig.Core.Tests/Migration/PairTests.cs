@@ -21,6 +21,20 @@ public sealed class PairTests
         public sealed record Shelf(long Id, string Label);
         """;
 
+    /// <summary>A folder holding only this schema's file: the tool finds it as the live database, and MigStatus must not call it an old file.</summary>
+    [TestMethod]
+    public void StatusOfAFileAlreadyAtThisSchemaSaysSoRatherThanNamingAnOldFile()
+    {
+        using var pair = MigrationPair.Create("[PK(nameof(Id))] public sealed record Note(long Id, string Text);", "INSERT INTO note VALUES (1, 'a')");
+        var v2 = SchemaFixture.Model("[PK(nameof(Id))] public sealed record Note(long Id, string Text, string? Tag);");
+        pair.Migrator(v2).Migrate(offline: true, allowDataLoss: false);
+
+        var status = new Migrator(v2, SchemaHash.Compute(v2), pair.NewPath, pair.NewPath, _ => { }).Status();
+        Assert.AreEqual("done", status.Phase, status.Phase + ": " + status.Next);
+        Assert.AreEqual($"Nothing to do: {pair.NewPath} is this schema's database, and it is live.", status.Next);
+        Assert.AreEqual(pair.NewPath, status.Live);
+    }
+
     [TestMethod]
     public void AfterAnInPlaceArchiveWithNoLiveOldFileTheReadyNewFileIsDone()
     {
