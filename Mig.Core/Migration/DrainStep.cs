@@ -35,6 +35,7 @@ internal sealed class DrainStep(MigrationContext pair)
             if (Capture.Marker(target, "old") == Protocol.Recording)
             {
                 applied += CatchUpFirst(target, replayer, forcePause);
+                CatchUp.Audited(target, pair, "MigDrain", () => RequireNewKeysUnique(target));
                 using (var old = DatabaseFile.Open(pair.OldPath))
                     Capture.StartDraining(old);
                 pair.Log($"Mig: {pair.OldPath} is draining: writes are refused from now on (MigWritesPausedException in the old service).");
@@ -76,6 +77,24 @@ internal sealed class DrainStep(MigrationContext pair)
             $"Run MigDrain when writes are quieter (MigCatchUp meanwhile keeps the backlog small), or pause now with -p:MigForcePause=true (mig drain --force-pause): writes are then refused for {pause}.");
         Bookkeeping.Audit(target, "MigDrain", pair.Hash, "failed " + e.Code, e.Message);
         throw e;
+    }
+
+    /// <summary>
+    /// Refuses (MIG0053) before the pause when writes made while recording repeat a value of a key the new schema makes
+    /// unique: MigCutover could never take the pair, so pausing would only cost the old service its writes. The same
+    /// check as the cutover's verification; it stays the backstop for a repeat written between this check and the pause.
+    /// Returns the number of keys checked.
+    /// </summary>
+    private int RequireNewKeysUnique(SqliteConnection target)
+    {
+        var plan = Planner.Create(target, pair.Model, "old", analyze: true, ignored: pair.IgnoredWithRecorded(target, "old"));
+        var repeats = plan.Errors.Where(e => e.Code == MigCode.DuplicateKey).Select(e => e.Finding ?? e.Message).ToList();
+        if (repeats.Count > 0)
+            throw new MigOperationException(MigCode.DuplicateKey,
+                $"Writes made while the migration recorded repeat values of a key the new schema makes unique: {string.Join("; ", repeats)}. " +
+                "The new file cannot hold both rows and Mig does not choose which survives, so MigCutover could not take this migration: writes were not paused. " +
+                "Run MigReset (the old file keeps every write), make those rows unique in the old file (or drop the key from the schema), then MigMigrate again.");
+        return plan.Tables.Sum(t => t.Table.Uniques.Count);
     }
 
     /// <summary>Replays every captured write after the checkpoint with writes paused; returns how many.</summary>
