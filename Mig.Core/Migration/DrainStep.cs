@@ -34,8 +34,9 @@ internal sealed class DrainStep(MigrationContext pair)
         {
             if (Capture.Marker(target, "old") == Protocol.Recording)
             {
-                applied += CatchUpFirst(target, replayer, forcePause);
+                // Before the catch-up, whose last passes then take in what was written while this scanned.
                 CatchUp.Audited(target, pair, "MigDrain", () => RequireNewKeysUnique(target));
+                applied += CatchUpFirst(target, replayer, forcePause);
                 using (var old = DatabaseFile.Open(pair.OldPath))
                     Capture.StartDraining(old);
                 pair.Log($"Mig: {pair.OldPath} is draining: writes are refused from now on (MigWritesPausedException in the old service).");
@@ -82,7 +83,8 @@ internal sealed class DrainStep(MigrationContext pair)
     /// <summary>
     /// Refuses (MIG0053) before the pause when writes made while recording repeat a value of a key the new schema makes
     /// unique: MigCutover could never take the pair, so pausing would only cost the old service its writes. The same
-    /// check as the cutover's verification; it stays the backstop for a repeat written between this check and the pause.
+    /// check as the cutover's verification; it stays the backstop for a repeat written between this check and the pause
+    /// (this one runs before the catch-up, so the pause's tail does not grow by the time it takes).
     /// Returns the number of keys checked.
     /// </summary>
     private int RequireNewKeysUnique(SqliteConnection target)
