@@ -8,7 +8,7 @@ namespace Mig.Migration;
 /// gets them back, column by column through the same correspondence (a renamed column back under its old
 /// name, a converted value converted back). The <see cref="Replayer"/> runs it with the old file as its
 /// target and the new file attached as its source. Columns only the old schema has keep their values when
-/// a row is updated and take their default (or NULL) when a row is inserted; what only the new schema has
+/// a row is updated and take their default (or NULL) when a row is inserted (a deleted rowid in use again too); what only the new schema has
 /// (tables, columns, values a conversion back does not keep) cannot go back and is a loss (<see cref="Losses"/>).
 /// </summary>
 internal static class InversePlan
@@ -115,6 +115,7 @@ internal static class InversePlan
     public static void RequireKeysUnique(SqliteConnection c, MigrationPlan forward, MigrationPlan inverse, bool paused)
     {
         var findings = new List<string>();
+        var from = long.Parse(Capture.Info(c, OldInfoKeys.RevertCheckpoint, "main") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         foreach (var t in forward.Tables.Where(t => t.Source is not null))
         {
             var back = inverse.Tables.First(i => SqlNameComparer.Same(i.Source!.Name, t.Table.Name));
@@ -126,7 +127,7 @@ internal static class InversePlan
                 if (columns.Any(p => p is null) || key.Columns.Any(k => k.Collation.ToUpperInvariant() is not ("BINARY" or "NOCASE" or "RTRIM"))) continue;
                 if (key.Partial || columns.Any(p => p!.Source is null))
                 {
-                    if (WrittenBackKeyCheck.Find(c, back, key) is { } finding) findings.Add(finding);
+                    if (WrittenBackKeyCheck.Find(c, back, key, from) is { } finding) findings.Add(finding);
                 }
                 else if (DuplicateKeyCheck.Find(c, "old", back.Table, back.Source!, columns!, back: true, [.. key.Columns.Select(k => k.Collation)]) is { } error) findings.Add(error.Finding!);
             }
@@ -136,8 +137,8 @@ internal static class InversePlan
             $"MigRevert cannot write back rows whose values repeat in a key the old schema keeps unique: {string.Join("; ", findings)}. Written back, one of each would replace the others. " +
             "-p:MigAllowDataLoss=true does not apply: Mig does not choose which row survives. " +
             (paused
-                ? "Writes to the new file are paused. Run MigReset (the new service writes again), make those rows unique through the new file, then run MigRevert again."
-                : "Nothing was changed; the new file keeps serving. Make those rows unique through the new file, then run MigRevert again."));
+                ? "Writes to the new file are paused. Run MigReset (the new service writes again), make those rows unique through the new file (change or delete them; where the repeat comes from a column only the old schema has, which new rows get by its default, only deleting helps), then run MigRevert again."
+                : "Nothing was changed; the new file keeps serving. Make those rows unique through the new file (change or delete them; where the repeat comes from a column only the old schema has, which new rows get by its default, only deleting helps), then run MigRevert again."));
     }
 
     /// <summary>

@@ -45,10 +45,12 @@ internal sealed class Replayer : IDisposable
         this.checkpointTable = checkpointTable;
         this.checkpointKey = checkpointKey;
         SqliteFile.Execute(target, "CREATE TEMP TABLE IF NOT EXISTS mig_touched(row_id INTEGER PRIMARY KEY)");
+        SqliteFile.Execute(target, "CREATE TEMP TABLE IF NOT EXISTS mig_deleted(row_id INTEGER PRIMARY KEY)");
         var range = $"FROM old.{Protocol.LogTable} WHERE id > @from AND id <= @to";
         tablesInBatch = Command($"SELECT table_name, count(*) {range} GROUP BY table_name", "@from", "@to");
         unreadable = Command($"SELECT id, quote(row_id), quote(table_name) {range} AND (typeof(row_id) <> 'integer' OR typeof(table_name) <> 'text') LIMIT 1", "@from", "@to");
-        touch = Command($"DELETE FROM temp.mig_touched; INSERT OR IGNORE INTO temp.mig_touched(row_id) SELECT row_id {range} AND table_name = @t", "@from", "@to", "@t");
+        touch = Command($"DELETE FROM temp.mig_touched; INSERT OR IGNORE INTO temp.mig_touched(row_id) SELECT row_id {range} AND table_name = @t; " +
+            $"DELETE FROM temp.mig_deleted; INSERT OR IGNORE INTO temp.mig_deleted(row_id) SELECT row_id {range} AND table_name = @t AND operation = 'delete'", "@from", "@to", "@t");
         entries = Command($"SELECT row_id {range} AND table_name = @t ORDER BY id", "@from", "@to", "@t");
     }
 
@@ -199,6 +201,7 @@ internal sealed class Replayer : IDisposable
         public SqliteCommand? InsertOne { get; init; }
     }
 
+    // Long: the statements of both replay paths (by sets of rowids, and through _id_mapping), each with why it is written so.
     private TableStatements Statements(TablePlan table)
     {
         if (statements.TryGetValue(table.Table.Name, out var s)) return s;
@@ -209,7 +212,7 @@ internal sealed class Replayer : IDisposable
         var source = $"old.{SqlIdentifier.Quote(table.Source!.Name)} AS {o}";
         var copied = table.Columns.Where(ComputedFill.ReadsOldRow).ToList();
         string Old(ColumnPlan c) => ComputedFill.Replayed(c, table.Source!.Name, o);
-        // Updated in place, new-only columns keep the value they were filled with; inserted, they get their fill.
+        // Updated in place, new-only columns keep the value they were filled with; inserted (a deleted rowid in use again too), they get their fill.
         // A row value from a correlated subquery, not UPDATE ... FROM: a FROM table's rowid is not
         // addressable there in every SQLite version, and the rowid list drives the plan.
         string Set(string oldRowId) => copied.Count == 0 ? "" :
@@ -249,6 +252,10 @@ internal sealed class Replayer : IDisposable
             var setBased = new List<SqliteCommand>
             {
                 Command($"DELETE FROM {name} WHERE rowid IN ({Touched(inOld: false)})"),
+                // A rowid the log deleted and that is back (SQLite hands out the highest rowid again) holds another row:
+                // the target's row there goes, and the insert below gives the columns only the target has their fill,
+                // not what the deleted row held there (a deleted user's password hash would pass to the next user).
+                Command($"DELETE FROM {name} WHERE rowid IN (SELECT row_id FROM temp.mig_deleted)"),
             };
             if (copied.Count > 0)
                 setBased.Add(Command($"UPDATE OR REPLACE {name} SET {Set($"{name}.rowid")} WHERE rowid IN ({Touched(inOld: true)})"));

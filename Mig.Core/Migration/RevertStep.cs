@@ -225,7 +225,7 @@ internal sealed class RevertStep(MigrationContext pair)
             $"MigRevert: the old file was rebuilt (VACUUM) after the drain paused it: SQLite may have given new rowids to the rows of {string.Join(", ", exposed)} " +
             "(no INTEGER PRIMARY KEY and no index), and the revert writes rows back by rowid, so it would change the wrong rows of the old file. " +
             (paused
-                ? "Writes to the new file are paused and nothing was written back: run MigReset to cancel the revert (the new service writes again). "
+                ? "Writes to the new file are paused; what the revert wrote back before its pause may have gone to renumbered rows. Run MigReset to cancel the revert (the new service writes again). "
                 : "Nothing was changed; the new file keeps serving. ") +
             "This old file cannot take the new file's writes back. To go back to the old schema all the same: MigArchiveOld -p:MigArchiveTo=<folder> (it ends the possibility to revert and moves the old file away), " +
             "then migrate the new file to the old schema from a checkout of it (MigMigrate with -p:MigDatabase set to the new file).");

@@ -134,4 +134,45 @@ public sealed class RevertUniqueKeyTests
         CollectionAssert.AreEqual(new object?[] { "1|a|eu", "2|a|us", "3|b|eu", "4|c|eu" },
             pair.Rows(pair.OldPath, "SELECT id || '|' || code || '|' || region FROM item ORDER BY id").Select(r => r[0]).ToArray());
     }
+
+    /// <summary>
+    /// The scratch copy compares as the old table does: a default written as <c>'0'</c> in an INTEGER column is 0, and a
+    /// NOCASE column's condition ignores case (the index also keeps a trailing comment in its SQL, which must not end the check).
+    /// </summary>
+    [TestMethod]
+    public void TheOldColumnsTypesAndCollationsDecideWhatRepeats()
+    {
+        using var pair = MigrationPair.Create("[Table(\"anchor\")] [PK(nameof(Id))] public sealed record Anchor(long Id);",
+            "CREATE TABLE sub(id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, tier INTEGER NOT NULL DEFAULT '0', UNIQUE (user_id, tier))",
+            "CREATE TABLE acct(id INTEGER PRIMARY KEY, email TEXT NOT NULL, role TEXT NOT NULL COLLATE NOCASE)",
+            "CREATE UNIQUE INDEX one_admin ON acct(email) WHERE role = 'admin' -- one admin per email",
+            "INSERT INTO sub(id, user_id, tier) VALUES (1, 7, 0)",
+            "INSERT INTO acct(id, email, role) VALUES (1, 'a@x', 'admin')");
+        var migrator = pair.Migrator(SchemaFixture.Model("""
+            [PK(nameof(Id))]
+            public sealed record Sub(long Id, long UserId);
+
+            [PK(nameof(Id))]
+            public sealed record Acct(long Id, string Email, string Role);
+            """));
+        migrator.Migrate(offline: false, allowDataLoss: true);
+        migrator.Drain();
+        migrator.Cutover(allowDataLoss: true);
+        pair.Execute(pair.NewPath, "INSERT INTO sub(id, user_id) VALUES (2, 7)");
+        pair.Execute(pair.NewPath, "INSERT INTO acct(id, email, role) VALUES (2, 'a@x', 'Admin')");
+
+        var refused = Assert.ThrowsExactly<MigOperationException>(() => migrator.Revert());
+        Assert.AreEqual(MigCode.DuplicateKey, refused.Code, refused.Message);
+        StringAssert.Contains(refused.Message, "sub (user_id, tier)");
+        StringAssert.Contains(refused.Message, "7, 0 in 2 rows (rowids 1, 2)");
+        StringAssert.Contains(refused.Message, "acct (email) must be unique in the old schema where role = 'admin'");
+        StringAssert.Contains(refused.Message, "'a@x' in 2 rows (rowids 1, 2)");
+        Assert.AreEqual(Protocol.Revertible, HotDb.Marker(pair.NewPath), "refused before the pause");
+
+        pair.Execute(pair.NewPath, "DELETE FROM sub WHERE id = 2");
+        pair.Execute(pair.NewPath, "UPDATE acct SET email = 'b@x' WHERE id = 2");
+        migrator.Revert();
+        CollectionAssert.AreEqual(new object?[] { "1|a@x|admin", "2|b@x|Admin" },
+            pair.Rows(pair.OldPath, "SELECT id || '|' || email || '|' || role FROM acct ORDER BY id").Select(r => r[0]).ToArray());
+    }
 }
