@@ -35,7 +35,7 @@ internal sealed class DrainStep(MigrationContext pair)
             if (Capture.Marker(target, "old") == Protocol.Recording)
             {
                 // Before the catch-up, whose last passes then take in what was written while this scanned.
-                CatchUp.Audited(target, pair, "MigDrain", () => RequireNewKeysUnique(target));
+                CatchUp.Audited(target, pair, "MigDrain", () => { RequireNewKeysUnique(target); return 0; });
                 applied += CatchUpFirst(target, replayer, forcePause);
                 using (var old = DatabaseFile.Open(pair.OldPath))
                     Capture.StartDraining(old);
@@ -85,18 +85,16 @@ internal sealed class DrainStep(MigrationContext pair)
     /// unique: MigCutover could never take the pair, so pausing would only cost the old service its writes. The same
     /// check as the cutover's verification; it stays the backstop for a repeat written between this check and the pause
     /// (this one runs before the catch-up, so the pause's tail does not grow by the time it takes).
-    /// Returns the number of keys checked.
     /// </summary>
-    private int RequireNewKeysUnique(SqliteConnection target)
+    private void RequireNewKeysUnique(SqliteConnection target)
     {
         var plan = Planner.Create(target, pair.Model, "old", analyze: true, ignored: pair.IgnoredWithRecorded(target, "old"));
         var repeats = plan.Errors.Where(e => e.Code == MigCode.DuplicateKey).Select(e => e.Finding ?? e.Message).ToList();
-        if (repeats.Count > 0)
-            throw new MigOperationException(MigCode.DuplicateKey,
-                $"Writes made while the migration recorded repeat values of a key the new schema makes unique: {string.Join("; ", repeats)}. " +
-                "The new file cannot hold both rows and Mig does not choose which survives, so MigCutover could not take this migration: writes were not paused. " +
-                "Run MigReset (the old file keeps every write), make those rows unique in the old file (or drop the key from the schema), then MigMigrate again.");
-        return plan.Tables.Sum(t => t.Table.Uniques.Count);
+        if (repeats.Count == 0) return;
+        throw new MigOperationException(MigCode.DuplicateKey,
+            $"Writes made while the migration recorded repeat values of a key the new schema makes unique: {string.Join("; ", repeats)}. " +
+            "The new file cannot hold both rows and Mig does not choose which survives, so MigCutover could not take this migration: writes were not paused. " +
+            "Run MigReset (the old file keeps every write), make those rows unique in the old file (or drop the key from the schema), then MigMigrate again.");
     }
 
     /// <summary>Replays every captured write after the checkpoint with writes paused; returns how many.</summary>

@@ -133,12 +133,14 @@ internal static class InversePlan
             }
         }
         if (findings.Count == 0) return;
+        const string fix = "make those rows unique through the new file (change or delete them; where the repeat comes from a column only the old schema has, " +
+            "which new rows get by its default, only deleting helps), then run MigRevert again.";
         throw new MigOperationException(MigCode.DuplicateKey,
             $"MigRevert cannot write back rows whose values repeat in a key the old schema keeps unique: {string.Join("; ", findings)}. Written back, one of each would replace the others. " +
             "-p:MigAllowDataLoss=true does not apply: Mig does not choose which row survives. " +
             (paused
-                ? "Writes to the new file are paused. Run MigReset (the new service writes again), make those rows unique through the new file (change or delete them; where the repeat comes from a column only the old schema has, which new rows get by its default, only deleting helps), then run MigRevert again."
-                : "Nothing was changed; the new file keeps serving. Make those rows unique through the new file (change or delete them; where the repeat comes from a column only the old schema has, which new rows get by its default, only deleting helps), then run MigRevert again."));
+                ? $"Writes to the new file are paused. Run MigReset (the new service writes again), {fix}"
+                : $"Nothing was changed; the new file keeps serving: {fix}"));
     }
 
     /// <summary>

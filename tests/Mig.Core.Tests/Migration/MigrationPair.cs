@@ -55,6 +55,16 @@ internal sealed class MigrationPair : IDisposable
     /// <summary>A migrator to another new path (a second migration of the same old file).</summary>
     public Migrator Migrator(SchemaModel v2, string newPath) => new(v2, SchemaHash.Compute(v2), OldPath, newPath, Log.Add);
 
+    /// <summary>Migrates online to <paramref name="v2"/>, drains and cuts over (losses accepted when told): where MigRevert starts.</summary>
+    public Migrator CutOver(SchemaModel v2, bool allowDataLoss = false)
+    {
+        var migrator = Migrator(v2);
+        migrator.Migrate(offline: false, allowDataLoss);
+        migrator.Drain();
+        migrator.Cutover(allowDataLoss);
+        return migrator;
+    }
+
     public static SqliteConnection Open(string path, bool foreignKeys = false)
     {
         var c = new SqliteConnection(new SqliteConnectionStringBuilder

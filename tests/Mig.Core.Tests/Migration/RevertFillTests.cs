@@ -17,10 +17,7 @@ public sealed class RevertFillTests
     public void AnEnumStoredByNameGoesBackToItsIntegers()
     {
         using var pair = MigrationPair.Create(SchemaFixture.Model(AsInteger), "INSERT INTO \"order\" VALUES (1, 0, NULL), (2, 1, 0)");
-        var migrator = pair.Migrator(SchemaFixture.Model(AsName));
-        migrator.Migrate(offline: false, allowDataLoss: false);
-        migrator.Drain();
-        migrator.Cutover();
+        var migrator = pair.CutOver(SchemaFixture.Model(AsName));
         pair.Execute(pair.NewPath, "UPDATE \"order\" SET status = 'Cancelled', previous = 'Shipped' WHERE id = 2");
         pair.Execute(pair.NewPath, "INSERT INTO \"order\" VALUES (3, 'Shipped', NULL)");
 
@@ -46,10 +43,7 @@ public sealed class RevertFillTests
     public void AComputedColumnOnlyTheNewSchemaHasIsALossTheRevertRefusesUnlessAccepted()
     {
         using var pair = MigrationPair.Create(SchemaFixture.Model(Named), "INSERT INTO person VALUES (1, 'Ada', 'L'), (2, 'Alan', 'T')");
-        var migrator = pair.Migrator(SchemaFixture.Model(WithFullName));
-        migrator.Migrate(offline: false, allowDataLoss: false);
-        migrator.Drain();
-        migrator.Cutover();
+        var migrator = pair.CutOver(SchemaFixture.Model(WithFullName));
         pair.Execute(pair.NewPath, "UPDATE person SET full_name = 'Ada Lovelace' WHERE id = 1");
 
         var refused = Assert.ThrowsExactly<MigOperationException>(() => migrator.Revert());
@@ -73,13 +67,10 @@ public sealed class RevertFillTests
         using var pair = MigrationPair.Create("[Table(\"anchor\")] [PK(nameof(Id))] public sealed record Anchor(long Id);",
             "CREATE TABLE member(id INTEGER PRIMARY KEY, name TEXT NOT NULL, pw_hash TEXT NOT NULL DEFAULT '')",
             "INSERT INTO member(id, name, pw_hash) VALUES (1, 'ann', 'h1'), (2, 'bob', 'h2'), (3, 'cy', 'h3')");
-        var migrator = pair.Migrator(SchemaFixture.Model("""
+        var migrator = pair.CutOver(SchemaFixture.Model("""
             [PK(nameof(Id))]
             public sealed record Member(long Id, string Name);
-            """));
-        migrator.Migrate(offline: false, allowDataLoss: true);
-        migrator.Drain();
-        migrator.Cutover(allowDataLoss: true);
+            """), allowDataLoss: true);
         pair.Execute(pair.NewPath, "DELETE FROM member WHERE id = 3");
         pair.Execute(pair.NewPath, "INSERT INTO member(name) VALUES ('eve')");
         Assert.AreEqual(3L, pair.Scalar(pair.NewPath, "SELECT id FROM member WHERE name = 'eve'"), "SQLite reused the rowid (this test needs it)");

@@ -27,10 +27,7 @@ public sealed class RevertUniqueKeyTests
     public void RepeatedValuesOfAKeyOnlyTheOldSchemaHasAreRefusedBeforeAnythingIsWrittenBack()
     {
         using var pair = MigrationPair.Create(V1, "INSERT INTO item(id, code) VALUES (1, 'a'), (2, 'b'), (3, NULL)");
-        var migrator = pair.Migrator(SchemaFixture.Model(V2));
-        migrator.Migrate(offline: false, allowDataLoss: false);
-        migrator.Drain();
-        migrator.Cutover();
+        var migrator = pair.CutOver(SchemaFixture.Model(V2));
         pair.Execute(pair.NewPath, "INSERT INTO item(id, code) VALUES (4, 'a'), (5, NULL)");
         pair.Execute(pair.NewPath, "UPDATE item SET code = 'c' WHERE id = 2");
 
@@ -54,10 +51,7 @@ public sealed class RevertUniqueKeyTests
         using var pair = MigrationPair.Create("[Table(\"anchor\")] [PK(nameof(Id))] public sealed record Anchor(long Id);",
             "CREATE TABLE item(id INTEGER PRIMARY KEY, code TEXT, UNIQUE (code COLLATE NOCASE))",
             "INSERT INTO item(id, code) VALUES (1, 'a'), (2, 'b')");
-        var migrator = pair.Migrator(SchemaFixture.Model(V2.Replace("[PK(nameof(Id))]", "[PK(nameof(Id))] [Unique(nameof(Code))]", StringComparison.Ordinal)));
-        migrator.Migrate(offline: false, allowDataLoss: false);
-        migrator.Drain();
-        migrator.Cutover();
+        var migrator = pair.CutOver(SchemaFixture.Model(V2.Replace("[PK(nameof(Id))]", "[PK(nameof(Id))] [Unique(nameof(Code))]", StringComparison.Ordinal)));
         pair.Execute(pair.NewPath, "INSERT INTO item(id, code) VALUES (3, 'A')");
 
         var refused = Assert.ThrowsExactly<MigOperationException>(() => migrator.Revert());
@@ -80,13 +74,10 @@ public sealed class RevertUniqueKeyTests
             "CREATE TABLE item(id INTEGER PRIMARY KEY, code TEXT, active INTEGER NOT NULL DEFAULT 1)",
             "CREATE UNIQUE INDEX item_live_code ON item(code) WHERE active = 1 AND code <> 'where ('",
             "INSERT INTO item(id, code, active) VALUES (1, 'a', 1), (2, 'b', 1), (3, 'a', 0)");
-        var migrator = pair.Migrator(SchemaFixture.Model("""
+        var migrator = pair.CutOver(SchemaFixture.Model("""
             [PK(nameof(Id))]
             public sealed record Item(long Id, string? Code, long Active);
             """));
-        migrator.Migrate(offline: false, allowDataLoss: false);
-        migrator.Drain();
-        migrator.Cutover();
         pair.Execute(pair.NewPath, "INSERT INTO item(id, code, active) VALUES (4, 'a', 0), (5, 'b', 1), (6, 'where (', 1), (7, 'where (', 1)");
 
         var refused = Assert.ThrowsExactly<MigOperationException>(() => migrator.Revert());
@@ -113,13 +104,10 @@ public sealed class RevertUniqueKeyTests
         using var pair = MigrationPair.Create("[Table(\"anchor\")] [PK(nameof(Id))] public sealed record Anchor(long Id);",
             "CREATE TABLE item(id INTEGER PRIMARY KEY, code TEXT, region TEXT NOT NULL DEFAULT 'eu', UNIQUE (code, region))",
             "INSERT INTO item(id, code, region) VALUES (1, 'a', 'eu'), (2, 'b', 'us')");
-        var migrator = pair.Migrator(SchemaFixture.Model("""
+        var migrator = pair.CutOver(SchemaFixture.Model("""
             [PK(nameof(Id))]
             public sealed record Item(long Id, string? Code);
-            """));
-        migrator.Migrate(offline: false, allowDataLoss: true);
-        migrator.Drain();
-        migrator.Cutover(allowDataLoss: true);
+            """), allowDataLoss: true);
         pair.Execute(pair.NewPath, "INSERT INTO item(id, code) VALUES (3, 'b'), (4, 'a')");
         pair.Execute(pair.NewPath, "UPDATE item SET code = 'a' WHERE id = 2");
 
@@ -148,16 +136,13 @@ public sealed class RevertUniqueKeyTests
             "CREATE UNIQUE INDEX one_admin ON acct(email) WHERE role = 'admin' -- one admin per email",
             "INSERT INTO sub(id, user_id, tier) VALUES (1, 7, 0)",
             "INSERT INTO acct(id, email, role) VALUES (1, 'a@x', 'admin')");
-        var migrator = pair.Migrator(SchemaFixture.Model("""
+        var migrator = pair.CutOver(SchemaFixture.Model("""
             [PK(nameof(Id))]
             public sealed record Sub(long Id, long UserId);
 
             [PK(nameof(Id))]
             public sealed record Acct(long Id, string Email, string Role);
-            """));
-        migrator.Migrate(offline: false, allowDataLoss: true);
-        migrator.Drain();
-        migrator.Cutover(allowDataLoss: true);
+            """), allowDataLoss: true);
         pair.Execute(pair.NewPath, "INSERT INTO sub(id, user_id) VALUES (2, 7)");
         pair.Execute(pair.NewPath, "INSERT INTO acct(id, email, role) VALUES (2, 'a@x', 'Admin')");
 

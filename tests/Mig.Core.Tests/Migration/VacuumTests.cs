@@ -61,10 +61,7 @@ public sealed class VacuumTests
     public void AVacuumOfTheOldFileAfterCutoverIsRefusedByMigRevertBeforeItPausesAnything()
     {
         using var pair = MigrationPair.Create("", Legacy);
-        var migrator = pair.Migrator(SchemaFixture.Model(Keyed));
-        migrator.Migrate(offline: false, allowDataLoss: false);
-        migrator.Drain();
-        migrator.Cutover();
+        var migrator = pair.CutOver(SchemaFixture.Model(Keyed));
         Sqlite3Shell.Run(pair.OldPath, "VACUUM;");
         AreEqual([Row(1L, "a", "A"), Row(2L, "c", "C"), Row(3L, "d", "D")], pair.Rows(pair.OldPath, "SELECT rowid, code, label FROM tag ORDER BY rowid"), "SQLite renumbered the rows (this test needs it)");
         pair.Execute(pair.NewPath, "UPDATE tag SET label = 'C2' WHERE code = 'c'");
